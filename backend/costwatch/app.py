@@ -1,0 +1,92 @@
+"""The FastAPI application: routers, auth, error handlers, engine and sessions."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import Depends, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from costwatch import __version__
+from costwatch.auth.dependencies import get_current_admin
+from costwatch.auth.router import router as auth_router
+from costwatch.catalog.router import router as catalog_router
+from costwatch.config import Settings, load_settings
+from costwatch.db import make_engine, make_sessionmaker
+from costwatch.errors import install_error_handlers
+from costwatch.health import router as health_router
+from costwatch.invoices.router import router as invoices_router
+from costwatch.licenses.router import router as licenses_router
+from costwatch.reports.router import alerts as alerts_router
+from costwatch.reports.router import router as reports_router
+from costwatch.usage.router import router as usage_router
+
+DESCRIPTION = """
+Every recurring cost of an organisation in one place: cloud invoices, per-seat licenses with
+their price history and annual commitments, prepaid usage services with their balance.
+
+* Sign in with `POST /auth/login` (the **Authorize** button above does it for you) and send the
+  token as `Authorization: Bearer <token>`.
+* Money is a string with two decimals in responses (`"1234.50"`); requests accept a number or
+  such a string. Months are `YYYY-MM` or `YYYY-MM-01` and come back as `YYYY-MM-01`.
+* Lists take `limit` and `offset` and send the total in `X-Total-Count`.
+"""
+
+TAGS = [
+    {"name": "auth", "description": "Sign in, who am I, change the password."},
+    {"name": "catalog", "description": "The three cost categories."},
+    {"name": "providers", "description": "Vendors that bill for services."},
+    {"name": "services", "description": "Things that cost money; DELETE is a soft delete."},
+    {"name": "invoices", "description": "Monthly invoices of infrastructure services."},
+    {"name": "licenses", "description": "License plans: price and seats from a month on."},
+    {"name": "usage", "description": "Prepaid usage services: top-ups, consumption, balances."},
+    {"name": "reports", "description": "Spend per month by category."},
+    {"name": "alerts", "description": "Commitments ending soon and balances running low."},
+    {"name": "health", "description": "Liveness of the server and its database."},
+]
+
+
+def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> FastAPI:
+    """Build the application; tests pass their own settings and engine."""
+    settings = settings or load_settings()
+    engine = engine or make_engine(settings.effective_database_url, echo=settings.sql_echo)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        await engine.dispose()
+
+    app = FastAPI(
+        title="CostWatch",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
+        lifespan=lifespan,
+        swagger_ui_parameters={"persistAuthorization": True},
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = make_sessionmaker(engine)
+    install_error_handlers(app)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["*"],
+            allow_headers=["Authorization", "Content-Type"],
+            expose_headers=["X-Total-Count"],
+        )
+
+    app.include_router(health_router)
+    app.include_router(auth_router)
+    protected = [Depends(get_current_admin)]
+    for router in (
+        catalog_router,
+        invoices_router,
+        licenses_router,
+        usage_router,
+        reports_router,
+        alerts_router,
+    ):
+        app.include_router(router, dependencies=protected)
+    return app

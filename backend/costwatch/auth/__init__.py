@@ -1,0 +1,1 @@
+"""The single admin: login, tokens and password changes."""

@@ -1,0 +1,41 @@
+"""FastAPI dependencies: the settings and the signed-in admin."""
+
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import OAuth2PasswordBearer
+
+from costwatch.auth.models import AdminUser
+from costwatch.auth.service import user_from_token
+from costwatch.config import Settings
+from costwatch.db import SessionDep
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="auth/login", auto_error=False)
+
+
+def get_settings(request: Request) -> Settings:
+    """The settings the app was created with."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+async def get_current_admin(
+    session: SessionDep,
+    settings: SettingsDep,
+    token: Annotated[str | None, Depends(oauth2_scheme)],
+) -> AdminUser:
+    """The admin named by a valid bearer token, or 401."""
+    user = await user_from_token(session, settings, token) if token else None
+    if user is None:
+        raise HTTPException(
+            status_code=status.HTTP_401_UNAUTHORIZED,
+            detail="Not authenticated: send a valid token as 'Authorization: Bearer <token>'.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return user
+
+
+CurrentAdmin = Annotated[AdminUser, Depends(get_current_admin)]

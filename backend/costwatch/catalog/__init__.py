@@ -1,0 +1,1 @@
+"""Providers, cost categories and the services that carry costs."""

@@ -1,0 +1,177 @@
+"""Routes for categories, providers and services."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Response, status
+
+from costwatch.api import TOTAL_COUNT_HEADER, PageDep, set_total
+from costwatch.catalog import service
+from costwatch.catalog.schemas import (
+    CategoryRead,
+    ProviderCreate,
+    ProviderRead,
+    ProviderUpdate,
+    ServiceCreate,
+    ServiceRead,
+    ServiceUpdate,
+)
+from costwatch.db import SessionDep
+from costwatch.errors import error_responses
+
+router = APIRouter()
+IdPath = Annotated[int, Path(ge=1, le=2**63 - 1)]
+NameQuery = Annotated[
+    str | None, Query(max_length=128, description="Case-insensitive substring of the name.")
+]
+
+
+@router.get(
+    "/categories",
+    tags=["catalog"],
+    response_model=list[CategoryRead],
+    responses=error_responses(401),
+)
+async def list_categories(session: SessionDep) -> list[CategoryRead]:
+    """List the three cost categories."""
+    rows = await service.list_categories(session)
+    return [CategoryRead.model_validate(row) for row in rows]
+
+
+@router.get(
+    "/providers",
+    tags=["providers"],
+    response_model=list[ProviderRead],
+    responses={**error_responses(401, 422), 200: {"headers": TOTAL_COUNT_HEADER}},
+)
+async def list_providers(
+    session: SessionDep, response: Response, page: PageDep, q: NameQuery = None
+) -> list[ProviderRead]:
+    """List providers by name."""
+    rows, total = await service.list_providers(session, q=q, limit=page.limit, offset=page.offset)
+    set_total(response, total)
+    return [ProviderRead.model_validate(row) for row in rows]
+
+
+@router.post(
+    "/providers",
+    tags=["providers"],
+    status_code=status.HTTP_201_CREATED,
+    response_model=ProviderRead,
+    responses=error_responses(401, 409, 422),
+)
+async def create_provider(session: SessionDep, body: ProviderCreate) -> ProviderRead:
+    """Create a provider (unique name)."""
+    return ProviderRead.model_validate(await service.create_provider(session, body))
+
+
+@router.get(
+    "/providers/{provider_id}",
+    tags=["providers"],
+    response_model=ProviderRead,
+    responses=error_responses(401, 404, 422),
+)
+async def get_provider(session: SessionDep, provider_id: IdPath) -> ProviderRead:
+    """Read one provider."""
+    return ProviderRead.model_validate(await service.get_provider(session, provider_id))
+
+
+@router.put(
+    "/providers/{provider_id}",
+    tags=["providers"],
+    response_model=ProviderRead,
+    responses=error_responses(401, 404, 409, 422),
+)
+async def update_provider(
+    session: SessionDep, provider_id: IdPath, body: ProviderUpdate
+) -> ProviderRead:
+    """Update a provider's name or website."""
+    return ProviderRead.model_validate(await service.update_provider(session, provider_id, body))
+
+
+@router.delete(
+    "/providers/{provider_id}",
+    tags=["providers"],
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=error_responses(401, 404, 409, 422),
+)
+async def delete_provider(session: SessionDep, provider_id: IdPath) -> None:
+    """Delete a provider that has no services."""
+    await service.delete_provider(session, provider_id)
+
+
+@router.get(
+    "/service",
+    tags=["services"],
+    response_model=list[ServiceRead],
+    responses={**error_responses(401, 422), 200: {"headers": TOTAL_COUNT_HEADER}},
+)
+async def list_services(
+    session: SessionDep,
+    response: Response,
+    page: PageDep,
+    active: bool | None = None,
+    category_id: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
+    provider_id: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
+    q: NameQuery = None,
+) -> list[ServiceRead]:
+    """List services, active and inactive, filtered."""
+    rows, total = await service.list_services(
+        session,
+        active=active,
+        category_id=category_id,
+        provider_id=provider_id,
+        q=q,
+        limit=page.limit,
+        offset=page.offset,
+    )
+    set_total(response, total)
+    return rows
+
+
+@router.post(
+    "/service",
+    tags=["services"],
+    status_code=status.HTTP_201_CREATED,
+    response_model=ServiceRead,
+    responses=error_responses(401, 422),
+)
+async def create_service(session: SessionDep, body: ServiceCreate) -> ServiceRead:
+    """Create a service."""
+    return await service.create_service(session, body)
+
+
+@router.get(
+    "/service/{service_id}",
+    tags=["services"],
+    response_model=ServiceRead,
+    responses=error_responses(401, 404, 422),
+)
+async def get_service(session: SessionDep, service_id: IdPath) -> ServiceRead:
+    """Read one service, active or not."""
+    return await service.get_service(session, service_id)
+
+
+@router.put(
+    "/service/{service_id}",
+    tags=["services"],
+    response_model=ServiceRead,
+    responses=error_responses(401, 404, 409, 422),
+)
+async def update_service(
+    session: SessionDep, service_id: IdPath, body: ServiceUpdate
+) -> ServiceRead:
+    """Update any subset of a service's fields."""
+    return await service.update_service(session, service_id, body)
+
+
+@router.delete(
+    "/service/{service_id}",
+    tags=["services"],
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=error_responses(401, 404, 422),
+)
+async def delete_service(session: SessionDep, service_id: IdPath) -> None:
+    """Soft-delete a service: it becomes inactive and its costs stay in every summary."""
+    await service.deactivate_service(session, service_id)

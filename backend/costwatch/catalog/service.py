@@ -1,0 +1,178 @@
+"""Business rules of the catalog: unique provider names, soft delete, category changes."""
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from costwatch.catalog.models import Provider, Service, ServiceCategory
+from costwatch.catalog.repository import CategoryRepository, ProviderRepository, ServiceRepository
+from costwatch.catalog.schemas import (
+    ProviderCreate,
+    ProviderUpdate,
+    ServiceCreate,
+    ServiceRead,
+    ServiceUpdate,
+)
+from costwatch.errors import Conflict, Invalid, NotFound
+
+
+async def list_categories(session: AsyncSession) -> list[ServiceCategory]:
+    """The three categories."""
+    return await CategoryRepository(session).list_all()
+
+
+async def list_providers(
+    session: AsyncSession, *, q: str | None, limit: int, offset: int
+) -> tuple[list[Provider], int]:
+    """A page of providers and the total."""
+    return await ProviderRepository(session).list_page(q=q, limit=limit, offset=offset)
+
+
+async def get_provider(session: AsyncSession, provider_id: int) -> Provider:
+    """One provider, or 404."""
+    provider = await ProviderRepository(session).get(provider_id)
+    if provider is None:
+        raise NotFound(f"Provider {provider_id} does not exist.")
+    return provider
+
+
+async def _check_provider_name(repo: ProviderRepository, name: str, own_id: int | None) -> None:
+    clash = await repo.get_by_name(name)
+    if clash is not None and clash.id != own_id:
+        raise Conflict(f"A provider named {clash.name!r} already exists (id {clash.id}).")
+
+
+async def create_provider(session: AsyncSession, body: ProviderCreate) -> Provider:
+    """Add a provider; its name must be unique."""
+    repo = ProviderRepository(session)
+    await _check_provider_name(repo, body.name, None)
+    return await repo.add(**body.model_dump())
+
+
+async def update_provider(
+    session: AsyncSession, provider_id: int, body: ProviderUpdate
+) -> Provider:
+    """Change a provider's name or website."""
+    repo = ProviderRepository(session)
+    provider = await get_provider(session, provider_id)
+    changes = body.changes()
+    if "name" in changes:
+        await _check_provider_name(repo, changes["name"], provider.id)
+    return await repo.update(provider, **changes)
+
+
+async def delete_provider(session: AsyncSession, provider_id: int) -> None:
+    """Remove a provider that no service uses."""
+    repo = ProviderRepository(session)
+    provider = await get_provider(session, provider_id)
+    if await repo.has_services(provider_id):
+        raise Conflict("The provider still has services; move or delete them first.")
+    await repo.delete(provider)
+
+
+def _read(row: tuple[Service, str, str]) -> ServiceRead:
+    service, provider_name, category_name = row
+    return ServiceRead(
+        id=service.id,
+        provider_id=service.provider_id,
+        category_id=service.category_id,
+        name=service.name,
+        description=service.description,
+        active=service.active,
+        provider_name=provider_name,
+        category_name=category_name,
+        created_at=service.created_at,
+        updated_at=service.updated_at,
+    )
+
+
+async def list_services(
+    session: AsyncSession,
+    *,
+    active: bool | None,
+    category_id: int | None,
+    provider_id: int | None,
+    q: str | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[ServiceRead], int]:
+    """A page of services with provider and category names, and the total."""
+    rows, total = await ServiceRepository(session).list_page(
+        active=active,
+        category_id=category_id,
+        provider_id=provider_id,
+        q=q,
+        limit=limit,
+        offset=offset,
+    )
+    return [_read(row) for row in rows], total
+
+
+async def get_service(session: AsyncSession, service_id: int) -> ServiceRead:
+    """One service (active or not), or 404."""
+    row = await ServiceRepository(session).get_with_names(service_id)
+    if row is None:
+        raise NotFound(f"Service {service_id} does not exist.")
+    return _read(row)
+
+
+async def _check_references(
+    session: AsyncSession, provider_id: int | None, category_id: int | None
+) -> None:
+    if provider_id is not None and await ProviderRepository(session).get(provider_id) is None:
+        raise Invalid("provider_id", f"Provider {provider_id} does not exist.")
+    if category_id is not None and await CategoryRepository(session).get(category_id) is None:
+        raise Invalid("category_id", f"Category {category_id} does not exist.")
+
+
+async def create_service(session: AsyncSession, body: ServiceCreate) -> ServiceRead:
+    """Add a service under an existing provider and category."""
+    await _check_references(session, body.provider_id, body.category_id)
+    service = await ServiceRepository(session).add(**body.model_dump())
+    return await get_service(session, service.id)
+
+
+async def update_service(
+    session: AsyncSession, service_id: int, body: ServiceUpdate
+) -> ServiceRead:
+    """Change any subset of a service's fields.
+
+    The category cannot change once cost records exist: an invoice on a license service would
+    make every summary wrong.
+    """
+    repo = ServiceRepository(session)
+    service = await repo.get(service_id)
+    if service is None:
+        raise NotFound(f"Service {service_id} does not exist.")
+    changes = body.changes()
+    await _check_references(session, changes.get("provider_id"), changes.get("category_id"))
+    new_category = changes.get("category_id")
+    if (
+        new_category is not None
+        and new_category != service.category_id
+        and await repo.has_cost_records(service_id)
+    ):
+        raise Conflict("The service already has cost records; its category cannot change.")
+    await repo.update(service, **changes)
+    return await get_service(session, service_id)
+
+
+async def deactivate_service(session: AsyncSession, service_id: int) -> None:
+    """Soft delete: the service becomes inactive and keeps its history."""
+    repo = ServiceRepository(session)
+    service = await repo.get(service_id)
+    if service is None:
+        raise NotFound(f"Service {service_id} does not exist.")
+    await repo.update(service, active=False)
+
+
+async def require_service(session: AsyncSession, service_id: int, category: str) -> Service:
+    """The service a record refers to; 422 when it does not exist or is of another category."""
+    row = await ServiceRepository(session).get_with_category(service_id)
+    if row is None:
+        raise Invalid("service_id", f"Service {service_id} does not exist.")
+    service, category_name = row
+    if category_name != category:
+        raise Invalid(
+            "service_id",
+            f"Service {service_id} is a {category_name} service, not a {category} service.",
+        )
+    return service

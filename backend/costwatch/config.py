@@ -1,0 +1,107 @@
+"""Settings, read once from ``COSTWATCH_*`` environment variables and checked at start."""
+
+import os
+import secrets
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+DEMO_ADMIN_EMAIL = "admin@example.com"
+DEMO_ADMIN_PASSWORD = "costwatch-demo"  # noqa: S105 - documented demo login, refused in production
+DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+_WEAK_SECRETS = {"secret", "changeme", "change-me", "costwatch", "jwt-secret", "password"}
+_SUPPORTED_DRIVERS = {"sqlite+aiosqlite", "mysql+asyncmy", "mariadb+asyncmy"}
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or unsafe; the message says which variable to set."""
+
+
+class Settings(BaseSettings):
+    """Every setting of the server. See the README's Configuration section."""
+
+    model_config = SettingsConfigDict(env_prefix="COSTWATCH_", extra="ignore")
+
+    env: Literal["development", "production", "test"] = "development"
+    data_dir: Path = DEFAULT_DATA_DIR
+    database_url: str = ""
+    jwt_secret: str = ""
+    admin_email: str = DEMO_ADMIN_EMAIL
+    admin_password: str = Field(default=DEMO_ADMIN_PASSWORD, repr=False)
+    token_minutes: int = Field(default=720, ge=1, le=60 * 24 * 30)
+    cors_origins: list[str] = Field(default_factory=list)
+    sql_echo: bool = False
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_url(cls, value: str) -> str:
+        if not value:
+            return value
+        try:
+            url = make_url(value)
+        except ArgumentError as exc:
+            raise ValueError(f"COSTWATCH_DATABASE_URL is not a database URL: {exc}") from exc
+        if url.drivername not in _SUPPORTED_DRIVERS:
+            raise ValueError(
+                "COSTWATCH_DATABASE_URL must start with sqlite+aiosqlite:// or mysql+asyncmy://"
+                f" (got {url.drivername}://)"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _check_production(self) -> "Settings":
+        if self.env != "production":
+            return self
+        problems = []
+        if len(self.jwt_secret) < 32 or self.jwt_secret.lower() in _WEAK_SECRETS:
+            problems.append(
+                "COSTWATCH_JWT_SECRET must be set to a random string of 32 characters or more"
+                " (for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+            )
+        if self.admin_password == DEMO_ADMIN_PASSWORD or len(self.admin_password) < 12:
+            problems.append(
+                "COSTWATCH_ADMIN_PASSWORD must be set to a password of 12 characters or more"
+                " (the demo password is refused in production)"
+            )
+        if self.admin_email == DEMO_ADMIN_EMAIL:
+            problems.append("COSTWATCH_ADMIN_EMAIL must be set to the admin's real address")
+        if problems:
+            raise ValueError("production mode: " + "; ".join(problems))
+        return self
+
+    @cached_property
+    def effective_database_url(self) -> str:
+        """The URL to connect to: the configured one, or a SQLite file in the data folder."""
+        if self.database_url:
+            return self.database_url
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite+aiosqlite:///{self.data_dir / 'costwatch.db'}"
+
+    @cached_property
+    def effective_jwt_secret(self) -> str:
+        """The token key: the configured one, or one generated once and kept in the data folder."""
+        if self.jwt_secret:
+            return self.jwt_secret
+        path = self.data_dir / "jwt-secret"
+        if path.exists():
+            return path.read_text().strip()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        secret = secrets.token_urlsafe(48)
+        # Created with owner-only permissions: the key signs every admin token.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secret)
+        return secret
+
+
+def load_settings() -> Settings:
+    """Read the settings, turning validation errors into one clear ``ConfigError``."""
+    try:
+        return Settings()
+    except ValueError as exc:
+        raise ConfigError(f"CostWatch cannot start: {exc}") from exc

@@ -1,0 +1,22 @@
+"""The ``infra_invoice`` table."""
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import CHAR, Date, ForeignKey, Numeric, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from costwatch.db import Base, BigId, IdMixin, TimestampMixin
+
+
+class InfraInvoice(IdMixin, TimestampMixin, Base):
+    """What an infrastructure service billed for one month."""
+
+    __tablename__ = "infra_invoice"
+    __table_args__ = (UniqueConstraint("service_id", "invoice_month", name="uk_infra"),)
+
+    # The unique key (service_id, invoice_month) doubles as the foreign key's index.
+    service_id: Mapped[int] = mapped_column(BigId, ForeignKey("service.id"))
+    invoice_month: Mapped[date] = mapped_column(Date, index=True)
+    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    currency: Mapped[str] = mapped_column(CHAR(3), default="USD", server_default="USD")

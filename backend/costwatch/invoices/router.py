@@ -1,0 +1,84 @@
+"""Routes under ``/invoices``."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Response, status
+
+from costwatch.api import (
+    TOTAL_COUNT_HEADER,
+    MonthQuery,
+    PageDep,
+    YearQuery,
+    month_from_query,
+    set_total,
+)
+from costwatch.db import SessionDep
+from costwatch.errors import error_responses
+from costwatch.invoices import service
+from costwatch.invoices.schemas import InvoiceCreate, InvoiceRead, InvoiceUpdate
+
+router = APIRouter(prefix="/invoices", tags=["invoices"])
+IdPath = Annotated[int, Path(ge=1, le=2**63 - 1)]
+
+
+@router.get(
+    "",
+    response_model=list[InvoiceRead],
+    responses={**error_responses(401, 422), 200: {"headers": TOTAL_COUNT_HEADER}},
+)
+async def list_invoices(
+    session: SessionDep,
+    response: Response,
+    page: PageDep,
+    service_id: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
+    year: YearQuery = None,
+    month: MonthQuery = None,
+) -> list[InvoiceRead]:
+    """List infrastructure invoices, newest month first."""
+    rows, total = await service.list_invoices(
+        session,
+        service_id=service_id,
+        month=month_from_query(year, month),
+        limit=page.limit,
+        offset=page.offset,
+    )
+    set_total(response, total)
+    return [InvoiceRead.model_validate(row) for row in rows]
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=InvoiceRead,
+    responses=error_responses(401, 409, 422),
+)
+async def create_invoice(session: SessionDep, body: InvoiceCreate) -> InvoiceRead:
+    """Record a month's invoice of an infrastructure service."""
+    return InvoiceRead.model_validate(await service.create_invoice(session, body))
+
+
+@router.get("/{invoice_id}", response_model=InvoiceRead, responses=error_responses(401, 404, 422))
+async def get_invoice(session: SessionDep, invoice_id: IdPath) -> InvoiceRead:
+    """Read one invoice."""
+    return InvoiceRead.model_validate(await service.get_invoice(session, invoice_id))
+
+
+@router.put(
+    "/{invoice_id}", response_model=InvoiceRead, responses=error_responses(401, 404, 409, 422)
+)
+async def update_invoice(
+    session: SessionDep, invoice_id: IdPath, body: InvoiceUpdate
+) -> InvoiceRead:
+    """Correct an invoice."""
+    return InvoiceRead.model_validate(await service.update_invoice(session, invoice_id, body))
+
+
+@router.delete(
+    "/{invoice_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses=error_responses(401, 404, 422),
+)
+async def delete_invoice(session: SessionDep, invoice_id: IdPath) -> None:
+    """Delete an invoice entered by mistake."""
+    await service.delete_invoice(session, invoice_id)

@@ -1,0 +1,70 @@
+"""Business rules of invoices: one per service and month, on infrastructure services only."""
+
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from costwatch.catalog.models import INFRASTRUCTURE
+from costwatch.catalog.service import require_service
+from costwatch.errors import Conflict, NotFound
+from costwatch.invoices.models import InfraInvoice
+from costwatch.invoices.repository import InvoiceRepository
+from costwatch.invoices.schemas import InvoiceCreate, InvoiceUpdate
+
+
+async def list_invoices(
+    session: AsyncSession, *, service_id: int | None, month: date | None, limit: int, offset: int
+) -> tuple[list[InfraInvoice], int]:
+    """A page of invoices and the total."""
+    return await InvoiceRepository(session).list_page(
+        service_id=service_id, month=month, limit=limit, offset=offset
+    )
+
+
+async def get_invoice(session: AsyncSession, invoice_id: int) -> InfraInvoice:
+    """One invoice, or 404."""
+    invoice = await InvoiceRepository(session).get(invoice_id)
+    if invoice is None:
+        raise NotFound(f"Invoice {invoice_id} does not exist.")
+    return invoice
+
+
+async def _check_unique(
+    repo: InvoiceRepository, service_id: int, month: date, own_id: int | None
+) -> None:
+    clash = await repo.find(service_id, month)
+    if clash is not None and clash.id != own_id:
+        raise Conflict(
+            f"Service {service_id} already has an invoice for {month:%Y-%m} (id {clash.id})."
+        )
+
+
+async def create_invoice(session: AsyncSession, body: InvoiceCreate) -> InfraInvoice:
+    """Record a month's invoice of an infrastructure service."""
+    await require_service(session, body.service_id, INFRASTRUCTURE)
+    repo = InvoiceRepository(session)
+    await _check_unique(repo, body.service_id, body.invoice_month, None)
+    return await repo.add(**body.model_dump())
+
+
+async def update_invoice(
+    session: AsyncSession, invoice_id: int, body: InvoiceUpdate
+) -> InfraInvoice:
+    """Correct an invoice."""
+    repo = InvoiceRepository(session)
+    invoice = await get_invoice(session, invoice_id)
+    changes = body.changes()
+    if "service_id" in changes:
+        await require_service(session, changes["service_id"], INFRASTRUCTURE)
+    await _check_unique(
+        repo,
+        changes.get("service_id", invoice.service_id),
+        changes.get("invoice_month", invoice.invoice_month),
+        invoice.id,
+    )
+    return await repo.update(invoice, **changes)
+
+
+async def delete_invoice(session: AsyncSession, invoice_id: int) -> None:
+    """Remove an invoice entered by mistake."""
+    await InvoiceRepository(session).delete(await get_invoice(session, invoice_id))

@@ -1,0 +1,1 @@
+"""Per-seat license plans, their price history and annual commitments."""

@@ -1,0 +1,86 @@
+"""Bodies of the license plan routes."""
+
+from datetime import date
+from typing import ClassVar, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from costwatch.money import Currency, Day, Money, Month, NonNegativeMoneyIn, UtcDateTime
+from costwatch.schemas import UpdateModel
+
+MAX_QTY = 10_000_000
+
+
+class LicenseCreate(BaseModel):
+    """A plan: a unit price and seat count from ``start_month`` on.
+
+    To record a price or quantity change, add a plan with a later ``start_month``.
+    """
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "service_id": 4,
+                    "monthly_unit_cost": "12.50",
+                    "qty": 40,
+                    "start_month": "2025-07",
+                    "annual_commitment_end": "2026-06-30",
+                    "currency": "USD",
+                }
+            ]
+        }
+    )
+
+    service_id: int = Field(ge=1, le=2**63 - 1)
+    monthly_unit_cost: NonNegativeMoneyIn
+    qty: int = Field(default=1, ge=0, le=MAX_QTY)
+    start_month: Month
+    end_month: Month | None = None
+    annual_commitment_end: Day | None = None
+    currency: Currency = "USD"
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> Self:
+        if self.end_month is not None and self.end_month < self.start_month:
+            raise ValueError("end_month must not be before start_month")
+        return self
+
+
+class LicenseUpdate(UpdateModel):
+    """Fields of a plan to correct; ``end_month`` and ``annual_commitment_end`` may be null."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"end_month": "2026-03"}]})
+    required_fields: ClassVar[tuple[str, ...]] = (
+        "service_id",
+        "monthly_unit_cost",
+        "qty",
+        "start_month",
+        "currency",
+    )
+
+    service_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
+    monthly_unit_cost: NonNegativeMoneyIn | None = None
+    qty: int | None = Field(default=None, ge=0, le=MAX_QTY)
+    start_month: Month | None = None
+    end_month: Month | None = None
+    annual_commitment_end: Day | None = None
+    currency: Currency | None = None
+
+
+class LicenseRead(BaseModel):
+    """A plan with its service, provider and monthly cost (unit cost x qty)."""
+
+    id: int
+    service_id: int
+    service_name: str
+    provider_name: str
+    monthly_unit_cost: Money
+    qty: int
+    monthly_cost: Money
+    start_month: date
+    end_month: date | None
+    annual_commitment_end: date | None
+    currency: str
+    created_at: UtcDateTime
+    updated_at: UtcDateTime

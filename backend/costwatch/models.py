@@ -1,0 +1,20 @@
+"""Import every table so that ``Base.metadata`` knows the whole schema (Alembic, tests)."""
+
+from costwatch.auth.models import AdminUser
+from costwatch.catalog.models import Provider, Service, ServiceCategory
+from costwatch.db import Base
+from costwatch.invoices.models import InfraInvoice
+from costwatch.licenses.models import LicensePlan
+from costwatch.usage.models import UsageConsumption, UsageTopup
+
+__all__ = [
+    "AdminUser",
+    "Base",
+    "InfraInvoice",
+    "LicensePlan",
+    "Provider",
+    "Service",
+    "ServiceCategory",
+    "UsageConsumption",
+    "UsageTopup",
+]

@@ -1,0 +1,1 @@
+"""Summaries, series and alerts, read across the other domains."""

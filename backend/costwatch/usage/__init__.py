@@ -1,0 +1,1 @@
+"""Prepaid usage services: top-ups, consumption and balances."""

@@ -1,0 +1,40 @@
+"""The ``usage_topup`` and ``usage_consumption`` tables."""
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import CHAR, Date, ForeignKey, Index, Numeric
+from sqlalchemy.orm import Mapped, mapped_column
+
+from costwatch.db import Base, BigId, IdMixin, TimestampMixin
+
+
+class UsageTopup(IdMixin, TimestampMixin, Base):
+    """Funds added to a prepaid usage service."""
+
+    __tablename__ = "usage_topup"
+    __table_args__ = (Index("ix_usage_topup_service_date", "service_id", "topup_date"),)
+
+    service_id: Mapped[int] = mapped_column(BigId, ForeignKey("service.id"))
+    topup_date: Mapped[date] = mapped_column(Date)
+    amount_purchased: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    currency: Mapped[str] = mapped_column(CHAR(3), default="USD", server_default="USD")
+
+
+class UsageConsumption(IdMixin, TimestampMixin, Base):
+    """Funds a usage service used up; an outflow, subtracted from the balance.
+
+    ``currency`` is not sent by clients: it is the currency of the service's top-ups, stored so
+    that summaries can group by it without a join.
+    """
+
+    __tablename__ = "usage_consumption"
+    __table_args__ = (
+        Index("ix_usage_consumption_service_date", "service_id", "consumption_date"),
+        Index("ix_usage_consumption_date", "consumption_date"),
+    )
+
+    service_id: Mapped[int] = mapped_column(BigId, ForeignKey("service.id"))
+    consumption_date: Mapped[date] = mapped_column(Date)
+    amount_consumed: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    currency: Mapped[str] = mapped_column(CHAR(3), default="USD", server_default="USD")

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Start CostWatch: the API on :8000 and, once it exists, the dashboard on :5173.
+#   ./run.sh           start with the database as it is
+#   ./run.sh --seed    load the demo data first (admin@example.com / costwatch-demo)
+# Extra arguments go to backend/main.py. Ctrl-C stops everything.
+set -euo pipefail
+source "$(dirname "$0")/scripts/lib.sh"
+cd "$ROOT"
+
+ensure_backend
+ensure_frontend
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap stop INT TERM EXIT
+
+say "API on http://localhost:${COSTWATCH_PORT:-8000} (Swagger UI at /docs)"
+"$PY" backend/main.py --host "${COSTWATCH_HOST:-0.0.0.0}" --port "${COSTWATCH_PORT:-8000}" "$@" &
+pids+=($!)
+
+if [ -f frontend/package.json ]; then
+  say "dashboard on http://localhost:5173"
+  (cd frontend && exec node node_modules/vite/bin/vite.js --host 0.0.0.0 --port 5173 --strictPort) &
+  pids+=($!)
+fi
+# Stop both as soon as either one exits.
+wait -n

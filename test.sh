@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Install what is missing, then run every check and test of CostWatch.
+#   ./test.sh                 backend on SQLite in memory (+ the dashboard once it exists)
+#   COSTWATCH_TEST_DATABASE_URL=mysql+asyncmy://root@127.0.0.1:3306/costwatch_test ./test.sh
+#                             the same suite on MySQL/MariaDB as well (.ci/run does this)
+set -euo pipefail
+source "$(dirname "$0")/scripts/lib.sh"
+cd "$ROOT"
+
+ensure_backend dev
+cd backend
+
+say "ruff (lint and format)"
+"$VENV/bin/ruff" check .
+"$VENV/bin/ruff" format --check .
+
+say "mypy"
+"$VENV/bin/mypy" costwatch main.py
+
+say "pytest on SQLite (in memory), with coverage"
+COSTWATCH_TEST_DATABASE_URL= "$VENV/bin/pytest" --cov --cov-report=term --cov-fail-under=90
+
+if [ -n "${COSTWATCH_TEST_DATABASE_URL:-}" ]; then
+  say "pytest on ${COSTWATCH_TEST_DATABASE_URL%%://*} (${COSTWATCH_TEST_DATABASE_URL##*@})"
+  "$VENV/bin/pytest" -p no:cacheprovider
+fi
+
+say "schemathesis over every operation"
+"$ROOT/scripts/schemathesis.sh"
+
+cd "$ROOT"
+if [ -f frontend/package.json ]; then
+  "$ROOT/scripts/test-frontend.sh"
+fi
+say "all checks passed"
