@@ -19,9 +19,11 @@ MONEY_LIMIT = Decimal("10000000000")
 MIN_YEAR, MAX_YEAR = 2000, 2100
 MIN_DATE, MAX_DATE = date(MIN_YEAR, 1, 1), date(MAX_YEAR, 12, 31)
 
-_MONEY_TEXT = re.compile(r"-?\d+(\.\d{1,2})?")
-_MONTH_TEXT = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")
-_DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
+# re.ASCII: Python's \d also matches other scripts' digits ("١٢٣" would read as 123); the
+# contract and the OpenAPI patterns (ECMA regexes) allow ASCII digits only.
+_MONEY_TEXT = re.compile(r"-?\d+(\.\d{1,2})?", re.ASCII)
+_MONTH_TEXT = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?", re.ASCII)
+_DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
 def quantize(value: Decimal) -> Decimal:

@@ -15,7 +15,9 @@ async def post(client: httpx.AsyncClient, path: str, body: dict[str, Any]) -> di
     return result
 
 
-async def make_provider(client: httpx.AsyncClient, name: str = "Acme Cloud", **extra: Any) -> dict[str, Any]:
+async def make_provider(
+    client: httpx.AsyncClient, name: str = "Acme Cloud", **extra: Any
+) -> dict[str, Any]:
     """A provider."""
     return await post(client, "/providers", {"name": name, **extra})
 
@@ -43,7 +45,12 @@ async def make_invoice(
     client: httpx.AsyncClient, service_id: int, month: str, amount: str, currency: str = "USD"
 ) -> dict[str, Any]:
     """An infrastructure invoice."""
-    body = {"service_id": service_id, "invoice_month": month, "amount": amount, "currency": currency}
+    body = {
+        "service_id": service_id,
+        "invoice_month": month,
+        "amount": amount,
+        "currency": currency,
+    }
     return await post(client, "/invoices", body)
 
 
@@ -70,7 +77,12 @@ async def make_topup(
     client: httpx.AsyncClient, service_id: int, day: str, amount: str, currency: str = "USD"
 ) -> dict[str, Any]:
     """A top-up."""
-    body = {"service_id": service_id, "topup_date": day, "amount_purchased": amount, "currency": currency}
+    body = {
+        "service_id": service_id,
+        "topup_date": day,
+        "amount_purchased": amount,
+        "currency": currency,
+    }
     return await post(client, "/usage/topups", body)
 
 

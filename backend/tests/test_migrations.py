@@ -1,0 +1,125 @@
+"""The Alembic migrations: up and down on the test database's kind, and they match the models."""
+
+from urllib.parse import urlsplit
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, select, text, update
+
+from costwatch.catalog.models import ServiceCategory
+from costwatch.db import make_engine
+from costwatch.models import Base
+from tests.conftest import IS_MYSQL, TEST_URL, drop_everything, migrate
+from tests.factories import make_provider
+
+TABLES = {
+    "admin_user",
+    "infra_invoice",
+    "license_plan",
+    "provider",
+    "service",
+    "service_category",
+    "usage_consumption",
+    "usage_topup",
+}
+
+
+@pytest.fixture
+async def scratch_engine(engine):
+    """An empty database of the same kind as the test database."""
+    if not IS_MYSQL:
+        scratch = make_engine("sqlite+aiosqlite://")
+        yield scratch
+        await scratch.dispose()
+        return
+    name = urlsplit(TEST_URL).path.lstrip("/") + "_migrations"
+    async with engine.connect() as connection:
+        await connection.execute(text(f"DROP DATABASE IF EXISTS `{name}`"))
+        await connection.execute(text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4"))
+    parts = urlsplit(TEST_URL)
+    scratch = make_engine(parts._replace(path=f"/{name}").geturl())
+    yield scratch
+    await scratch.dispose()
+    async with engine.connect() as connection:
+        await connection.execute(text(f"DROP DATABASE IF EXISTS `{name}`"))
+
+
+def table_names(connection):
+    return set(inspect(connection).get_table_names()) - {"alembic_version"}
+
+
+async def test_upgrade_downgrade_upgrade(scratch_engine):
+    async with scratch_engine.begin() as connection:
+        await connection.run_sync(drop_everything)
+        await connection.run_sync(migrate)
+        assert await connection.run_sync(table_names) == TABLES
+        names = (
+            await connection.execute(select(ServiceCategory.name).order_by(ServiceCategory.id))
+        ).scalars()
+        assert list(names) == ["Infrastructure", "User License", "Usage"]
+
+        await connection.run_sync(lambda sync: migrate(sync, "base", down=True))
+        assert await connection.run_sync(table_names) == set()
+
+        await connection.run_sync(migrate)
+        assert await connection.run_sync(table_names) == TABLES
+
+
+async def test_models_match_the_migrations(engine):
+    def diff(connection):
+        return compare_metadata(MigrationContext.configure(connection), Base.metadata)
+
+    async with engine.connect() as connection:
+        assert await connection.run_sync(diff) == []
+
+
+async def test_money_columns_are_decimal_12_2_and_ids_bigint(engine):
+    def columns(connection):
+        inspector = inspect(connection)
+        return {table: {c["name"]: c for c in inspector.get_columns(table)} for table in TABLES}
+
+    async with engine.connect() as connection:
+        found = await connection.run_sync(columns)
+    for table, column in [
+        ("infra_invoice", "amount"),
+        ("license_plan", "monthly_unit_cost"),
+        ("usage_topup", "amount_purchased"),
+        ("usage_consumption", "amount_consumed"),
+    ]:
+        kind = found[table][column]["type"]
+        assert (kind.precision, kind.scale) == (12, 2), (table, column)
+    if IS_MYSQL:
+        assert all(str(found[table]["id"]["type"]).startswith("BIGINT") for table in TABLES)
+
+
+async def test_updated_at_is_kept_by_the_database(engine):
+    async with engine.connect() as connection:
+        if IS_MYSQL:
+            ddl = (await connection.execute(text("SHOW CREATE TABLE service"))).one()[1]
+        else:
+            query = text("SELECT sql FROM sqlite_master WHERE name = 'service'")
+            ddl = (await connection.execute(query)).scalar_one()
+    ddl = ddl.upper()
+    expected = {
+        True: "`UPDATED_AT` TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP() "
+        "ON UPDATE CURRENT_TIMESTAMP()",
+        # SQLite has no ON UPDATE: the ORM sets the column there
+        False: "UPDATED_AT TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL",
+    }
+    assert expected[IS_MYSQL] in ddl
+
+
+async def test_updated_at_moves_on_update(client, engine):
+    provider = await make_provider(client, "Old name")
+    from costwatch.catalog.models import Provider
+
+    async with engine.begin() as connection:
+        await connection.execute(
+            update(Provider)
+            .where(Provider.id == provider["id"])
+            .values(updated_at=text("'2001-01-01 00:00:00'"))
+        )
+    changed = (await client.put(f"/providers/{provider['id']}", json={"name": "New name"})).json()
+    assert changed["updated_at"] > "2001-01-01T00:00:00Z"
+    assert changed["created_at"] == provider["created_at"]
