@@ -11,7 +11,7 @@ export COSTWATCH_DATA_DIR="$work" COSTWATCH_DATABASE_URL="sqlite+aiosqlite:///$w
 export COSTWATCH_ENV=test COSTWATCH_ADMIN_EMAIL=admin@example.com COSTWATCH_ADMIN_PASSWORD=fuzz-password-1
 "$PY" "$ROOT/backend/main.py" --seed --port "$port" > "$work/server.log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$work"' EXIT
 
 for _ in $(seq 1 60); do
   curl -sf "http://127.0.0.1:$port/health" >/dev/null && break
@@ -30,5 +30,4 @@ token="$(curl -sf -X POST "http://127.0.0.1:$port/auth/login" \
   --generation-database none \
   --no-color \
   --report junit --report-junit-path "$work/junit.xml" \
-  --exclude-path /auth/password \
   "$@"

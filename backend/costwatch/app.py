@@ -17,6 +17,7 @@ from costwatch.errors import install_error_handlers
 from costwatch.health import router as health_router
 from costwatch.invoices.router import router as invoices_router
 from costwatch.licenses.router import router as licenses_router
+from costwatch.logs import RequestContextMiddleware
 from costwatch.reports.router import alerts as alerts_router
 from costwatch.reports.router import router as reports_router
 from costwatch.usage.router import router as usage_router
@@ -68,13 +69,14 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     install_error_handlers(app)
+    app.add_middleware(RequestContextMiddleware)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["*"],
-            allow_headers=["Authorization", "Content-Type"],
-            expose_headers=["X-Total-Count"],
+            allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+            expose_headers=["X-Total-Count", "X-Request-ID"],
         )
 
     app.include_router(health_router)

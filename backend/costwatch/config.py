@@ -15,7 +15,17 @@ DEMO_ADMIN_EMAIL = "admin@example.com"
 DEMO_ADMIN_PASSWORD = "costwatch-demo"  # noqa: S105 - documented demo login, refused in production
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 _WEAK_SECRETS = {"secret", "changeme", "change-me", "costwatch", "jwt-secret", "password"}
+_MIN_DISTINCT_SECRET_CHARS = 10
 _SUPPORTED_DRIVERS = {"sqlite+aiosqlite", "mysql+asyncmy", "mariadb+asyncmy"}
+
+
+def _looks_weak(secret: str) -> bool:
+    """A known weak word, or few distinct characters ("a" * 40, "changeme" * 4).
+
+    Length alone lets a repeated word through; a generated key (hex, base64) uses 16 or more
+    distinct characters, a repeated word rarely more than 9.
+    """
+    return secret.lower() in _WEAK_SECRETS or len(set(secret)) < _MIN_DISTINCT_SECRET_CHARS
 
 
 class ConfigError(RuntimeError):
@@ -36,6 +46,11 @@ class Settings(BaseSettings):
     token_minutes: int = Field(default=720, ge=1, le=60 * 24 * 30)
     cors_origins: list[str] = Field(default_factory=list)
     sql_echo: bool = False
+    workers: int | None = Field(default=None, ge=1, le=64)
+    log_format: Literal["json", "text"] | None = None
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # Addresses whose X-Forwarded-For/-Proto headers are trusted (the reverse proxy).
+    forwarded_allow_ips: str = "127.0.0.1"
 
     @field_validator("database_url")
     @classmethod
@@ -58,7 +73,7 @@ class Settings(BaseSettings):
         if self.env != "production":
             return self
         problems = []
-        if len(self.jwt_secret) < 32 or self.jwt_secret.lower() in _WEAK_SECRETS:
+        if len(self.jwt_secret) < 32 or _looks_weak(self.jwt_secret):
             problems.append(
                 "COSTWATCH_JWT_SECRET must be set to a random string of 32 characters or more"
                 " (for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
@@ -73,6 +88,18 @@ class Settings(BaseSettings):
         if problems:
             raise ValueError("production mode: " + "; ".join(problems))
         return self
+
+    @property
+    def effective_workers(self) -> int:
+        """Server processes: as configured, else one per core in production and one otherwise."""
+        if self.workers:
+            return self.workers
+        return max(os.cpu_count() or 1, 1) if self.env == "production" else 1
+
+    @property
+    def effective_log_format(self) -> Literal["json", "text"]:
+        """JSON lines in production (for a log collector), readable text otherwise."""
+        return self.log_format or ("json" if self.env == "production" else "text")
 
     @cached_property
     def effective_database_url(self) -> str:

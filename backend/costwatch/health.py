@@ -1,10 +1,12 @@
-"""``GET /health``: the server answers and so does its database."""
+"""``GET /health`` (liveness: the database answers) and ``GET /ready`` (and is migrated)."""
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
+
+from costwatch.migrate import head_revision, is_at_head
 
 router = APIRouter(tags=["health"])
 
@@ -13,6 +15,13 @@ class Health(BaseModel):
     """The server's state."""
 
     status: str
+
+
+class Readiness(BaseModel):
+    """Whether this replica should receive traffic."""
+
+    status: str
+    revision: str
 
 
 @router.get("/health", response_model=Health, responses={503: {"model": Health}})
@@ -24,3 +33,16 @@ async def health(request: Request) -> JSONResponse:
     except (SQLAlchemyError, OSError):
         return JSONResponse({"status": "unavailable"}, status_code=503)
     return JSONResponse({"status": "ok"})
+
+
+@router.get("/ready", response_model=Readiness, responses={503: {"model": Readiness}})
+async def ready(request: Request) -> JSONResponse:
+    """`ready` when the database answers and is at the newest migration, else 503."""
+    head = head_revision()
+    try:
+        at_head = await is_at_head(request.app.state.engine)
+    except (SQLAlchemyError, OSError):
+        return JSONResponse({"status": "database unavailable", "revision": head}, status_code=503)
+    if not at_head:
+        return JSONResponse({"status": "migrations pending", "revision": head}, status_code=503)
+    return JSONResponse({"status": "ready", "revision": head})

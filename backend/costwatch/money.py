@@ -2,7 +2,7 @@
 
 Money is ``Decimal`` end to end. Requests may send a JSON number or a plain decimal string;
 responses always carry a string with exactly two decimals, because a JSON number would be read
-back as a binary float by most clients.
+back as a binary floating-point number by most clients.
 """
 
 import re
@@ -42,11 +42,9 @@ def _parse_money(value: Any) -> Decimal:
         raise ValueError("must be a number or a decimal string")
     if isinstance(value, int):
         result = Decimal(value)
-    elif isinstance(value, float):
-        # JSON numbers arrive as floats; repr() is the shortest text that reads back as the
-        # same float, i.e. what the client wrote for any amount that fits DECIMAL(12,2).
-        if value != value or value in (float("inf"), float("-inf")):
-            raise ValueError("must be a finite number")
+    elif isinstance(value, float):  # a JSON number: parsed to a float before we see it
+        # repr() is the shortest text that reads back as the same float, i.e. what the client
+        # wrote for any amount that fits DECIMAL(12,2); NaN and infinities fail is_finite below.
         result = Decimal(repr(value))
     elif isinstance(value, Decimal):
         result = value
@@ -145,7 +143,7 @@ def _parse_date(value: Any) -> Any:
     """Only plain ``YYYY-MM-DD`` text: no timestamps, no week dates, no numbers."""
     if isinstance(value, str) and not _DATE_TEXT.fullmatch(value):
         raise ValueError("must be a date as YYYY-MM-DD")
-    if isinstance(value, int | float):
+    if isinstance(value, int | float):  # a JSON number (float too) is never a date
         raise ValueError("must be a date as YYYY-MM-DD")
     return value
 

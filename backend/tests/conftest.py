@@ -21,8 +21,8 @@ from costwatch.auth.models import AdminUser
 from costwatch.auth.security import create_token, hash_password
 from costwatch.config import Settings
 from costwatch.db import make_engine
+from costwatch.migrate import alembic_config
 from costwatch.models import Base
-from costwatch.setup import alembic_config
 
 TEST_URL = os.environ.get("COSTWATCH_TEST_DATABASE_URL") or "sqlite+aiosqlite://"
 IS_MYSQL = TEST_URL.startswith(("mysql", "mariadb"))

@@ -1,5 +1,6 @@
 """The Alembic migrations: up and down on the test database's kind, and they match the models."""
 
+import asyncio
 from urllib.parse import urlsplit
 
 import pytest
@@ -9,6 +10,7 @@ from sqlalchemy import inspect, select, text, update
 
 from costwatch.catalog.models import ServiceCategory
 from costwatch.db import make_engine
+from costwatch.migrate import head_revision, is_at_head, upgrade_to_head
 from costwatch.models import Base
 from tests.conftest import IS_MYSQL, TEST_URL, drop_everything, migrate
 from tests.factories import make_provider
@@ -123,3 +125,41 @@ async def test_updated_at_moves_on_update(client, engine):
     changed = (await client.put(f"/providers/{provider['id']}", json={"name": "New name"})).json()
     assert changed["updated_at"] > "2001-01-01T00:00:00Z"
     assert changed["created_at"] == provider["created_at"]
+
+
+async def test_replicas_starting_together_migrate_once(scratch_engine, tmp_path):
+    """Two processes' worth of engines race to migrate: one runs the migration, one waits."""
+    if IS_MYSQL:
+        url = scratch_engine.url.render_as_string(hide_password=False)
+    else:
+        url = f"sqlite+aiosqlite:///{tmp_path / 'shared.db'}"
+    async with scratch_engine.begin() as connection:
+        await connection.run_sync(drop_everything)
+    first, second = make_engine(url), make_engine(url)
+    try:
+        results = await asyncio.gather(upgrade_to_head(first), upgrade_to_head(second))
+        assert await is_at_head(first)
+    finally:
+        await first.dispose()
+        await second.dispose()
+    head = head_revision()
+    assert sorted(results, key=lambda result: result[0] or "") == [(None, head), (head, head)]
+
+
+async def test_ready_needs_the_newest_migration(settings, scratch_engine):
+    import httpx
+
+    from costwatch.app import create_app
+
+    async with scratch_engine.begin() as connection:
+        await connection.run_sync(drop_everything)
+    app = create_app(settings, scratch_engine)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        pending = await client.get("/ready")
+        await upgrade_to_head(scratch_engine)
+        ready = await client.get("/ready")
+    assert pending.status_code == 503
+    assert pending.json()["status"] == "migrations pending"
+    assert ready.status_code == 200
+    assert ready.json() == {"status": "ready", "revision": head_revision()}

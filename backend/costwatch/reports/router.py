@@ -19,7 +19,7 @@ from costwatch.usage.service import low_balance_alerts
 
 router = APIRouter(tags=["reports"])
 alerts = APIRouter(prefix="/alerts", tags=["alerts"])
-MONTH_PATTERN = r"^\d{4}-\d{2}$"
+MONTH_PATTERN = r"^(20\d{2}|2100)-(0[1-9]|1[0-2])$"
 
 
 def _parse_month(name: str, value: str) -> date:
