@@ -11,8 +11,8 @@ ensure_backend dev
 cd backend
 
 say "ruff (lint and format)"
-"$VENV/bin/ruff" check .
-"$VENV/bin/ruff" format --check .
+"$VENV/bin/ruff" check --config pyproject.toml . ../scripts
+"$VENV/bin/ruff" format --check --config pyproject.toml . ../scripts
 
 say "mypy"
 "$VENV/bin/mypy" costwatch main.py
@@ -31,5 +31,9 @@ say "schemathesis over every operation"
 cd "$ROOT"
 if [ -f frontend/package.json ]; then
   "$ROOT/scripts/test-frontend.sh"
+  case "${COSTWATCH_TEST_DATABASE_URL:-}" in
+    mysql*|mariadb*) "$ROOT/scripts/test-replicas.sh" ;;
+    *) say "replicas behind nginx: skipped (they need COSTWATCH_TEST_DATABASE_URL, as .ci/run sets)" ;;
+  esac
 fi
 say "all checks passed"

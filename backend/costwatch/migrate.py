@@ -81,14 +81,14 @@ async def migration_lock(engine: AsyncEngine) -> AsyncIterator[None]:
         yield
 
 
-async def upgrade_to_head(engine: AsyncEngine) -> tuple[str | None, str]:
-    """Bring the database to the newest migration; returns (revision before, head).
+async def upgrade_locked(engine: AsyncEngine) -> tuple[str | None, str]:
+    """Bring the database to the newest migration; the caller holds ``migration_lock``.
 
-    The revision is read again once the lock is held: a replica that waited for another one
-    finds the database already at head and runs nothing.
+    Returns (revision before, head). The revision is read once the lock is held: a replica
+    that waited for another one finds the database already at head and runs nothing.
     """
     head = head_revision()
-    async with migration_lock(engine), engine.connect() as connection:
+    async with engine.connect() as connection:
         before = await connection.run_sync(current_revision)
         if before == head:
             log.info("database already at migration %s", head)
@@ -97,6 +97,12 @@ async def upgrade_to_head(engine: AsyncEngine) -> tuple[str | None, str]:
             await connection.run_sync(_upgrade)
             await connection.commit()
     return before, head
+
+
+async def upgrade_to_head(engine: AsyncEngine) -> tuple[str | None, str]:
+    """Take the lock and bring the database to the newest migration."""
+    async with migration_lock(engine):
+        return await upgrade_locked(engine)
 
 
 async def is_at_head(engine: AsyncEngine) -> bool:

@@ -6,7 +6,7 @@ from costwatch.auth.service import ensure_admin
 from costwatch.config import Settings
 from costwatch.db import make_engine, make_sessionmaker
 from costwatch.demo import load_demo_data
-from costwatch.migrate import alembic_config, upgrade_to_head
+from costwatch.migrate import alembic_config, migration_lock, upgrade_locked
 
 __all__ = ["alembic_config", "prepare_database"]
 
@@ -14,11 +14,15 @@ log = logging.getLogger("costwatch.setup")
 
 
 async def prepare_database(settings: Settings, *, seed: bool = False) -> None:
-    """Migrate, create the admin if there is none, and load the demo data when asked."""
+    """Migrate, create the admin if there is none, and load the demo data when asked.
+
+    All of it under one lock: replicas starting together would otherwise each create the
+    admin (or seed the demo data) at the same moment.
+    """
     engine = make_engine(settings.effective_database_url)
     try:
-        await upgrade_to_head(engine)
-        async with make_sessionmaker(engine)() as session:
+        async with migration_lock(engine), make_sessionmaker(engine)() as session:
+            await upgrade_locked(engine)
             if await ensure_admin(session, settings):
                 log.info("created the admin user %s", settings.admin_email)
             if seed:
