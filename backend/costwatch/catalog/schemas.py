@@ -7,6 +7,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from costwatch.money import UtcDateTime
 from costwatch.schemas import UpdateModel
 
+# Ids are BIGINT: a larger one in a body must be a 422, not an overflow in the driver
+# (SQLite raised OverflowError -> 500 for provider_id/category_id = 2**63).
+MAX_ID = 2**63 - 1
+
 
 def _strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
@@ -82,8 +86,8 @@ class ServiceCreate(BaseModel):
         }
     )
 
-    provider_id: int = Field(ge=1)
-    category_id: int = Field(ge=1)
+    provider_id: int = Field(ge=1, le=MAX_ID)
+    category_id: int = Field(ge=1, le=MAX_ID)
     name: str = Field(min_length=1, max_length=128, pattern=r"\S")
     description: str | None = Field(default=None, max_length=10_000)
     active: bool = True
@@ -99,8 +103,8 @@ class ServiceUpdate(UpdateModel):
         json_schema_extra={"examples": [{"name": "AWS (prod)", "active": False}]}
     )
 
-    provider_id: int | None = Field(default=None, ge=1)
-    category_id: int | None = Field(default=None, ge=1)
+    provider_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    category_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     name: str | None = Field(default=None, min_length=1, max_length=128, pattern=r"\S")
     description: str | None = Field(default=None, max_length=10_000)
     active: bool | None = None

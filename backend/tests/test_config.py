@@ -1,0 +1,215 @@
+"""Settings: fail fast on unsafe production settings and bad URLs; defaults in the data dir."""
+
+import os
+import stat
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from costwatch.config import (
+    DEMO_ADMIN_EMAIL,
+    DEMO_ADMIN_PASSWORD,
+    ConfigError,
+    Settings,
+    load_settings,
+)
+
+STRONG_SECRET = "kR3v9-Xq_T2mZp8LwY4bN6cF1hJ0sD5gA7eU"  # 36 characters, many distinct
+SAFE_PRODUCTION = {
+    "COSTWATCH_ENV": "production",
+    "COSTWATCH_JWT_SECRET": STRONG_SECRET,
+    "COSTWATCH_ADMIN_EMAIL": "ops@corp.example",
+    "COSTWATCH_ADMIN_PASSWORD": "a-real-password-2025",
+}
+
+
+@pytest.fixture
+def env(monkeypatch, tmp_path):
+    """A clean COSTWATCH_* environment with the data dir in a temporary folder."""
+    for name in list(os.environ):
+        if name.upper().startswith("COSTWATCH_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("COSTWATCH_DATA_DIR", str(tmp_path))
+
+    def set_vars(**values):
+        for name, value in values.items():
+            if value is None:
+                monkeypatch.delenv(name, raising=False)
+            else:
+                monkeypatch.setenv(name, value)
+
+    return set_vars
+
+
+class TestProductionMode:
+    def test_safe_settings_load(self, env):
+        env(**SAFE_PRODUCTION)
+
+        settings = load_settings()
+
+        assert settings.env == "production"
+        assert settings.effective_jwt_secret == STRONG_SECRET
+        assert settings.admin_email == "ops@corp.example"
+
+    @pytest.mark.parametrize(
+        "secret",
+        [
+            None,
+            "",
+            "short-secret",
+            "x" * 31,
+            "secret",
+            "changeme",
+            "a" * 40,
+            "changeme" * 5,
+            "password" * 4,
+        ],
+        ids=[
+            "missing",
+            "empty",
+            "short",
+            "31-chars",
+            "secret",
+            "changeme",
+            "one-char-repeated",
+            "changeme-repeated",
+            "password-repeated",
+        ],
+    )
+    def test_missing_short_or_weak_jwt_secret_is_refused(self, env, secret):
+        env(**{**SAFE_PRODUCTION, "COSTWATCH_JWT_SECRET": secret})
+
+        with pytest.raises(ConfigError, match="COSTWATCH_JWT_SECRET"):
+            load_settings()
+
+    @pytest.mark.parametrize(
+        "secret",
+        [
+            "0123456789abcdef" * 4,  # like `openssl rand -hex 32`
+            "Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZmdo",
+        ],
+        ids=["hex", "base64"],
+    )
+    def test_generated_looking_secrets_are_accepted(self, env, secret):
+        env(**{**SAFE_PRODUCTION, "COSTWATCH_JWT_SECRET": secret})
+
+        assert load_settings().jwt_secret == secret
+
+    @pytest.mark.parametrize(
+        "password", [None, DEMO_ADMIN_PASSWORD, "short-pw"], ids=["default", "demo", "short"]
+    )
+    def test_demo_or_short_admin_password_is_refused(self, env, password):
+        env(**{**SAFE_PRODUCTION, "COSTWATCH_ADMIN_PASSWORD": password})
+
+        with pytest.raises(ConfigError, match="COSTWATCH_ADMIN_PASSWORD"):
+            load_settings()
+
+    @pytest.mark.parametrize("email", [None, DEMO_ADMIN_EMAIL], ids=["default", "demo"])
+    def test_demo_admin_email_is_refused(self, env, email):
+        env(**{**SAFE_PRODUCTION, "COSTWATCH_ADMIN_EMAIL": email})
+
+        with pytest.raises(ConfigError, match="COSTWATCH_ADMIN_EMAIL"):
+            load_settings()
+
+    def test_every_problem_is_named_at_once(self, env):
+        env(COSTWATCH_ENV="production")
+
+        with pytest.raises(ConfigError) as caught:
+            load_settings()
+
+        message = str(caught.value)
+        assert "COSTWATCH_JWT_SECRET" in message
+        assert "COSTWATCH_ADMIN_PASSWORD" in message
+        assert "COSTWATCH_ADMIN_EMAIL" in message
+        assert "production" in message
+
+    @pytest.mark.parametrize("mode", ["development", "test"])
+    def test_other_modes_accept_the_demo_defaults(self, env, mode):
+        env(COSTWATCH_ENV=mode)
+
+        settings = load_settings()
+
+        assert settings.admin_email == DEMO_ADMIN_EMAIL
+        assert settings.admin_password == DEMO_ADMIN_PASSWORD
+        assert len(settings.effective_jwt_secret) >= 32
+
+    def test_default_mode_is_development(self, env):
+        assert load_settings().env == "development"
+
+    def test_an_unknown_mode_is_a_config_error(self, env):
+        env(COSTWATCH_ENV="prod")
+
+        with pytest.raises(ConfigError, match="env"):
+            load_settings()
+
+
+class TestDatabaseUrl:
+    @pytest.mark.parametrize(
+        "url",
+        ["not a url", "://nothing", "sqlite:///plain-sync.db", "postgresql+asyncpg://u:p@h/db"],
+        ids=["garbage", "no-scheme", "sync-driver", "unsupported-database"],
+    )
+    def test_bad_url_gives_a_clear_error(self, env, url):
+        env(COSTWATCH_DATABASE_URL=url)
+
+        with pytest.raises(ConfigError, match="COSTWATCH_DATABASE_URL") as caught:
+            load_settings()
+
+        assert str(caught.value).startswith("CostWatch cannot start")
+
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "sqlite+aiosqlite:///costwatch.db",
+            "mysql+asyncmy://user:pw@db.example:3306/costwatch",
+            "mariadb+asyncmy://user:pw@db.example/costwatch",
+        ],
+    )
+    def test_supported_urls_are_used_as_given(self, env, url):
+        env(COSTWATCH_DATABASE_URL=url)
+
+        assert load_settings().effective_database_url == url
+
+    def test_default_is_a_sqlite_file_in_the_data_dir(self, env, tmp_path):
+        data_dir = tmp_path / "nested" / "data"
+        env(COSTWATCH_DATA_DIR=str(data_dir))
+
+        url = make_url(load_settings().effective_database_url)
+
+        assert url.drivername == "sqlite+aiosqlite"
+        assert url.database == str(data_dir / "costwatch.db")
+        assert data_dir.is_dir()
+
+
+class TestGeneratedJwtSecret:
+    def test_written_once_with_owner_only_permissions(self, env, tmp_path):
+        settings = load_settings()
+
+        secret = settings.effective_jwt_secret
+
+        path = tmp_path / "jwt-secret"
+        assert path.read_text().strip() == secret
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert len(secret) >= 32
+
+    def test_reused_by_the_next_start(self, env, tmp_path):
+        first = load_settings().effective_jwt_secret
+        written = (tmp_path / "jwt-secret").stat().st_mtime_ns
+
+        second = load_settings().effective_jwt_secret
+
+        assert second == first
+        assert (tmp_path / "jwt-secret").stat().st_mtime_ns == written
+
+    def test_each_data_dir_gets_its_own_secret(self, tmp_path):
+        one = Settings(data_dir=tmp_path / "one").effective_jwt_secret
+        two = Settings(data_dir=tmp_path / "two").effective_jwt_secret
+
+        assert one != two
+        assert (tmp_path / "one" / "jwt-secret").exists()
+
+    def test_a_configured_secret_writes_no_file(self, env, tmp_path):
+        env(COSTWATCH_JWT_SECRET=STRONG_SECRET)
+
+        assert load_settings().effective_jwt_secret == STRONG_SECRET
+        assert not (tmp_path / "jwt-secret").exists()
