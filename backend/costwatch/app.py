@@ -8,13 +8,14 @@ from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from costwatch import __version__
-from costwatch.auth.dependencies import get_current_admin
+from costwatch.auth.dependencies import require_admin
 from costwatch.auth.router import router as auth_router
 from costwatch.catalog.router import router as catalog_router
 from costwatch.config import Settings, load_settings
 from costwatch.db import make_engine, make_sessionmaker
 from costwatch.errors import install_error_handlers
 from costwatch.health import router as health_router
+from costwatch.http_cache import ResponseCacheMiddleware
 from costwatch.invoices.router import router as invoices_router
 from costwatch.licenses.router import router as licenses_router
 from costwatch.logs import RequestContextMiddleware
@@ -69,6 +70,10 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     install_error_handlers(app)
+    # Outermost first: the request id, then the cache (whose hits skip routing entirely).
+    app.add_middleware(
+        ResponseCacheMiddleware, engine=engine, jwt_secret=settings.effective_jwt_secret
+    )
     app.add_middleware(RequestContextMiddleware)
     if settings.cors_origins:
         app.add_middleware(
@@ -81,7 +86,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
 
     app.include_router(health_router)
     app.include_router(auth_router)
-    protected = [Depends(get_current_admin)]
+    protected = [Depends(require_admin)]
     for router in (
         catalog_router,
         invoices_router,

@@ -26,6 +26,9 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
+# Execution option of a connection whose transaction will write (see _sqlite_begin).
+WRITE_OPTION = "costwatch_writes"
+
 # BIGINT AUTO_INCREMENT on MySQL; SQLite only autoincrements an INTEGER PRIMARY KEY.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
 
@@ -93,6 +96,7 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     engine = create_async_engine(url, **options)
     if url.startswith("sqlite"):
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "begin", _sqlite_begin)
     else:
         event.listen(engine.sync_engine, "connect", _mysql_session)
     return engine
@@ -106,14 +110,34 @@ def _mysql_session(dbapi_connection: Any, _: Any) -> None:
     cursor.close()
 
 
+def _sqlite_begin(connection: Any) -> None:
+    # A transaction of a writing request takes the write lock when it starts. With a deferred
+    # BEGIN, a request that reads, then writes fails at once with "database is locked" when
+    # another connection wrote in between (SQLite cannot upgrade a stale read snapshot, and
+    # does not wait for it); IMMEDIATE makes writers queue on busy_timeout instead. Readers
+    # keep a deferred BEGIN and, in WAL mode, never wait.
+    immediate = connection.get_execution_options().get(WRITE_OPTION)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
     # SQLite ignores foreign keys unless asked; WAL lets readers work during a write, and the
     # busy timeout makes a second writer wait instead of failing at once.
+    # The driver must not open transactions by itself: _sqlite_begin does.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+    # SQLite's lower() folds only ASCII letters; names are compared case-insensitively
+    # ("Émile" = "émile"), as MySQL's collation does.
+    dbapi_connection.create_function(
+        "lower",
+        1,
+        lambda value: value.lower() if isinstance(value, str) else value,
+        deterministic=True,
+    )
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
@@ -122,12 +146,20 @@ def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """One transaction per request: commit when the route returns, roll back on any error."""
+    """One transaction per request: commit when the route returns, roll back on any error.
+
+    A GET changes nothing, so its transaction simply ends with the session (a rollback,
+    which returning the connection to the pool does anyway): no COMMIT round trip.
+    """
     factory: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
+    writes = request.method not in ("GET", "HEAD")
     async with factory() as session:
         try:
+            if writes:
+                await session.connection(execution_options={WRITE_OPTION: True})
             yield session
-            await session.commit()
+            if writes:
+                await session.commit()
         except BaseException:
             await session.rollback()
             raise

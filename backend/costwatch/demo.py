@@ -205,7 +205,7 @@ async def load_demo_data(session: AsyncSession) -> dict[str, int]:
         days = [day for day in days if day <= today]
         spent = _spread(D(spec.consumption_total), len(days))
         for when, used in zip(days, spent, strict=True):
-            await ConsumptionRepository(session).add(
+            await ConsumptionRepository(session).record(
                 service_id=service.id, consumption_date=when, amount_consumed=used, currency="USD"
             )
             added["consumption"] += 1

@@ -16,6 +16,16 @@ from sqlalchemy import Connection, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 log = logging.getLogger("costwatch.migrate")
+
+
+class _NoPrimaryKeyNameNotes(logging.Filter):
+    """Drop MySQL's note that it ignores primary key names (our naming convention sets them)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "ignored for PRIMARY key" not in record.getMessage()
+
+
+logging.getLogger("asyncmy").addFilter(_NoPrimaryKeyNameNotes())
 BACKEND_DIR = Path(__file__).resolve().parent.parent
 LOCK_NAME = "costwatch_migrations"
 LOCK_TIMEOUT_SECONDS = 300

@@ -5,16 +5,19 @@ from costwatch.catalog.models import Provider, Service, ServiceCategory
 from costwatch.db import Base
 from costwatch.invoices.models import InfraInvoice
 from costwatch.licenses.models import LicensePlan
-from costwatch.usage.models import UsageConsumption, UsageTopup
+from costwatch.usage.models import UsageConsumption, UsageConsumptionMonth, UsageTopup
+from costwatch.versioning import DataVersion
 
 __all__ = [
     "AdminUser",
     "Base",
+    "DataVersion",
     "InfraInvoice",
     "LicensePlan",
     "Provider",
     "Service",
     "ServiceCategory",
     "UsageConsumption",
+    "UsageConsumptionMonth",
     "UsageTopup",
 ]

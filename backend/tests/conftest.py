@@ -21,7 +21,7 @@ from costwatch.auth.models import AdminUser
 from costwatch.auth.security import create_token, hash_password
 from costwatch.config import Settings
 from costwatch.db import make_engine
-from costwatch.migrate import alembic_config
+from costwatch.migrate import alembic_config, upgrade_to_head
 from costwatch.models import Base
 
 TEST_URL = os.environ.get("COSTWATCH_TEST_DATABASE_URL") or "sqlite+aiosqlite://"
@@ -63,11 +63,11 @@ async def engine() -> AsyncIterator[AsyncEngine]:
 
 @pytest.fixture(autouse=True)
 async def _empty_tables(engine: AsyncEngine) -> AsyncIterator[None]:
-    """Each test starts with no rows but the three categories of the first migration."""
+    """Each test starts with no rows but those the migrations insert (categories, data version)."""
     yield
     async with engine.begin() as connection:
         for table in reversed(Base.metadata.sorted_tables):
-            if table.name != "service_category":
+            if table.name not in ("service_category", "data_version"):
                 await connection.execute(delete(table))
 
 
@@ -133,3 +133,28 @@ async def client(anon: httpx.AsyncClient, token: str) -> httpx.AsyncClient:
     """A client signed in as the admin."""
     anon.headers["Authorization"] = f"Bearer {token}"
     return anon
+
+
+@pytest.fixture
+async def concurrent_client(settings, engine, tmp_path):
+    """A signed-in client whose app has a database that takes concurrent connections."""
+    own = None
+    if not IS_MYSQL:
+        own = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'concurrent.db'}")
+        await upgrade_to_head(own)
+    used = own or engine
+    async with used.begin() as connection:
+        await connection.execute(
+            AdminUser.__table__.insert().values(
+                id=1, email=ADMIN_EMAIL, password_hash=ADMIN_HASH, token_version=0
+            )
+        )
+    app = create_app(settings, used)
+    token = create_token(user_id=1, version=0, secret=JWT_SECRET, minutes=60)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://test", headers={"Authorization": f"Bearer {token}"}
+    ) as client:
+        yield client, used
+    if own is not None:
+        await own.dispose()

@@ -1,9 +1,17 @@
 """SQL for the ``admin_user`` table."""
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from costwatch.auth.models import AdminUser
+from costwatch.versioning import DataVersion
+
+# The token's version and the data version in one read (built once: this runs on every request).
+TOKEN_STATE = (
+    select(AdminUser.token_version, DataVersion.version)
+    .join(DataVersion, DataVersion.id == 1)
+    .where(AdminUser.id == bindparam("user_id"))
+)
 
 
 class AdminUserRepository:
@@ -15,6 +23,15 @@ class AdminUserRepository:
     async def get(self, user_id: int) -> AdminUser | None:
         """The user with that id."""
         return await self.session.get(AdminUser, user_id)
+
+    async def token_state(self, user_id: int) -> tuple[int, int] | None:
+        """The user's token version and the data version, in one primary-key read of each.
+
+        This is the whole database cost of an authenticated request whose report is cached.
+        """
+        connection = await self.session.connection()
+        row = (await connection.execute(TOKEN_STATE, {"user_id": user_id})).first()
+        return (row[0], row[1]) if row else None
 
     async def get_by_email(self, email: str) -> AdminUser | None:
         """The user with that email, compared without regard to case."""

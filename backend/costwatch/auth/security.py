@@ -1,5 +1,6 @@
 """Password hashing (Argon2 through pwdlib) and JSON Web Tokens (HS256 through PyJWT)."""
 
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -38,12 +39,41 @@ def create_token(*, user_id: int, version: int, secret: str, minutes: int) -> st
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
+_decoded: dict[tuple[str, str], tuple[int, int, float]] = {}
+_DECODED_MAX = 4096
+
+
+def decode_token_cached(token: str, secret: str) -> tuple[int, int] | None:
+    """``decode_token``, remembering valid tokens until they expire (it runs on every request).
+
+    Only the signature check is saved: the caller still compares the token version with the
+    database, so a password change revokes a remembered token at once.
+    """
+    now = time.time()
+    known = _decoded.get((token, secret))
+    if known is not None and known[2] > now:
+        return known[0], known[1]
+    claims = _decode(token, secret)
+    if claims is None:
+        return None
+    if len(_decoded) >= _DECODED_MAX:
+        _decoded.clear()
+    _decoded[(token, secret)] = (claims[0], claims[1], claims[2])
+    return claims[0], claims[1]
+
+
 def decode_token(token: str, secret: str) -> tuple[int, int] | None:
     """The (user id, token version) a valid, unexpired token carries, else ``None``."""
+    claims = _decode(token, secret)
+    return (claims[0], claims[1]) if claims else None
+
+
+def _decode(token: str, secret: str) -> tuple[int, int, float] | None:
+    """(user id, token version, expiry) of a valid token."""
     try:
         claims = jwt.decode(
             token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub", "ver"]}
         )
-        return int(claims["sub"]), int(claims["ver"])
+        return int(claims["sub"]), int(claims["ver"]), float(claims["exp"])
     except (jwt.PyJWTError, ValueError, TypeError):
         return None

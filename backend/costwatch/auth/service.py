@@ -5,7 +5,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from costwatch.auth.models import AdminUser
 from costwatch.auth.repository import AdminUserRepository
 from costwatch.auth.schemas import Token
-from costwatch.auth.security import create_token, decode_token, hash_password, verify_password
+from costwatch.auth.security import (
+    create_token,
+    decode_token,
+    decode_token_cached,
+    hash_password,
+    verify_password,
+)
 from costwatch.config import Settings
 from costwatch.errors import BadRequest
 
@@ -38,6 +44,18 @@ async def user_from_token(
     if user is None or user.token_version != version:
         return None
     return user
+
+
+async def check_token(session: AsyncSession, settings: Settings, token: str) -> int | None:
+    """The data version if the token is valid and still current, else ``None``."""
+    claims = decode_token_cached(token, settings.effective_jwt_secret)
+    if claims is None:
+        return None
+    user_id, version = claims
+    state = await AdminUserRepository(session).token_state(user_id)
+    if state is None or state[0] != version:
+        return None
+    return state[1]
 
 
 async def change_password(

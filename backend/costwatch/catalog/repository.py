@@ -77,6 +77,17 @@ class ServiceRepository(Repository[Service]):
         ).first()
         return (row[0], row[1], row[2]) if row else None
 
+    async def lock(self, service_id: int) -> None:
+        """Lock a service's row until the transaction ends (``SELECT ... FOR UPDATE``).
+
+        Writers of a service's usage records take it first, so that they run one after the
+        other for that service (and never for different services): the currency check and the
+        monthly rollup stay exact under concurrent writes. SQLite locks the whole database on
+        write anyway and renders no FOR UPDATE.
+        """
+        stmt = select(Service.id).where(Service.id == service_id).with_for_update()
+        await self.session.execute(stmt)
+
     async def get_with_category(self, service_id: int) -> tuple[Service, str] | None:
         """A service with its category's name."""
         stmt = (

@@ -164,9 +164,18 @@ async def deactivate_service(session: AsyncSession, service_id: int) -> None:
     await repo.update(service, active=False)
 
 
-async def require_service(session: AsyncSession, service_id: int, category: str) -> Service:
-    """The service a record refers to; 422 when it does not exist or is of another category."""
-    row = await ServiceRepository(session).get_with_category(service_id)
+async def require_service(
+    session: AsyncSession, service_id: int, category: str, *, lock: bool = False
+) -> Service:
+    """The service a record refers to; 422 when it does not exist or is of another category.
+
+    ``lock`` also locks the service's row for the rest of the transaction (see
+    ``ServiceRepository.lock``).
+    """
+    repo = ServiceRepository(session)
+    if lock:
+        await repo.lock(service_id)
+    row = await repo.get_with_category(service_id)
     if row is None:
         raise Invalid("service_id", f"Service {service_id} does not exist.")
     service, category_name = row

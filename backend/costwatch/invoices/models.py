@@ -3,7 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import CHAR, Date, ForeignKey, Numeric, UniqueConstraint
+from sqlalchemy import CHAR, Date, ForeignKey, Index, Numeric, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from costwatch.db import Base, BigId, IdMixin, TimestampMixin
@@ -13,10 +13,14 @@ class InfraInvoice(IdMixin, TimestampMixin, Base):
     """What an infrastructure service billed for one month."""
 
     __tablename__ = "infra_invoice"
-    __table_args__ = (UniqueConstraint("service_id", "invoice_month", name="uk_infra"),)
+    __table_args__ = (
+        UniqueConstraint("service_id", "invoice_month", name="uk_infra"),
+        # Covers the monthly sum of the summaries: no table lookups.
+        Index("ix_infra_invoice_month_currency_amount", "invoice_month", "currency", "amount"),
+    )
 
     # The unique key (service_id, invoice_month) doubles as the foreign key's index.
     service_id: Mapped[int] = mapped_column(BigId, ForeignKey("service.id"))
-    invoice_month: Mapped[date] = mapped_column(Date, index=True)
+    invoice_month: Mapped[date] = mapped_column(Date)
     amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
     currency: Mapped[str] = mapped_column(CHAR(3), default="USD", server_default="USD")

@@ -13,7 +13,11 @@ class UsageTopup(IdMixin, TimestampMixin, Base):
     """Funds added to a prepaid usage service."""
 
     __tablename__ = "usage_topup"
-    __table_args__ = (Index("ix_usage_topup_service_date", "service_id", "topup_date"),)
+    __table_args__ = (
+        Index("ix_usage_topup_service_date", "service_id", "topup_date"),
+        # Covers the per-service totals of the balances.
+        Index("ix_usage_topup_service_totals", "service_id", "currency", "amount_purchased"),
+    )
 
     service_id: Mapped[int] = mapped_column(BigId, ForeignKey("service.id"))
     topup_date: Mapped[date] = mapped_column(Date)
@@ -38,3 +42,21 @@ class UsageConsumption(IdMixin, TimestampMixin, Base):
     consumption_date: Mapped[date] = mapped_column(Date)
     amount_consumed: Mapped[Decimal] = mapped_column(Numeric(12, 2))
     currency: Mapped[str] = mapped_column(CHAR(3), default="USD", server_default="USD")
+
+
+class UsageConsumptionMonth(Base):
+    """Consumption summed per service and month, kept up to date on every write.
+
+    Derived data: summaries and balances read it instead of scanning every consumption event,
+    so they stay fast as events pile up. ``usage.repository`` maintains it; a test checks it
+    against a recomputation from ``usage_consumption``.
+    """
+
+    __tablename__ = "usage_consumption_month"
+    __table_args__ = (Index("ix_usage_consumption_month_month", "month"),)
+
+    service_id: Mapped[int] = mapped_column(BigId, ForeignKey("service.id"), primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    currency: Mapped[str] = mapped_column(CHAR(3))
+    # Wider than DECIMAL(12,2): a month's sum of many amounts.
+    amount: Mapped[Decimal] = mapped_column(Numeric(16, 2))

@@ -5,12 +5,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import delete, func, insert, literal_column, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from costwatch.catalog.models import USAGE, Provider, Service, ServiceCategory
+from costwatch.money import month_start
 from costwatch.repository import Repository
-from costwatch.usage.models import UsageConsumption, UsageTopup
+from costwatch.usage.models import UsageConsumption, UsageConsumptionMonth, UsageTopup
+from costwatch.versioning import mark_changed
 
 ZERO = Decimal("0.00")
 
@@ -61,7 +63,7 @@ class TopupRepository(Repository[UsageTopup]):
 
 
 class ConsumptionRepository(Repository[UsageConsumption]):
-    """CRUD on ``usage_consumption``."""
+    """CRUD on ``usage_consumption``, keeping ``usage_consumption_month`` in step."""
 
     model = UsageConsumption
 
@@ -77,22 +79,76 @@ class ConsumptionRepository(Repository[UsageConsumption]):
         rows, total = await self.page(stmt, limit=limit, offset=offset)
         return [row[0] for row in rows], total
 
+    async def record(self, **values: Any) -> UsageConsumption:
+        """Insert an event and add it to its month's total.
+
+        The caller holds the service's row lock (``ServiceRepository.lock``): the
+        update-else-insert of the month's total cannot race another writer of that service.
+        """
+        row = await self.add(**values)
+        await self._add_to_month(
+            row.service_id, row.consumption_date, row.currency, row.amount_consumed
+        )
+        return row
+
+    async def remove(self, row: UsageConsumption) -> None:
+        """Delete an event and take it out of its month's total (caller holds the lock)."""
+        await self._add_to_month(
+            row.service_id, row.consumption_date, row.currency, -row.amount_consumed
+        )
+        await self.delete(row)
+
+    async def _add_to_month(
+        self, service_id: int, day: date, currency: str, amount: Decimal
+    ) -> None:
+        month = month_start(day)
+        total = UsageConsumptionMonth
+        result = await self.session.execute(
+            update(total)
+            .where(total.service_id == service_id, total.month == month)
+            .values(amount=total.amount + amount)
+        )
+        if result.rowcount == 0:  # type: ignore[attr-defined]
+            await self.session.execute(
+                insert(total).values(
+                    service_id=service_id, month=month, currency=currency, amount=amount
+                )
+            )
+        mark_changed(self.session.sync_session)
+
+    async def rebuild_monthly_totals(self) -> None:
+        """Recompute ``usage_consumption_month`` from every event (after bulk loads)."""
+        if self.session.get_bind().dialect.name == "sqlite":
+            month = func.strftime("%Y-%m-01", UsageConsumption.consumption_date)
+        else:
+            month = func.date_format(
+                UsageConsumption.consumption_date, literal_column("'%Y-%m-01'")
+            )
+        await self.session.execute(delete(UsageConsumptionMonth))
+        totals = select(
+            UsageConsumption.service_id,
+            month,
+            func.min(UsageConsumption.currency),
+            func.sum(UsageConsumption.amount_consumed),
+        ).group_by(UsageConsumption.service_id, month)
+        await self.session.execute(
+            insert(UsageConsumptionMonth).from_select(
+                ["service_id", "month", "currency", "amount"], totals
+            )
+        )
+        mark_changed(self.session.sync_session)
+
     async def cost_by_month(self, months: Any) -> list[tuple[int, str, Decimal]]:
-        """Consumption summed per month of ``months`` and currency.
+        """Consumption summed per month of ``months`` and currency, from the monthly totals.
 
         ``months`` is the table of ``reports.repository.months_table``.
         """
+        total = UsageConsumptionMonth
         stmt = (
-            select(
-                months.c.i, UsageConsumption.currency, func.sum(UsageConsumption.amount_consumed)
-            )
+            select(months.c.i, total.currency, func.sum(total.amount))
             .select_from(months)
-            .join(
-                UsageConsumption,
-                (UsageConsumption.consumption_date >= months.c.m)
-                & (UsageConsumption.consumption_date < months.c.m_next),
-            )
-            .group_by(months.c.i, UsageConsumption.currency)
+            .join(total, total.month == months.c.m)
+            .group_by(months.c.i, total.currency)
         )
         return [(row[0], row[1], row[2]) for row in (await self.session.execute(stmt)).all()]
 
@@ -100,16 +156,19 @@ class ConsumptionRepository(Repository[UsageConsumption]):
 class BalanceRepository:
     """Balances of usage services, summed in SQL."""
 
-    def __init__(self, session: Any) -> None:
+    def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
     async def balances(self, service_id: int | None = None) -> list[BalanceRow]:
-        """One row per usage service (or just one): totals and the last top-up."""
+        """One row per usage service (or just one): totals and the last top-up.
+
+        Consumption comes from the monthly totals (one row per service and month), top-ups
+        from a covering index: neither reads every event.
+        """
         topups = (
             select(
                 UsageTopup.service_id.label("service_id"),
                 func.sum(UsageTopup.amount_purchased).label("total"),
-                func.max(UsageTopup.topup_date).label("last_date"),
                 func.min(UsageTopup.currency).label("currency"),
             )
             .group_by(UsageTopup.service_id)
@@ -117,24 +176,25 @@ class BalanceRepository:
         )
         consumed = (
             select(
-                UsageConsumption.service_id.label("service_id"),
-                func.sum(UsageConsumption.amount_consumed).label("total"),
-                func.min(UsageConsumption.currency).label("currency"),
+                UsageConsumptionMonth.service_id.label("service_id"),
+                func.sum(UsageConsumptionMonth.amount).label("total"),
+                func.min(UsageConsumptionMonth.currency).label("currency"),
             )
-            .group_by(UsageConsumption.service_id)
+            .group_by(UsageConsumptionMonth.service_id)
             .subquery()
         )
-        # The last top-up's amount: the top-up on the latest date with the highest id.
-        last = aliased(UsageTopup)
-        last_id = (
-            select(func.max(last.id))
-            .where(last.service_id == Service.id, last.topup_date == topups.c.last_date)
-            .correlate_except(last)
-            .scalar_subquery()
-        )
-        last_amount = (
-            select(UsageTopup.amount_purchased).where(UsageTopup.id == last_id).scalar_subquery()
-        )
+
+        # The last top-up: latest date, then latest entry; one index dive per service.
+        def last(column: Any) -> Any:
+            return (
+                select(column)
+                .where(UsageTopup.service_id == Service.id)
+                .order_by(UsageTopup.topup_date.desc(), UsageTopup.id.desc())
+                .limit(1)
+                .correlate(Service)
+                .scalar_subquery()
+            )
+
         stmt = (
             select(
                 Service.id,
@@ -144,8 +204,8 @@ class BalanceRepository:
                 func.coalesce(topups.c.currency, consumed.c.currency),
                 topups.c.total,
                 consumed.c.total,
-                topups.c.last_date,
-                last_amount,
+                last(UsageTopup.topup_date),
+                last(UsageTopup.amount_purchased),
             )
             .join(Provider, Service.provider_id == Provider.id)
             .join(ServiceCategory, Service.category_id == ServiceCategory.id)

@@ -86,3 +86,6 @@ class Balance(BaseModel):
     balance: Money
     last_topup_date: date | None
     last_topup_amount: Money | None
+    threshold_amount: Money | None = Field(
+        description="The default low-balance threshold: 20 % of the last top-up (none without one)."
+    )

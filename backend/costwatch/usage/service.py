@@ -5,6 +5,7 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from costwatch.catalog.models import USAGE
+from costwatch.catalog.repository import ServiceRepository
 from costwatch.catalog.service import require_service
 from costwatch.errors import Invalid, NotFound
 from costwatch.money import quantize
@@ -19,6 +20,7 @@ from costwatch.usage.repository import (
 from costwatch.usage.schemas import Balance, ConsumptionCreate, TopupCreate
 
 DEFAULT_CURRENCY = "USD"
+DEFAULT_THRESHOLD_PERCENT = Decimal(20)
 
 
 async def list_topups(
@@ -41,7 +43,7 @@ async def list_consumption(
 
 async def create_topup(session: AsyncSession, body: TopupCreate) -> UsageTopup:
     """Record funds added to a usage service, in the currency it already uses."""
-    await require_service(session, body.service_id, USAGE)
+    await require_service(session, body.service_id, USAGE, lock=True)
     repo = TopupRepository(session)
     current = await repo.currency_of(body.service_id)
     if current is not None and current != body.currency:
@@ -55,9 +57,9 @@ async def create_topup(session: AsyncSession, body: TopupCreate) -> UsageTopup:
 
 async def create_consumption(session: AsyncSession, body: ConsumptionCreate) -> UsageConsumption:
     """Record funds used up, in the currency of the service's top-ups."""
-    await require_service(session, body.service_id, USAGE)
+    await require_service(session, body.service_id, USAGE, lock=True)
     currency = await TopupRepository(session).currency_of(body.service_id) or DEFAULT_CURRENCY
-    return await ConsumptionRepository(session).add(**body.model_dump(), currency=currency)
+    return await ConsumptionRepository(session).record(**body.model_dump(), currency=currency)
 
 
 async def delete_topup(session: AsyncSession, topup_id: int) -> None:
@@ -75,7 +77,8 @@ async def delete_consumption(session: AsyncSession, consumption_id: int) -> None
     row = await repo.get(consumption_id)
     if row is None:
         raise NotFound(f"Consumption event {consumption_id} does not exist.")
-    await repo.delete(row)
+    await ServiceRepository(session).lock(row.service_id)
+    await repo.remove(row)
 
 
 def _balance(row: BalanceRow) -> Balance:
@@ -90,6 +93,11 @@ def _balance(row: BalanceRow) -> Balance:
         balance=row.balance,
         last_topup_date=row.last_topup_date,
         last_topup_amount=row.last_topup_amount,
+        threshold_amount=(
+            quantize(row.last_topup_amount * DEFAULT_THRESHOLD_PERCENT / 100)
+            if row.last_topup_amount is not None
+            else None
+        ),
     )
 
 
@@ -112,7 +120,7 @@ async def get_usage_balance(session: AsyncSession, service_id: int) -> Decimal:
 
 
 async def low_balance_alerts(
-    session: AsyncSession, threshold_percent: Decimal = Decimal(20)
+    session: AsyncSession, threshold_percent: Decimal = DEFAULT_THRESHOLD_PERCENT
 ) -> list[LowBalanceAlert]:
     """Usage services whose balance is below ``threshold_percent`` of their last top-up.
 

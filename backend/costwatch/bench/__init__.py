@@ -1,0 +1,1 @@
+"""Tools to measure CostWatch at scale: a data generator (``generate``)."""

@@ -1,0 +1,159 @@
+"""An HTTP cache of the API's GET answers, exact because it is keyed by the data version.
+
+Every GET of the API computes its answer from the stored data, the query string and today's
+date only. Every write bumps ``data_version`` (see ``versioning``). So a 200 answer computed at
+data version N is still the right answer for the same URL, on the same day, while the version
+is N; this middleware keeps such answers and serves them again, after checking the caller's
+token exactly as the routes do. One primary-key query does both checks, which makes a cached
+report cost about what ``/health`` costs, however many rows are behind it.
+
+- Only GETs under the protected routes are cached, and only 200 answers the app produced for
+  a valid token; anything else goes through the app untouched.
+- A cached answer is shown only to a request whose token is valid now (signature, expiry and
+  the token version, so a password change revokes at once).
+- Concurrent misses for the same key wait for the first one instead of all computing it.
+- Per process; bounded by total size, least recently used dropped first.
+"""
+
+import asyncio
+from collections import OrderedDict
+from collections.abc import Hashable
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from costwatch import clock
+from costwatch.auth.repository import TOKEN_STATE
+from costwatch.auth.security import decode_token_cached
+
+UNCACHED_PREFIXES = ("/auth", "/health", "/ready", "/docs", "/redoc", "/openapi.json")
+KEPT_HEADERS = (b"content-type", b"x-total-count")
+MAX_BYTES = 64 * 1024 * 1024
+MAX_ENTRY_BYTES = 4 * 1024 * 1024
+
+
+class _Entry:
+    __slots__ = ("body", "headers", "version")
+
+    def __init__(self, version: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+        self.version = version
+        self.headers = headers
+        self.body = body
+
+
+class ResponseCache:
+    """Answers by key, with the data version they were computed at; bounded by size."""
+
+    def __init__(self, max_bytes: int = MAX_BYTES) -> None:
+        self.max_bytes = max_bytes
+        self.size = 0
+        self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
+
+    def get(self, key: Hashable, version: int) -> _Entry | None:
+        """The answer kept for ``key`` if it was computed at ``version``."""
+        entry = self._entries.get(key)
+        if entry is None or entry.version != version:
+            return None
+        self._entries.move_to_end(key)
+        return entry
+
+    def put(self, key: Hashable, entry: _Entry) -> None:
+        """Keep an answer, replacing an older one; drop the least recently used past the bound."""
+        old = self._entries.pop(key, None)
+        if old is not None:
+            self.size -= len(old.body)
+        self._entries[key] = entry
+        self.size += len(entry.body)
+        while self.size > self.max_bytes and self._entries:
+            _, dropped = self._entries.popitem(last=False)
+            self.size -= len(dropped.body)
+
+
+class ResponseCacheMiddleware:
+    """Serve repeated GETs from the cache while the data version has not moved."""
+
+    def __init__(self, app: ASGIApp, engine: AsyncEngine, jwt_secret: str) -> None:
+        self.app = app
+        self.engine = engine
+        self.jwt_secret = jwt_secret
+        self.cache = ResponseCache()
+        self._inflight: dict[Hashable, asyncio.Event] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer from the cache, or let the app answer and keep what it says."""
+        if (
+            scope["type"] != "http"
+            or scope["method"] != "GET"
+            or scope["path"].startswith(UNCACHED_PREFIXES)
+        ):
+            await self.app(scope, receive, send)
+            return
+        version = await self._current_version(scope)
+        if version is None:  # no valid token: the app answers (401)
+            await self.app(scope, receive, send)
+            return
+        key = (scope["path"], scope["query_string"], clock.today())
+        entry = self.cache.get(key, version)
+        if entry is None and key in self._inflight:
+            await self._inflight[key].wait()
+            entry = self.cache.get(key, version)
+        if entry is not None:
+            await _replay(entry, send)
+            return
+        done = self._inflight.setdefault(key, asyncio.Event())
+        try:
+            await self._answer_and_keep(scope, receive, send, key)
+        finally:
+            if self._inflight.get(key) is done:
+                del self._inflight[key]
+            done.set()
+
+    async def _current_version(self, scope: Scope) -> int | None:
+        """The data version, if the request carries a valid and current token."""
+        token = _bearer(scope)
+        claims = decode_token_cached(token, self.jwt_secret) if token else None
+        if claims is None:
+            return None
+        user_id, token_version = claims
+        async with self.engine.connect() as connection:
+            row = (await connection.execute(TOKEN_STATE, {"user_id": user_id})).first()
+        if row is None or row[0] != token_version:
+            return None
+        return int(row[1])
+
+    async def _answer_and_keep(
+        self, scope: Scope, receive: Receive, send: Send, key: Hashable
+    ) -> None:
+        status = 0
+        headers: list[tuple[bytes, bytes]] = []
+        chunks: list[bytes] = []
+
+        async def capture(message: Message) -> None:
+            nonlocal status, headers
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = [(k, v) for k, v in message.get("headers", []) if k in KEPT_HEADERS]
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+            await send(message)
+
+        await self.app(scope, receive, capture)
+        # The version the route's own token check read, in the same transaction as its data.
+        version = scope.get("state", {}).get("data_version")
+        body = b"".join(chunks)
+        if status == 200 and version is not None and len(body) <= MAX_ENTRY_BYTES:
+            self.cache.put(key, _Entry(version, headers, body))
+
+
+def _bearer(scope: Scope) -> str | None:
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            scheme, _, token = value.decode("latin-1").partition(" ")
+            return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+    return None
+
+
+async def _replay(entry: _Entry, send: Send) -> None:
+    headers = [*entry.headers, (b"content-length", str(len(entry.body)).encode())]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": entry.body})

@@ -1,0 +1,214 @@
+/**
+ * End-to-end: the built SPA in Debian's headless Chromium, driven by
+ * playwright-core, against the real backend started with --seed.
+ *
+ *   E2E_BASE_URL            default http://127.0.0.1:5173 (vite preview or dev, proxying /api)
+ *   COSTWATCH_ADMIN_EMAIL   default admin@example.com
+ *   COSTWATCH_ADMIN_PASSWORD default costwatch-demo
+ *   CHROMIUM_PATH           default /usr/bin/chromium
+ *   SCREENSHOT_DIR          default ../docs/screenshots (from frontend/)
+ *
+ * Fails on any console error or uncaught page error.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import {
+  after, before, describe, test,
+} from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const BASE_URL = (process.env.E2E_BASE_URL ?? 'http://127.0.0.1:5173').replace(/\/$/, '');
+const EMAIL = process.env.COSTWATCH_ADMIN_EMAIL ?? 'admin@example.com';
+const PASSWORD = process.env.COSTWATCH_ADMIN_PASSWORD ?? 'costwatch-demo';
+const SHOTS = resolve(process.env.SCREENSHOT_DIR ?? resolve(here, '../../docs/screenshots'));
+const TIMEOUT = 15_000;
+
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+
+const PAGES = [
+  { name: 'dashboard', path: '/', heading: 'Dashboard' },
+  { name: 'services', path: '/services', heading: 'Services' },
+  { name: 'licenses', path: '/licenses', heading: 'Licenses' },
+  { name: 'usage', path: '/usage', heading: 'Usage' },
+  { name: 'settings', path: '/settings', heading: 'Settings' },
+];
+
+let browser;
+const consoleErrors = [];
+
+function watch(page) {
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(`${page.url()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => consoleErrors.push(`${page.url()}: ${error.message}`));
+  page.setDefaultTimeout(TIMEOUT);
+}
+
+async function newPage(viewport) {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  watch(page);
+  return page;
+}
+
+async function login(page) {
+  await page.goto(`${BASE_URL}/login`);
+  await page.getByLabel('Email').fill(EMAIL);
+  await page.getByLabel(/^Password/).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+}
+
+/** Wait until loaders are gone and the chart (if any) has drawn. */
+async function settle(page) {
+  await page.waitForLoadState('networkidle');
+  await page.waitForFunction(() => document.querySelectorAll('[role="status"]').length === 0, null, { timeout: TIMEOUT });
+  await page.waitForTimeout(400);
+}
+
+async function shoot(page, name) {
+  await page.screenshot({ path: resolve(SHOTS, `${name}.png`), fullPage: true });
+}
+
+async function assertNoHorizontalScroll(page, label) {
+  const { scroll, width } = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    width: window.innerWidth,
+  }));
+  assert.ok(scroll <= width, `${label}: the page scrolls sideways (${scroll}px content in a ${width}px window)`);
+}
+
+async function expectToast(page, title) {
+  await page.getByRole('alert').filter({ hasText: title }).first().waitFor();
+}
+
+describe('CostWatch dashboard in Chromium', () => {
+  before(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      ],
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  test('a wrong password is refused', async () => {
+    const page = await newPage(DESKTOP);
+    await page.goto(`${BASE_URL}/`);
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await shoot(page, 'desktop-login');
+    await page.getByLabel('Email').fill(EMAIL);
+    await page.getByLabel(/^Password/).fill('not-the-password');
+    // The refused login is a 401 the browser logs; this one is expected.
+    const known = consoleErrors.length;
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('Wrong email or password.').waitFor();
+    consoleErrors.splice(known);
+    await page.context().close();
+  });
+
+  test('every page opens on a desktop and on a phone', async () => {
+    for (const [kind, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
+      const page = await newPage(viewport);
+      await login(page);
+      for (const { name, path, heading } of PAGES) {
+        await page.goto(`${BASE_URL}${path}`);
+        await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
+        await settle(page);
+        await assertNoHorizontalScroll(page, `${kind} ${path}`);
+        await shoot(page, `${kind}-${name}`);
+      }
+      // A service's detail page, reached from the table.
+      await page.goto(`${BASE_URL}/services`);
+      await page.getByRole('table', { name: 'Services' }).getByRole('link').first().click();
+      await page.getByRole('navigation', { name: 'breadcrumb' }).or(page.getByText('Services', { exact: true }).first()).waitFor();
+      await settle(page);
+      await assertNoHorizontalScroll(page, `${kind} service detail`);
+      await shoot(page, `${kind}-service-detail`);
+      if (kind === 'phone') {
+        // The navbar collapses to a burger.
+        await page.goto(`${BASE_URL}/`);
+        await settle(page);
+        await page.getByRole('button', { name: 'Toggle navigation' }).click();
+        await page.getByRole('link', { name: 'Usage' }).waitFor();
+        await page.waitForTimeout(600);
+        await page.screenshot({ path: resolve(SHOTS, 'phone-navigation.png') });
+        await page.getByRole('link', { name: 'Usage' }).click();
+        await page.getByRole('heading', { name: 'Usage', level: 1 }).waitFor();
+      } else {
+        // The dark theme.
+        await page.goto(`${BASE_URL}/`);
+        await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+        await page.mouse.move(640, 780);
+        await settle(page);
+        await shoot(page, 'desktop-dashboard-dark');
+        await page.getByRole('button', { name: 'Switch to light theme' }).click();
+      }
+      await page.context().close();
+    }
+    assert.deepEqual(consoleErrors, []);
+  });
+
+  test('create a service, record a price change and a top-up', async () => {
+    const page = await newPage(DESKTOP);
+    await login(page);
+
+    // Create a service with a new provider.
+    const name = `E2E Service ${Date.now()}`;
+    await page.getByRole('link', { name: 'Services' }).click();
+    await page.getByRole('button', { name: 'New service' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New service' });
+    await dialog.getByLabel('Name').fill(name);
+    await dialog.getByRole('textbox', { name: 'Provider' }).fill('E2E Provider');
+    await page.getByRole('option', { name: /E2E Provider/ }).first().click();
+    await dialog.getByRole('textbox', { name: 'Category' }).click();
+    await page.getByRole('option', { name: 'Infrastructure' }).click();
+    await dialog.getByRole('button', { name: 'Create service' }).click();
+    await expectToast(page, 'Created');
+    await page.getByRole('table', { name: 'Services' }).getByRole('link', { name }).waitFor();
+
+    // Record a price/quantity change on the first license in force.
+    await page.getByRole('link', { name: 'Licenses' }).click();
+    const table = page.getByRole('table', { name: 'License plans' });
+    await table.waitFor();
+    await table.getByRole('button', { name: /^Record change for / }).first().click();
+    const planDialog = page.getByRole('dialog');
+    const qty = planDialog.getByLabel('Quantity (seats)');
+    const seats = Number(await qty.inputValue());
+    await qty.fill(String(seats + 1));
+    await planDialog.getByLabel('Monthly unit cost').fill('19.99');
+    await planDialog.getByRole('button', { name: 'Record change' }).click();
+    await expectToast(page, 'Plan saved');
+    await planDialog.waitFor({ state: 'hidden' });
+
+    // Record a top-up and watch the balance change.
+    await page.getByRole('link', { name: 'Usage' }).click();
+    const card = page.getByRole('region').filter({ has: page.getByRole('button', { name: 'Record Top-up' }) }).first();
+    const balance = card.getByLabel(/ balance$/);
+    const previous = (await balance.textContent()).trim();
+    await card.getByRole('button', { name: 'Record Top-up' }).click();
+    const topup = page.getByRole('dialog');
+    await topup.getByLabel('Amount purchased').fill('125.00');
+    await topup.getByRole('button', { name: 'Record top-up' }).click();
+    await expectToast(page, 'Top-up recorded');
+    await page.waitForFunction(
+      ([el, old]) => el && el.textContent.trim() !== old,
+      [await balance.elementHandle(), previous],
+    );
+    const afterText = (await balance.textContent()).trim();
+    assert.notEqual(afterText, previous, 'the balance changes after a top-up');
+    await shoot(page, 'desktop-usage-after-topup');
+    await page.context().close();
+    assert.deepEqual(consoleErrors, []);
+  });
+});

@@ -1,0 +1,122 @@
+import { useMemo } from 'react';
+import {
+  Anchor, Badge, Card, Group, Stack, Text, Title,
+} from '@mantine/core';
+import { IconCalendarEvent, IconBatteryEco } from '@tabler/icons-react';
+import { Link } from 'react-router-dom';
+import type { CommitmentAlert, LowBalanceAlert } from '@/api/types';
+import { ErrorState, PageLoader } from '@/components/PageStates';
+import { MoneyText } from '@/components/MoneyText';
+import { useLicenses } from '@/features/licenses/api/get-licenses';
+import { formatDate } from '@/lib/format';
+import { useCommitmentAlerts } from './api/get-commitment-alerts';
+import { useLowBalanceAlerts } from './api/get-low-balance-alerts';
+
+function CommitmentItem({ alert }: { alert: CommitmentAlert }) {
+  const urgent = alert.days_remaining <= 30;
+  return (
+    <Group justify="space-between" wrap="nowrap" gap="sm" py={6}>
+      <div style={{ minWidth: 0 }}>
+        <Anchor component={Link} to={`/licenses?q=${encodeURIComponent(alert.service_name)}`} fw={600} size="sm">
+          {alert.service_name}
+        </Anchor>
+        <Text span size="xs" c="dimmed">{` · ${alert.provider_name}`}</Text>
+        <Text size="xs" c="dimmed">
+          {'Ends '}
+          {formatDate(alert.annual_commitment_end)}
+          {' · '}
+          <MoneyText value={alert.monthly_cost} currency={alert.currency} size="xs" />
+          {` / month · ${alert.qty} seat(s)`}
+        </Text>
+      </div>
+      <Badge color={urgent ? 'red' : 'yellow'} variant="light" style={{ flexShrink: 0 }}>
+        {alert.days_remaining === 1 ? '1 day' : `${alert.days_remaining} days`}
+      </Badge>
+    </Group>
+  );
+}
+
+function LowBalanceItem({ alert }: { alert: LowBalanceAlert }) {
+  return (
+    <Group justify="space-between" wrap="nowrap" gap="sm" py={6}>
+      <div style={{ minWidth: 0 }}>
+        <Anchor component={Link} to={`/usage?service=${alert.service_id}`} fw={600} size="sm">
+          {alert.service_name}
+        </Anchor>
+        <Text size="xs" c="dimmed">
+          {'Threshold '}
+          <MoneyText value={alert.threshold_amount} currency={alert.currency} size="xs" />
+          {' · last top-up '}
+          <MoneyText value={alert.last_topup_amount} currency={alert.currency} size="xs" />
+        </Text>
+      </div>
+      <MoneyText value={alert.balance} currency={alert.currency} signed fw={700} />
+    </Group>
+  );
+}
+
+/**
+ * One alert per service: the API lists every plan whose commitment ends soon,
+ * including plans already replaced by a price/qty change. Prefer the plan in
+ * force, else the most recent one.
+ */
+export function latestPerService(alerts: CommitmentAlert[], inForce: Set<number>): CommitmentAlert[] {
+  const chosen = new Map<number, CommitmentAlert>();
+  alerts.forEach((alert) => {
+    const current = chosen.get(alert.service_id);
+    const better = !current
+      || (inForce.has(alert.id) && !inForce.has(current.id))
+      || (inForce.has(alert.id) === inForce.has(current.id) && alert.id > current.id);
+    if (better) chosen.set(alert.service_id, alert);
+  });
+  return alerts.filter((alert) => chosen.get(alert.service_id) === alert);
+}
+
+export function CommitmentsCard() {
+  const query = useCommitmentAlerts();
+  const licenses = useLicenses({ active: true });
+  const alerts = useMemo(
+    () => latestPerService(query.data ?? [], new Set((licenses.data ?? []).map((plan) => plan.id))),
+    [query.data, licenses.data],
+  );
+  return (
+    <Card component="section" aria-labelledby="commitments-title">
+      <Group gap="xs" mb="xs">
+        <IconCalendarEvent size={20} />
+        <Title order={2} fz="lg" id="commitments-title">Commitments ending soon</Title>
+      </Group>
+      {query.isPending && <PageLoader />}
+      {query.isError && <ErrorState error={query.error} onRetry={() => query.refetch()} />}
+      {query.isSuccess && alerts.length === 0 && (
+        <Text size="sm" c="dimmed">No annual commitment ends in the next 90 days.</Text>
+      )}
+      {query.isSuccess && alerts.length > 0 && (
+        <Stack gap={0}>
+          {alerts.map((alert) => <CommitmentItem key={alert.id} alert={alert} />)}
+        </Stack>
+      )}
+    </Card>
+  );
+}
+
+export function LowBalanceCard() {
+  const query = useLowBalanceAlerts();
+  return (
+    <Card component="section" aria-labelledby="low-balance-title">
+      <Group gap="xs" mb="xs">
+        <IconBatteryEco size={20} />
+        <Title order={2} fz="lg" id="low-balance-title">Low balances</Title>
+      </Group>
+      {query.isPending && <PageLoader />}
+      {query.isError && <ErrorState error={query.error} onRetry={() => query.refetch()} />}
+      {query.isSuccess && query.data.length === 0 && (
+        <Text size="sm" c="dimmed">Every usage service is above 20 % of its last top-up.</Text>
+      )}
+      {query.isSuccess && query.data.length > 0 && (
+        <Stack gap={0}>
+          {query.data.map((alert) => <LowBalanceItem key={alert.service_id} alert={alert} />)}
+        </Stack>
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,122 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import dayjs from 'dayjs';
+import { apiMock } from '@/testing/api-mock';
+import { plan } from '@/testing/fixtures';
+import { mockCatalog } from '@/testing/mock-api';
+import { renderApp } from '@/testing/render';
+import { defaultStartMonth } from './PlanModal';
+
+const adobe = plan({
+  id: 11,
+  service_id: 4,
+  service_name: 'Adobe CC',
+  provider_name: 'Adobe',
+  qty: 5,
+  monthly_unit_cost: '59.99',
+  monthly_cost: '299.95',
+  currency: 'EUR',
+  annual_commitment_end: null,
+});
+
+function mockLicenses() {
+  mockCatalog();
+  apiMock.on('GET', '/licenses', (req) => {
+    if (req.query.get('active') === 'true') return { body: [plan(), adobe] };
+    if (req.query.get('service_id')) return { body: [plan()] };
+    return { body: [plan(), adobe, plan({ id: 3, start_month: '2024-01-01', end_month: '2024-12-01' })] };
+  });
+}
+
+describe('LicenseManager', () => {
+  it('lists provider, license, qty, unit cost and monthly cost in their currency', async () => {
+    mockLicenses();
+    renderApp('/licenses');
+    const table = await screen.findByRole('table', { name: 'License plans' });
+    const rows = within(table).getAllByRole('row').slice(1);
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toHaveTextContent('Adobe');
+    expect(rows[0]).toHaveTextContent('€59.99');
+    expect(rows[0]).toHaveTextContent('€299.95');
+    expect(rows[1]).toHaveTextContent('Microsoft 365');
+    expect(rows[1]).toHaveTextContent('$312.50');
+    expect(within(rows[1]!).getByText('Commitment: 5 months left')).toBeInTheDocument();
+    expect(within(rows[0]!).queryByText(/Commitment:/)).not.toBeInTheDocument();
+  });
+
+  it('shows every plan on demand', async () => {
+    mockLicenses();
+    const { user } = renderApp('/licenses');
+    await screen.findByRole('table', { name: 'License plans' });
+    await user.click(screen.getByRole('radio', { name: 'All plans' }));
+    await waitFor(() => expect(within(screen.getByRole('table', { name: 'License plans' })).getAllByRole('row')).toHaveLength(4));
+    expect(screen.getByText('Dec 2024')).toBeInTheDocument();
+  });
+
+  it('pre-filters from a dashboard link', async () => {
+    mockLicenses();
+    renderApp('/licenses?q=Adobe');
+    const table = await screen.findByRole('table', { name: 'License plans' });
+    expect(within(table).getAllByRole('row')).toHaveLength(2);
+    expect(screen.getByRole('textbox', { name: 'Search License plans' })).toHaveValue('Adobe');
+  });
+
+  it('adds a new plan for a license service', async () => {
+    mockLicenses();
+    apiMock.on('POST', '/licenses', (req) => ({ status: 201, body: plan({ id: 20, ...(req.body as object), qty: 3 }) }));
+    const { user } = renderApp('/licenses');
+    await screen.findByRole('table', { name: 'License plans' });
+    await user.click(screen.getByRole('button', { name: 'Add plan' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Add a license plan' });
+    await user.click(within(dialog).getByRole('button', { name: 'Add plan' }));
+    expect(await within(dialog).findByText('Choose a license service')).toBeInTheDocument();
+    expect(within(dialog).getByText('Enter an amount')).toBeInTheDocument();
+
+    await user.click(within(dialog).getByRole('textbox', { name: /^License service/ }));
+    await user.click(await screen.findByRole('option', { name: 'Microsoft 365 (Microsoft)' }));
+    await user.type(within(dialog).getByRole('textbox', { name: /^Monthly unit cost/ }), '8.00');
+    const qty = within(dialog).getByRole('textbox', { name: /^Quantity/ });
+    await user.clear(qty);
+    await user.type(qty, '3');
+    await user.click(within(dialog).getByRole('textbox', { name: /^Currency/ }));
+    await user.click(await screen.findByRole('option', { name: /^EUR/ }));
+    await user.click(within(dialog).getByRole('button', { name: 'Add plan' }));
+    expect(await screen.findByText('Plan saved')).toBeInTheDocument();
+    expect(apiMock.requests('POST', '/licenses')[0]!.body).toEqual({
+      service_id: 2,
+      monthly_unit_cost: '8.00',
+      qty: 3,
+      currency: 'EUR',
+      start_month: dayjs().startOf('month').format('YYYY-MM-DD'),
+      end_month: null,
+      annual_commitment_end: null,
+    });
+  });
+
+  it('reports a refused plan', async () => {
+    mockLicenses();
+    apiMock.on('POST', '/licenses', { detail: 'A plan for this service already starts that month' }, 409);
+    const { user } = renderApp('/licenses');
+    const table = await screen.findByRole('table', { name: 'License plans' });
+    await user.click(within(table).getByRole('button', { name: 'Record change for Adobe CC' }));
+    const dialog = await screen.findByRole('dialog');
+    expect(within(dialog).getByRole('textbox', { name: /^Monthly unit cost/ })).toHaveValue('59.99');
+    await user.click(within(dialog).getByRole('button', { name: 'Record change' }));
+    expect(await screen.findByText('A plan for this service already starts that month')).toBeInTheDocument();
+    expect(screen.getByRole('dialog')).toBeInTheDocument();
+  });
+
+  it('has an empty state', async () => {
+    mockCatalog();
+    apiMock.on('GET', '/licenses', []);
+    renderApp('/licenses');
+    expect(await screen.findByText('No license plan in force')).toBeInTheDocument();
+  });
+
+  it('starts a new plan after the latest one', () => {
+    const thisMonth = dayjs().startOf('month');
+    expect(defaultStartMonth([])).toBe(thisMonth.format('YYYY-MM-DD'));
+    expect(defaultStartMonth([plan({ start_month: '2020-01-01' })])).toBe(thisMonth.format('YYYY-MM-DD'));
+    expect(defaultStartMonth([plan({ start_month: thisMonth.add(2, 'month').format('YYYY-MM-DD') })]))
+      .toBe(thisMonth.add(3, 'month').format('YYYY-MM-DD'));
+  });
+});

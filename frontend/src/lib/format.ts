@@ -1,0 +1,108 @@
+/**
+ * All display formatting in one place. Money arrives from the API as decimal
+ * strings ("1234.50") and is formatted as such: Intl.NumberFormat accepts the
+ * string, so no float rounding creeps in. The browser never adds money up.
+ */
+import dayjs from 'dayjs';
+
+export const LOCALE = 'en-US';
+
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
+function moneyFormat(currency: string): Intl.NumberFormat {
+  const code = (currency || 'USD').toUpperCase();
+  let format = moneyFormats.get(code);
+  if (!format) {
+    try {
+      format = new Intl.NumberFormat(LOCALE, {
+        style: 'currency', currency: code, minimumFractionDigits: 2, maximumFractionDigits: 2,
+      });
+    } catch {
+      format = new Intl.NumberFormat(LOCALE, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    }
+    moneyFormats.set(code, format);
+  }
+  return format;
+}
+
+/** "1234.5" + "EUR" -> "€1,234.50". Empty values show as an en dash. */
+export function formatMoney(value: string | null | undefined, currency = 'USD'): string {
+  if (value === null || value === undefined || value === '') return '–';
+  // Intl formats numeric strings exactly (no binary float in between).
+  return moneyFormat(currency).format(value as unknown as number);
+}
+
+/** Whether a decimal string is below zero, read from its sign (no arithmetic). */
+export function isNegative(value: string | null | undefined): boolean {
+  return typeof value === 'string' && /^-\d*\.?\d*[1-9]/.test(value);
+}
+
+/** Compare two decimal strings for sorting; numbers are only compared, never summed. */
+export function compareDecimal(a: string | null | undefined, b: string | null | undefined): number {
+  const x = a === null || a === undefined || a === '' ? Number.NEGATIVE_INFINITY : Number(a);
+  const y = b === null || b === undefined || b === '' ? Number.NEGATIVE_INFINITY : Number(b);
+  if (x === y) return 0;
+  return x < y ? -1 : 1;
+}
+
+/** A decimal string as a number, for plotting only. */
+export function toChartNumber(value: string | null | undefined): number {
+  const n = Number(value);
+  return Number.isFinite(n) ? n : 0;
+}
+
+/** (2025, 7) -> "Jul 2025". */
+export function formatYearMonth(year: number, month: number): string {
+  return dayjs(new Date(year, month - 1, 1)).format('MMM YYYY');
+}
+
+/** "2025-07-01" (or "2025-07") -> "Jul 2025". */
+export function formatMonth(value: string | null | undefined): string {
+  if (!value) return '–';
+  const match = /^(\d{4})-(\d{2})/.exec(value);
+  if (!match) return value;
+  return formatYearMonth(Number(match[1]), Number(match[2]));
+}
+
+/** Any date -> "YYYY-MM-DD". */
+export function formatDate(value: string | Date | null | undefined): string {
+  if (!value) return '–';
+  const d = dayjs(value);
+  return d.isValid() ? d.format('YYYY-MM-DD') : String(value);
+}
+
+/** A Date (or date string) -> the "YYYY-MM-DD" the API expects. */
+export function toApiDate(value: string | Date): string {
+  return dayjs(value).format('YYYY-MM-DD');
+}
+
+/** A Date (or date string) -> the first of its month, "YYYY-MM-01". */
+export function toApiMonth(value: string | Date): string {
+  return dayjs(value).startOf('month').format('YYYY-MM-DD');
+}
+
+/** A Date -> "YYYY-MM", the form of /summary/series parameters. */
+export function toMonthParam(value: Date | dayjs.Dayjs): string {
+  return dayjs(value).format('YYYY-MM');
+}
+
+/** Months left until a date, counting a started month as one (0 when past). */
+export function monthsUntil(end: string, today: Date = new Date()): number {
+  const target = dayjs(end);
+  const now = dayjs(today).startOf('day');
+  if (!target.isValid() || !target.isAfter(now)) return 0;
+  return Math.max(1, Math.ceil(target.diff(now, 'month', true)));
+}
+
+/** A percentage change for display ("+12.5%"), from two totals; null when not defined. */
+export function percentChange(current: string, previous: string): number | null {
+  const prev = Number(previous);
+  const cur = Number(current);
+  if (!Number.isFinite(prev) || !Number.isFinite(cur) || prev === 0) return null;
+  return ((cur - prev) / Math.abs(prev)) * 100;
+}
+
+export function formatPercent(value: number): string {
+  const sign = value > 0 ? '+' : '';
+  return `${sign}${value.toFixed(1)}%`;
+}

@@ -1,0 +1,160 @@
+/** Sample API answers, shaped like the backend's (money as decimal strings). */
+import dayjs from 'dayjs';
+import type {
+  Balance, Category, CommitmentAlert, Consumption, Invoice, LicensePlan, LowBalanceAlert, Provider, Service,
+  Summary, Topup,
+} from '@/api/types';
+
+const stamp = { created_at: '2025-01-01T00:00:00Z', updated_at: '2025-01-01T00:00:00Z' };
+
+export const categories: Category[] = [
+  {
+    id: 1, name: 'Infrastructure', description: null, ...stamp,
+  },
+  {
+    id: 2, name: 'User License', description: null, ...stamp,
+  },
+  {
+    id: 3, name: 'Usage', description: null, ...stamp,
+  },
+];
+
+export const providers: Provider[] = [
+  {
+    id: 1, name: 'AWS', website: null, ...stamp,
+  },
+  {
+    id: 2, name: 'Microsoft', website: null, ...stamp,
+  },
+  {
+    id: 3, name: 'OpenAI', website: null, ...stamp,
+  },
+];
+
+export function service(overrides: Partial<Service> = {}): Service {
+  return {
+    id: 1,
+    provider_id: 1,
+    category_id: 1,
+    name: 'AWS Production',
+    description: 'Main account',
+    active: true,
+    provider_name: 'AWS',
+    category_name: 'Infrastructure',
+    ...stamp,
+    ...overrides,
+  };
+}
+
+export const services: Service[] = [
+  service(),
+  service({
+    id: 2, provider_id: 2, category_id: 2, name: 'Microsoft 365', description: null, provider_name: 'Microsoft', category_name: 'User License',
+  }),
+  service({
+    id: 3, provider_id: 3, category_id: 3, name: 'OpenAI API', description: 'Tokens', provider_name: 'OpenAI', category_name: 'Usage',
+  }),
+];
+
+export function plan(overrides: Partial<LicensePlan> = {}): LicensePlan {
+  return {
+    id: 10,
+    service_id: 2,
+    monthly_unit_cost: '12.50',
+    qty: 25,
+    start_month: dayjs().subtract(3, 'month').startOf('month').format('YYYY-MM-DD'),
+    end_month: null,
+    annual_commitment_end: dayjs().add(5, 'month').format('YYYY-MM-DD'),
+    currency: 'USD',
+    service_name: 'Microsoft 365',
+    provider_name: 'Microsoft',
+    monthly_cost: '312.50',
+    ...stamp,
+    ...overrides,
+  };
+}
+
+export function invoice(overrides: Partial<Invoice> = {}): Invoice {
+  return {
+    id: 100, service_id: 1, invoice_month: '2025-06-01', amount: '1234.50', currency: 'USD', ...stamp, ...overrides,
+  };
+}
+
+export function balance(overrides: Partial<Balance> = {}): Balance {
+  return {
+    service_id: 3,
+    service_name: 'OpenAI API',
+    provider_name: 'OpenAI',
+    active: true,
+    currency: 'USD',
+    total_topups: '500.00',
+    total_consumed: '450.00',
+    balance: '50.00',
+    last_topup_date: '2025-06-01',
+    last_topup_amount: '500.00',
+    threshold_amount: '100.00',
+    ...overrides,
+  };
+}
+
+export function topup(overrides: Partial<Topup> = {}): Topup {
+  return {
+    id: 1, service_id: 3, topup_date: '2025-06-01', amount_purchased: '500.00', currency: 'USD', ...stamp, ...overrides,
+  };
+}
+
+export function consumption(overrides: Partial<Consumption> = {}): Consumption {
+  return {
+    id: 1, service_id: 3, consumption_date: '2025-06-15', amount_consumed: '450.00', currency: 'USD', ...stamp, ...overrides,
+  };
+}
+
+export function lowBalance(overrides: Partial<LowBalanceAlert> = {}): LowBalanceAlert {
+  return {
+    service_id: 3,
+    service_name: 'OpenAI API',
+    provider_name: 'OpenAI',
+    currency: 'USD',
+    balance: '50.00',
+    last_topup_amount: '500.00',
+    last_topup_date: '2025-06-01',
+    threshold_amount: '100.00',
+    threshold_percent: '20',
+    ...overrides,
+  };
+}
+
+export function commitment(overrides: Partial<CommitmentAlert> = {}): CommitmentAlert {
+  return {
+    id: 10,
+    service_id: 2,
+    service_name: 'Microsoft 365',
+    provider_name: 'Microsoft',
+    annual_commitment_end: dayjs().add(20, 'day').format('YYYY-MM-DD'),
+    days_remaining: 20,
+    monthly_cost: '312.50',
+    currency: 'USD',
+    qty: 25,
+    ...overrides,
+  };
+}
+
+/** One summary per month from `start` (YYYY-MM), amounts growing a little each month. */
+export function summarySeries(start: string, months: number): Summary[] {
+  return Array.from({ length: months }, (_, i) => {
+    const d = dayjs(`${start}-01`).add(i, 'month');
+    const infra = (1000 + i * 10).toFixed(2);
+    return {
+      year: d.year(),
+      month: d.month() + 1,
+      currency: 'USD',
+      total: (1000 + i * 10 + 312.5 + 40).toFixed(2),
+      by_category: [
+        { category_id: 1, category: 'Infrastructure', amount: infra },
+        { category_id: 2, category: 'User License', amount: '312.50' },
+        { category_id: 3, category: 'Usage', amount: '40.00' },
+      ],
+      unconverted: [],
+    };
+  });
+}

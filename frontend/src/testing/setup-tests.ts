@@ -1,0 +1,44 @@
+/* Test environment: jsdom stubs Mantine and Chart.js need, and the fetch mock. */
+import '@testing-library/jest-dom/vitest';
+import 'vitest-canvas-mock';
+import { cleanup } from '@testing-library/react';
+import { notifications } from '@mantine/notifications';
+import { afterEach, beforeEach, vi } from 'vitest';
+import { apiMock } from './api-mock';
+
+Object.defineProperty(window, 'matchMedia', {
+  writable: true,
+  value: (query: string) => ({
+    matches: false,
+    media: query,
+    onchange: null,
+    addListener: () => {},
+    removeListener: () => {},
+    addEventListener: () => {},
+    removeEventListener: () => {},
+    dispatchEvent: () => false,
+  }),
+});
+
+window.ResizeObserver = function ResizeObserverStub() {
+  return { observe() {}, unobserve() {}, disconnect() {} };
+} as unknown as typeof ResizeObserver;
+window.HTMLElement.prototype.scrollIntoView = () => {};
+window.HTMLElement.prototype.hasPointerCapture = () => false;
+window.HTMLElement.prototype.releasePointerCapture = () => {};
+
+beforeEach(() => {
+  window.localStorage.clear();
+  apiMock.reset();
+  vi.stubGlobal('fetch', apiMock.fetch);
+});
+
+afterEach(() => {
+  cleanup();
+  // Toasts live in a module-level store: start every test with none queued.
+  notifications.clean();
+  const unhandled = apiMock.takeUnhandled();
+  if (unhandled.length > 0) {
+    throw new Error(`Requests without a mock: ${unhandled.join(', ')}`);
+  }
+});
