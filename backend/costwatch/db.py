@@ -93,6 +93,11 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     else:
         # Stay below MariaDB's default wait_timeout (8 h) and survive server restarts.
         options.update(pool_pre_ping=True, pool_recycle=3600, pool_size=10, max_overflow=20)
+        # READ COMMITTED: no gap locks on searches. Under REPEATABLE READ two writers adding
+        # the first consumption of a month for two services lock the same gap of
+        # usage_consumption_month with their UPDATE, then each waits for the other to INSERT:
+        # a deadlock. Writers of one service are serialized by its row lock instead.
+        options["isolation_level"] = "READ COMMITTED"
     engine = create_async_engine(url, **options)
     if url.startswith("sqlite"):
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
