@@ -11,6 +11,8 @@ const proxy = {
   '/api': {
     target: apiTarget,
     changeOrigin: true,
+    // Tells the API where it is mounted, so Swagger UI works at /api/docs too.
+    headers: { 'X-Forwarded-Prefix': '/api' },
     rewrite: (path: string) => path.replace(/^\/api(?=\/|$)/, '') || '/',
   },
 };

@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
 access_log = logging.getLogger("costwatch.access")
 _CLIENT_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
+_PREFIX = re.compile(r"/[A-Za-z0-9_-]{1,32}")
 # Attributes every LogRecord has; anything else was passed as ``extra=`` and goes in the JSON.
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
     "message",
@@ -81,6 +82,8 @@ def logging_config(fmt: Literal["json", "text"], level: str = "INFO") -> dict[st
 class RequestContextMiddleware:
     """Give every request an id (the client's ``X-Request-ID`` if sane), echo it, log the request.
 
+    Also honours ``X-Forwarded-Prefix`` (a single path segment) as the ASGI root path.
+
     A plain ASGI middleware: it wraps ``send`` instead of buffering the response.
     """
 
@@ -92,8 +95,14 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        sent = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        headers = dict(scope["headers"])
+        sent = headers.get(b"x-request-id", b"").decode("latin-1")
         request_id = sent if _CLIENT_ID.fullmatch(sent) else uuid.uuid4().hex
+        # Behind the dashboard's proxy the API lives under /api (stripped before it gets
+        # here): the docs page needs that prefix to find /api/openapi.json.
+        prefix = headers.get(b"x-forwarded-prefix", b"").decode("latin-1")
+        if _PREFIX.fullmatch(prefix):
+            scope["root_path"] = prefix
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         status = 500

@@ -16,6 +16,7 @@ def test_wrk_durations(text, ms):
 
 def test_wrk_output_is_parsed(monkeypatch):
     output = """Running 10s test @ http://127.0.0.1:1/health
+    Req/Sec     1.23k   187.83     1.42k    72.50%
   Latency Distribution
      50%    2.10ms
      75%    3.00ms

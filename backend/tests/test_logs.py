@@ -60,3 +60,14 @@ def test_logging_config_follows_the_mode(tmp_path):
     config = logging_config("json")
     assert config["formatters"]["default"] == {"()": JsonFormatter}
     assert "format" in logging_config("text")["formatters"]["default"]
+
+
+async def test_docs_behind_the_proxy_prefix(anon):
+    proxied = await anon.get("/docs", headers={"X-Forwarded-Prefix": "/api"})
+    assert "/api/openapi.json" in proxied.text
+    schema = await anon.get("/openapi.json", headers={"X-Forwarded-Prefix": "/api"})
+    assert schema.json()["servers"] == [{"url": "/api"}]
+    direct = await anon.get("/openapi.json")
+    assert "servers" not in direct.json()
+    odd = await anon.get("/docs", headers={"X-Forwarded-Prefix": "/a/../b"})
+    assert "'/openapi.json'" in odd.text or '"/openapi.json"' in odd.text
