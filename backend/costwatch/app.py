@@ -1,5 +1,6 @@
 """The FastAPI application: routers, auth, error handlers, engine and sessions."""
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.write_lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
     install_error_handlers(app)
     # Outermost first: the request id, then the cache (whose hits skip routing entirely).
     app.add_middleware(

@@ -1,5 +1,7 @@
 """Database plumbing: the declarative base, shared column types, engine and sessions."""
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Annotated, Any
@@ -133,7 +135,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
     # SQLite's lower() folds only ASCII letters; names are compared case-insensitively
     # ("Émile" = "émile"), as MySQL's collation does.
@@ -158,7 +160,10 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """
     factory: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
     writes = request.method not in ("GET", "HEAD")
-    async with factory() as session:
+    # SQLite has one writer at a time: queue this process's writers here, in order, rather
+    # than on SQLite's busy handler, which polls and can starve one past its timeout.
+    lock: asyncio.Lock | None = request.app.state.write_lock if writes else None
+    async with lock or contextlib.nullcontext(), factory() as session:
         try:
             if writes:
                 await session.connection(execution_options={WRITE_OPTION: True})
