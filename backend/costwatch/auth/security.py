@@ -39,6 +39,7 @@ def create_token(*, user_id: int, version: int, secret: str, minutes: int) -> st
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
+# (token, key) -> (user id, token version, expiry as a POSIX time float; no money here)
 _decoded: dict[tuple[str, str], tuple[int, int, float]] = {}
 _DECODED_MAX = 4096
 
@@ -68,12 +69,12 @@ def decode_token(token: str, secret: str) -> tuple[int, int] | None:
     return (claims[0], claims[1]) if claims else None
 
 
-def _decode(token: str, secret: str) -> tuple[int, int, float] | None:
+def _decode(token: str, secret: str) -> tuple[int, int, float] | None:  # exp: a float time
     """(user id, token version, expiry) of a valid token."""
     try:
         claims = jwt.decode(
             token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub", "ver"]}
         )
-        return int(claims["sub"]), int(claims["ver"]), float(claims["exp"])
+        return int(claims["sub"]), int(claims["ver"]), float(claims["exp"])  # time, float
     except (jwt.PyJWTError, ValueError, TypeError):
         return None
