@@ -176,7 +176,6 @@ async def generate(
                     spent += amount
                     consumption.append((sid, day, amount, CURRENCY))
                 # top-ups cover most of what was spent; some services end up low
-                funded = Decimal(0)
                 for month in months:
                     amount = max(
                         (spent / len(months)).quantize(CENT)
@@ -186,7 +185,6 @@ async def generate(
                     topups.append(
                         (sid, month + timedelta(days=rng.randint(0, 27)), amount, CURRENCY)
                     )
-                    funded += amount
             topups = [row for row in topups if row[1] <= today]
             await _insert(
                 conn,
