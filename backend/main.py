@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from costwatch.config import ConfigError, Settings, load_settings
 from costwatch.logs import logging_config
-from costwatch.setup import prepare_database
+from costwatch.startup import prepare_database
 
 log = logging.getLogger("costwatch")
 

@@ -13,7 +13,8 @@ from costwatch.auth.dependencies import require_admin
 from costwatch.auth.router import router as auth_router
 from costwatch.catalog.router import router as catalog_router
 from costwatch.config import Settings, load_settings
-from costwatch.db import make_engine, make_sessionmaker
+from costwatch.db.engine import make_engine
+from costwatch.db.session import make_sessionmaker
 from costwatch.errors import install_error_handlers
 from costwatch.health import router as health_router
 from costwatch.http_cache import ResponseCacheMiddleware

@@ -18,11 +18,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from costwatch import clock
-from costwatch.catalog.models import INFRASTRUCTURE, USAGE, USER_LICENSE, Provider, Service
+from costwatch.calendar import add_months, month_start
 from costwatch.catalog.repository import CategoryRepository, ProviderRepository
+from costwatch.currency import DEFAULT_CURRENCY
 from costwatch.invoices.repository import InvoiceRepository
 from costwatch.licenses.repository import LicenseRepository
-from costwatch.money import add_months, month_start, quantize
+from costwatch.models import CategoryCode, Provider, Service
+from costwatch.money import quantize
 from costwatch.usage.repository import ConsumptionRepository, TopupRepository
 
 D = Decimal
@@ -37,7 +39,7 @@ class DemoService:
     provider: str
     website: str
     name: str
-    category: str
+    category: CategoryCode
     description: str
     invoices: list[str] = field(default_factory=list)
     # (months from this month, unit cost, qty, months from this month to the commitment's end)
@@ -54,7 +56,7 @@ DEMO = [
         "Amazon Web Services",
         "https://aws.amazon.com",
         "AWS production account",
-        INFRASTRUCTURE,
+        CategoryCode.INFRASTRUCTURE,
         "EC2, RDS and S3 behind the customer-facing product.",
         invoices=["4210.35", "4388.10", "4502.77", "4391.20", "4655.48", "4820.91"],
     ),
@@ -62,7 +64,7 @@ DEMO = [
         "Microsoft Azure",
         "https://azure.microsoft.com",
         "Azure data platform",
-        INFRASTRUCTURE,
+        CategoryCode.INFRASTRUCTURE,
         "Synapse and Blob Storage for the data team.",
         invoices=["1830.00", "1795.42", "1902.16", "2011.80", "1968.33", "2044.59"],
     ),
@@ -70,7 +72,7 @@ DEMO = [
         "Google Cloud",
         "https://cloud.google.com",
         "GCP analytics project",
-        INFRASTRUCTURE,
+        CategoryCode.INFRASTRUCTURE,
         "BigQuery and Looker Studio.",
         invoices=["612.40", "655.12", "701.98", "688.25", "742.67", "760.03"],
     ),
@@ -78,7 +80,7 @@ DEMO = [
         "Microsoft",
         "https://www.microsoft.com/microsoft-365",
         "Microsoft 365 Business Standard",
-        USER_LICENSE,
+        CategoryCode.LICENSE,
         "Mail, Office and Teams for every employee.",
         plans=[(-14, "12.50", 40, None), (-8, "12.50", 46, None), (-3, "15.00", 46, 7)],
     ),
@@ -86,7 +88,7 @@ DEMO = [
         "Adobe",
         "https://www.adobe.com",
         "Adobe Creative Cloud All Apps",
-        USER_LICENSE,
+        CategoryCode.LICENSE,
         "Design team seats.",
         plans=[(-11, "54.99", 8, None), (-6, "54.99", 10, None), (-1, "59.99", 10, 1)],
     ),
@@ -94,7 +96,7 @@ DEMO = [
         "OpenAI",
         "https://platform.openai.com",
         "OpenAI API",
-        USAGE,
+        CategoryCode.USAGE,
         "Prepaid credits for the support assistant.",
         topups=[(-5, 3, "600.00"), (-2, 3, "500.00")],
         consumption_days=(5, 12, 19, 26),
@@ -105,7 +107,7 @@ DEMO = [
         "Twilio",
         "https://www.twilio.com",
         "Twilio SMS",
-        USAGE,
+        CategoryCode.USAGE,
         "Two-factor codes and delivery notifications.",
         topups=[(-4, 10, "200.00"), (-1, 10, "300.00")],
         consumption_days=(8, 22),
@@ -159,7 +161,7 @@ async def load_demo_data(session: AsyncSession) -> dict[str, int]:
     """Insert the demo services and their records; returns how many rows of each were added."""
     today = clock.today()
     this_month = month_start(today)
-    categories = {row.name: row.id for row in await CategoryRepository(session).list_all()}
+    categories = {row.code: row.id for row in await CategoryRepository(session).list_all()}
     added = {"services": 0, "invoices": 0, "plans": 0, "topups": 0, "consumption": 0}
     for spec in DEMO:
         service = await _service(session, spec, categories)
@@ -171,7 +173,7 @@ async def load_demo_data(session: AsyncSession) -> dict[str, int]:
                 service_id=service.id,
                 invoice_month=add_months(this_month, offset),
                 amount=D(amount),
-                currency="USD",
+                currency=DEFAULT_CURRENCY,
             )
             added["invoices"] += 1
         for start, unit_cost, qty, commitment in spec.plans:
@@ -181,7 +183,7 @@ async def load_demo_data(session: AsyncSession) -> dict[str, int]:
                 qty=qty,
                 start_month=add_months(this_month, start),
                 end_month=None,
-                currency="USD",
+                currency=DEFAULT_CURRENCY,
                 annual_commitment_end=(
                     _last_day(add_months(this_month, commitment))
                     if commitment is not None
@@ -194,7 +196,7 @@ async def load_demo_data(session: AsyncSession) -> dict[str, int]:
                 service_id=service.id,
                 topup_date=add_months(this_month, months).replace(day=day),
                 amount_purchased=D(amount),
-                currency="USD",
+                currency=DEFAULT_CURRENCY,
             )
             added["topups"] += 1
         days = [
@@ -206,7 +208,10 @@ async def load_demo_data(session: AsyncSession) -> dict[str, int]:
         spent = _spread(D(spec.consumption_total), len(days))
         for when, used in zip(days, spent, strict=True):
             await ConsumptionRepository(session).record(
-                service_id=service.id, consumption_date=when, amount_consumed=used, currency="USD"
+                service_id=service.id,
+                consumption_date=when,
+                amount_consumed=used,
+                currency=DEFAULT_CURRENCY,
             )
             added["consumption"] += 1
     return added

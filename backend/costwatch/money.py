@@ -1,4 +1,4 @@
-"""Value types shared by every schema: money, months, dates and currencies.
+"""Money: Decimal amounts with two decimals, in requests and responses.
 
 Money is ``Decimal`` end to end. Requests may send a JSON number or a plain decimal string;
 responses always carry a string with exactly two decimals, because a JSON number would be read
@@ -6,24 +6,20 @@ back as a binary floating-point number by most clients.
 """
 
 import re
-from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any
 
-import pycountry
 from pydantic import AfterValidator, BeforeValidator, PlainSerializer, WithJsonSchema
 
 CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+"""No money: the start of every sum."""
 # DECIMAL(12,2): ten digits before the point.
 MONEY_LIMIT = Decimal("10000000000")
-MIN_YEAR, MAX_YEAR = 2000, 2100
-MIN_DATE, MAX_DATE = date(MIN_YEAR, 1, 1), date(MAX_YEAR, 12, 31)
 
 # re.ASCII: Python's \d also matches other scripts' digits ("١٢٣" would read as 123); the
 # contract and the OpenAPI patterns (ECMA regexes) allow ASCII digits only.
 _MONEY_TEXT = re.compile(r"-?\d+(\.\d{1,2})?", re.ASCII)
-_MONTH_TEXT = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?", re.ASCII)
-_DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
 def quantize(value: Decimal) -> Decimal:
@@ -114,111 +110,3 @@ Money = Annotated[
     ),
 ]
 """An amount in a response: serialised as a string with exactly two decimals."""
-
-
-def _check_range(value: date) -> date:
-    if not MIN_DATE <= value <= MAX_DATE:
-        raise ValueError(f"must lie between {MIN_DATE} and {MAX_DATE}")
-    return value
-
-
-def _parse_month(value: Any) -> date:
-    """Accept ``YYYY-MM`` or ``YYYY-MM-01`` (or a date on the 1st) and return the 1st."""
-    if isinstance(value, date):
-        parsed = value
-    elif isinstance(value, str) and (match := _MONTH_TEXT.fullmatch(value)):
-        year, month, day = match.groups()
-        try:
-            parsed = date(int(year), int(month), int(day or 1))
-        except ValueError as exc:
-            raise ValueError("is not a real date") from exc
-    else:
-        raise ValueError("must be a month as YYYY-MM or YYYY-MM-01")
-    if parsed.day != 1:
-        raise ValueError("must be the first day of a month (YYYY-MM-01) or YYYY-MM")
-    return _check_range(parsed)
-
-
-def _parse_date(value: Any) -> Any:
-    """Only plain ``YYYY-MM-DD`` text: no timestamps, no week dates, no numbers."""
-    if isinstance(value, str) and not _DATE_TEXT.fullmatch(value):
-        raise ValueError("must be a date as YYYY-MM-DD")
-    if isinstance(value, int | float):  # a JSON number (float too) is never a date
-        raise ValueError("must be a date as YYYY-MM-DD")
-    return value
-
-
-Month = Annotated[
-    date,
-    BeforeValidator(_parse_month),
-    WithJsonSchema(
-        {
-            "type": "string",
-            "pattern": r"^(20\d{2}|2100)-(0[1-9]|1[0-2])(-01)?$",
-            "examples": ["2025-07-01"],
-            "description": "A month: YYYY-MM or YYYY-MM-01; returned as YYYY-MM-01.",
-        },
-        mode="validation",
-    ),
-]
-"""A month field: the 1st of a month."""
-
-Day = Annotated[
-    date,
-    BeforeValidator(_parse_date),
-    AfterValidator(_check_range),
-    WithJsonSchema(
-        {"type": "string", "format": "date", "examples": ["2025-07-15"]}, mode="validation"
-    ),
-]
-"""A calendar date between 2000-01-01 and 2100-12-31."""
-
-
-def _parse_currency(value: Any) -> str:
-    if not isinstance(value, str) or len(value) != 3 or not value.isascii():
-        raise ValueError("must be a three-letter ISO 4217 currency code")
-    code = value.upper()
-    if pycountry.currencies.get(alpha_3=code) is None:
-        raise ValueError(f"{value!r} is not an ISO 4217 currency code")
-    return code
-
-
-Currency = Annotated[
-    str,
-    BeforeValidator(_parse_currency),
-    WithJsonSchema(
-        {
-            "type": "string",
-            "pattern": "^[A-Za-z]{3}$",
-            "examples": ["USD"],
-            "description": "An ISO 4217 currency code; returned in capitals.",
-        },
-        mode="validation",
-    ),
-]
-
-
-def month_start(value: date) -> date:
-    """The first day of the month that contains ``value``."""
-    return value.replace(day=1)
-
-
-def add_months(value: date, months: int) -> date:
-    """The 1st of the month ``months`` after the month of ``value`` (negative goes back)."""
-    index = value.year * 12 + value.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def months_between(start: date, end: date) -> int:
-    """How many month steps lead from ``start``'s month to ``end``'s month."""
-    return (end.year - start.year) * 12 + end.month - start.month
-
-
-def _as_utc(value: datetime) -> datetime:
-    # The database keeps TIMESTAMPs in UTC (MySQL sessions are set to +00:00) and hands them
-    # back without a zone: say so in the response.
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-UtcDateTime = Annotated[datetime, AfterValidator(_as_utc)]
-"""A timestamp in UTC, rendered with its offset."""

@@ -1,8 +1,15 @@
 """Helpers shared by the request schemas of every domain."""
 
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, model_validator
+from pydantic import BaseModel, Field, model_validator
+
+MAX_ID = 2**63 - 1
+"""Ids are BIGINT: a larger one must be a 422, not an overflow in the database driver
+(SQLite raised OverflowError -> 500 for provider_id = 2**63)."""
+
+RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]
+"""A reference to a stored record in a body."""
 
 
 class UpdateModel(BaseModel):

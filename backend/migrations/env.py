@@ -11,7 +11,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from costwatch.config import load_settings
-from costwatch.db import make_engine
+from costwatch.db.engine import make_engine
 from costwatch.models import Base
 
 config = context.config

@@ -17,12 +17,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from costwatch import clock
 from costwatch.app import create_app
-from costwatch.auth.models import AdminUser
 from costwatch.auth.security import create_token, hash_password
 from costwatch.config import Settings
-from costwatch.db import make_engine
+from costwatch.db.engine import make_engine
 from costwatch.migrate import alembic_config, upgrade_to_head
 from costwatch.models import Base
+from costwatch.models.admin_user import AdminUser
 
 TEST_URL = os.environ.get("COSTWATCH_TEST_DATABASE_URL") or "sqlite+aiosqlite://"
 IS_MYSQL = TEST_URL.startswith(("mysql", "mariadb"))

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from costwatch.db import make_sessionmaker
+from costwatch.db.session import make_sessionmaker
 from costwatch.demo import load_demo_data
 
 

@@ -5,8 +5,8 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from costwatch.bench.generate import generate, main
-from costwatch.db import make_engine
-from costwatch.usage.models import UsageConsumption, UsageConsumptionMonth
+from costwatch.db.engine import make_engine
+from costwatch.models.usage import UsageConsumption, UsageConsumptionMonth
 
 
 async def test_generate_fills_every_table_and_the_monthly_totals(tmp_path):

@@ -8,11 +8,12 @@ from sqlalchemy import func, select
 
 import main
 from costwatch.app import create_app
-from costwatch.auth.models import AdminUser
-from costwatch.catalog.models import Service
 from costwatch.config import Settings
-from costwatch.db import make_engine, make_sessionmaker
-from costwatch.setup import prepare_database
+from costwatch.db.engine import make_engine
+from costwatch.db.session import make_sessionmaker
+from costwatch.models.admin_user import AdminUser
+from costwatch.models.catalog import Service
+from costwatch.startup import prepare_database
 
 
 def clear_env(monkeypatch):

@@ -8,10 +8,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, select, text, update
 
-from costwatch.catalog.models import ServiceCategory
-from costwatch.db import make_engine
+from costwatch.db.engine import make_engine
 from costwatch.migrate import head_revision, is_at_head, upgrade_to_head
 from costwatch.models import Base
+from costwatch.models.catalog import ServiceCategory
 from tests.conftest import IS_MYSQL, TEST_URL, drop_everything, migrate
 from tests.factories import make_provider
 
@@ -116,7 +116,7 @@ async def test_updated_at_is_kept_by_the_database(engine):
 
 async def test_updated_at_moves_on_update(client, engine):
     provider = await make_provider(client, "Old name")
-    from costwatch.catalog.models import Provider
+    from costwatch.models.catalog import Provider
 
     async with engine.begin() as connection:
         await connection.execute(

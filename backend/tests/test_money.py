@@ -6,20 +6,15 @@ from decimal import Decimal
 import pytest
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from costwatch.calendar import Day, Month, UtcDateTime, add_months, month_start, months_between
+from costwatch.currency import Currency
 from costwatch.money import (
     MONEY_LIMIT,
-    Currency,
-    Day,
     Money,
     MoneyIn,
-    Month,
     NonNegativeMoneyIn,
     PositiveMoneyIn,
-    UtcDateTime,
-    add_months,
     format_money,
-    month_start,
-    months_between,
     quantize,
 )
 

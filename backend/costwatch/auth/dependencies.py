@@ -5,10 +5,10 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordBearer
 
-from costwatch.auth.models import AdminUser
 from costwatch.auth.service import check_token, user_from_token
 from costwatch.config import Settings
-from costwatch.db import SessionDep
+from costwatch.db.session import SessionDep
+from costwatch.models.admin_user import AdminUser
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="auth/login", auto_error=False)
 

@@ -3,8 +3,8 @@
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from costwatch.auth.models import AdminUser
-from costwatch.versioning import DataVersion
+from costwatch.models.admin_user import AdminUser
+from costwatch.models.data_version import DataVersion
 
 # The token's version and the data version in one read (built once: this runs on every request).
 TOKEN_STATE = (

@@ -8,7 +8,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 from costwatch.auth import service
 from costwatch.auth.dependencies import CurrentAdmin, SettingsDep
 from costwatch.auth.schemas import Me, PasswordChange, Token
-from costwatch.db import SessionDep
+from costwatch.db.session import SessionDep
 from costwatch.errors import error_responses
 
 router = APIRouter(prefix="/auth", tags=["auth"])

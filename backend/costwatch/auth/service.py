@@ -2,7 +2,6 @@
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from costwatch.auth.models import AdminUser
 from costwatch.auth.repository import AdminUserRepository
 from costwatch.auth.schemas import Token
 from costwatch.auth.security import (
@@ -14,6 +13,7 @@ from costwatch.auth.security import (
 )
 from costwatch.config import Settings
 from costwatch.errors import BadRequest
+from costwatch.models.admin_user import AdminUser
 
 
 async def login(

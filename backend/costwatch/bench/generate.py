@@ -24,9 +24,10 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from costwatch import clock
-from costwatch.db import make_engine, make_sessionmaker
+from costwatch.calendar import add_months, month_start
+from costwatch.db.engine import make_engine
+from costwatch.db.session import make_sessionmaker
 from costwatch.migrate import upgrade_to_head
-from costwatch.money import add_months, month_start
 from costwatch.usage.repository import ConsumptionRepository
 
 BATCH = 10_000

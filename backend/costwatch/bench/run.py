@@ -31,8 +31,8 @@ from sqlalchemy.engine import make_url
 
 from costwatch import clock
 from costwatch.bench.generate import generate
-from costwatch.db import make_engine
-from costwatch.money import add_months, month_start
+from costwatch.calendar import add_months, month_start
+from costwatch.db.engine import make_engine
 
 ROOT = Path(__file__).resolve().parents[3]
 SETS = {

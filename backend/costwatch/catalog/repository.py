@@ -2,13 +2,19 @@
 
 from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import Select, exists, func, select
+from sqlalchemy.orm import contains_eager
 
-from costwatch.catalog.models import Provider, Service, ServiceCategory
-from costwatch.invoices.models import InfraInvoice
-from costwatch.licenses.models import LicensePlan
-from costwatch.repository import AnySelect, Repository
-from costwatch.usage.models import UsageConsumption, UsageTopup
+from costwatch.db.repository import Repository, order_by
+from costwatch.models import (
+    InfraInvoice,
+    LicensePlan,
+    Provider,
+    Service,
+    ServiceCategory,
+    UsageConsumption,
+    UsageTopup,
+)
 
 
 def escape_like(text: str) -> str:
@@ -21,6 +27,17 @@ def name_contains(column: Any, text: str) -> Any:
     return func.lower(column).like(f"%{escape_like(text.lower())}%", escape="\\")
 
 
+PROVIDER_SORT: dict[str, list[Any]] = {"name": [Provider.name], "website": [Provider.website]}
+
+SERVICE_SORT: dict[str, list[Any]] = {
+    "name": [Service.name],
+    "provider_name": [Provider.name, Service.name],
+    "category_name": [ServiceCategory.name, Service.name],
+    "active": [Service.active, Service.name],
+    "created_at": [Service.created_at],
+}
+
+
 class CategoryRepository(Repository[ServiceCategory]):
     """Reads of ``service_category``."""
 
@@ -30,6 +47,11 @@ class CategoryRepository(Repository[ServiceCategory]):
         """Every category, by id."""
         result = await self.session.execute(select(ServiceCategory).order_by(ServiceCategory.id))
         return list(result.scalars())
+
+    async def get_by_code(self, code: str) -> ServiceCategory:
+        """The category with that code (the first migration creates all three)."""
+        stmt = select(ServiceCategory).where(ServiceCategory.code == code)
+        return (await self.session.execute(stmt)).scalar_one()
 
 
 class ProviderRepository(Repository[Provider]):
@@ -43,14 +65,13 @@ class ProviderRepository(Repository[Provider]):
         return (await self.session.execute(stmt)).scalar_one_or_none()
 
     async def list_page(
-        self, *, q: str | None, limit: int, offset: int
+        self, *, q: str | None, sort: str, limit: int, offset: int
     ) -> tuple[list[Provider], int]:
-        """Providers by name, optionally filtered by a substring of it."""
-        stmt = select(Provider).order_by(Provider.name, Provider.id)
+        """Providers, optionally filtered by a substring of the name."""
+        stmt = select(Provider).order_by(*order_by(sort, PROVIDER_SORT, Provider.id))
         if q:
             stmt = stmt.where(name_contains(Provider.name, q))
-        rows, total = await self.page(stmt, limit=limit, offset=offset)
-        return [row[0] for row in rows], total
+        return await self.page(stmt, limit=limit, offset=offset)
 
     async def has_services(self, provider_id: int) -> bool:
         """Whether any service belongs to the provider."""
@@ -59,23 +80,25 @@ class ProviderRepository(Repository[Provider]):
 
 
 class ServiceRepository(Repository[Service]):
-    """CRUD on ``service``; reads come with the provider and category names."""
+    """CRUD on ``service``; reads come with the provider and the category loaded."""
 
     model = Service
 
-    def _with_names(self) -> AnySelect:
+    def _loaded(self) -> Select[Service]:
+        # Joined explicitly (not joinedload) so that filters and ORDER BY can use the names.
         return (
-            select(Service, Provider.name, ServiceCategory.name)
-            .join(Provider, Service.provider_id == Provider.id)
-            .join(ServiceCategory, Service.category_id == ServiceCategory.id)
+            select(Service)
+            .join(Service.provider)
+            .join(Service.category)
+            .options(contains_eager(Service.provider), contains_eager(Service.category))
         )
 
-    async def get_with_names(self, service_id: int) -> tuple[Service, str, str] | None:
-        """A service with its provider's and category's names."""
-        row = (
-            await self.session.execute(self._with_names().where(Service.id == service_id))
-        ).first()
-        return (row[0], row[1], row[2]) if row else None
+    async def get_loaded(self, service_id: int) -> Service | None:
+        """A service with its provider and category."""
+        stmt = (
+            self._loaded().where(Service.id == service_id).execution_options(populate_existing=True)
+        )
+        return (await self.session.execute(stmt)).scalar_one_or_none()
 
     async def lock(self, service_id: int) -> None:
         """Lock a service's row until the transaction ends (``SELECT ... FOR UPDATE``).
@@ -88,16 +111,6 @@ class ServiceRepository(Repository[Service]):
         stmt = select(Service.id).where(Service.id == service_id).with_for_update()
         await self.session.execute(stmt)
 
-    async def get_with_category(self, service_id: int) -> tuple[Service, str] | None:
-        """A service with its category's name."""
-        stmt = (
-            select(Service, ServiceCategory.name)
-            .join(ServiceCategory, Service.category_id == ServiceCategory.id)
-            .where(Service.id == service_id)
-        )
-        row = (await self.session.execute(stmt)).first()
-        return (row[0], row[1]) if row else None
-
     async def list_page(
         self,
         *,
@@ -105,11 +118,12 @@ class ServiceRepository(Repository[Service]):
         category_id: int | None,
         provider_id: int | None,
         q: str | None,
+        sort: str,
         limit: int,
         offset: int,
-    ) -> tuple[list[tuple[Service, str, str]], int]:
-        """Services by provider name then service name, filtered."""
-        stmt = self._with_names().order_by(Provider.name, Service.name, Service.id)
+    ) -> tuple[list[Service], int]:
+        """Services with provider and category, filtered and sorted."""
+        stmt = self._loaded().order_by(*order_by(sort, SERVICE_SORT, Service.id))
         if active is not None:
             stmt = stmt.where(Service.active.is_(active))
         if category_id is not None:
@@ -118,8 +132,7 @@ class ServiceRepository(Repository[Service]):
             stmt = stmt.where(Service.provider_id == provider_id)
         if q:
             stmt = stmt.where(name_contains(Service.name, q))
-        rows, total = await self.page(stmt, limit=limit, offset=offset)
-        return [(row[0], row[1], row[2]) for row in rows], total
+        return await self.page(stmt, limit=limit, offset=offset)
 
     async def has_cost_records(self, service_id: int) -> bool:
         """Whether any invoice, plan, top-up or consumption points at the service."""

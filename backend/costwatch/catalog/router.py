@@ -1,10 +1,9 @@
 """Routes for categories, providers and services."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 
-from costwatch.api import TOTAL_COUNT_HEADER, PageDep, set_total
 from costwatch.catalog import service
 from costwatch.catalog.schemas import (
     CategoryRead,
@@ -15,11 +14,32 @@ from costwatch.catalog.schemas import (
     ServiceRead,
     ServiceUpdate,
 )
-from costwatch.db import SessionDep
+from costwatch.db.session import SessionDep
 from costwatch.errors import error_responses
+from costwatch.params import (
+    TOTAL_COUNT_HEADER,
+    IdPath,
+    IdQuery,
+    PageDep,
+    set_total,
+    sort_description,
+)
 
 router = APIRouter()
-IdPath = Annotated[int, Path(ge=1, le=2**63 - 1)]
+
+ProviderSort = Literal["name", "-name", "website", "-website"]
+ServiceSort = Literal[
+    "name",
+    "-name",
+    "provider_name",
+    "-provider_name",
+    "category_name",
+    "-category_name",
+    "active",
+    "-active",
+    "created_at",
+    "-created_at",
+]
 NameQuery = Annotated[
     str | None, Query(max_length=128, description="Case-insensitive substring of the name.")
 ]
@@ -44,10 +64,16 @@ async def list_categories(session: SessionDep) -> list[CategoryRead]:
     responses={**error_responses(401, 422), 200: {"headers": TOTAL_COUNT_HEADER}},
 )
 async def list_providers(
-    session: SessionDep, response: Response, page: PageDep, q: NameQuery = None
+    session: SessionDep,
+    response: Response,
+    page: PageDep,
+    q: NameQuery = None,
+    sort: Annotated[ProviderSort, Query(description=sort_description("name"))] = "name",
 ) -> list[ProviderRead]:
-    """List providers by name."""
-    rows, total = await service.list_providers(session, q=q, limit=page.limit, offset=page.offset)
+    """List providers, by name unless `sort` says otherwise."""
+    rows, total = await service.list_providers(
+        session, q=q, sort=sort, limit=page.limit, offset=page.offset
+    )
     set_total(response, total)
     return [ProviderRead.model_validate(row) for row in rows]
 
@@ -111,22 +137,26 @@ async def list_services(
     response: Response,
     page: PageDep,
     active: bool | None = None,
-    category_id: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
-    provider_id: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
+    category_id: IdQuery = None,
+    provider_id: IdQuery = None,
     q: NameQuery = None,
+    sort: Annotated[
+        ServiceSort, Query(description=sort_description("provider_name"))
+    ] = "provider_name",
 ) -> list[ServiceRead]:
-    """List services, active and inactive, filtered."""
+    """List services, active and inactive, filtered and sorted."""
     rows, total = await service.list_services(
         session,
         active=active,
         category_id=category_id,
         provider_id=provider_id,
         q=q,
+        sort=sort,
         limit=page.limit,
         offset=page.offset,
     )
     set_total(response, total)
-    return rows
+    return [ServiceRead.model_validate(row) for row in rows]
 
 
 @router.post(
@@ -138,7 +168,7 @@ async def list_services(
 )
 async def create_service(session: SessionDep, body: ServiceCreate) -> ServiceRead:
     """Create a service."""
-    return await service.create_service(session, body)
+    return ServiceRead.model_validate(await service.create_service(session, body))
 
 
 @router.get(
@@ -149,7 +179,7 @@ async def create_service(session: SessionDep, body: ServiceCreate) -> ServiceRea
 )
 async def get_service(session: SessionDep, service_id: IdPath) -> ServiceRead:
     """Read one service, active or not."""
-    return await service.get_service(session, service_id)
+    return ServiceRead.model_validate(await service.get_service(session, service_id))
 
 
 @router.put(
@@ -162,7 +192,7 @@ async def update_service(
     session: SessionDep, service_id: IdPath, body: ServiceUpdate
 ) -> ServiceRead:
     """Update any subset of a service's fields."""
-    return await service.update_service(session, service_id, body)
+    return ServiceRead.model_validate(await service.update_service(session, service_id, body))
 
 
 @router.delete(

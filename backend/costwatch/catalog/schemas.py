@@ -4,12 +4,8 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from costwatch.money import UtcDateTime
-from costwatch.schemas import UpdateModel
-
-# Ids are BIGINT: a larger one in a body must be a 422, not an overflow in the driver
-# (SQLite raised OverflowError -> 500 for provider_id/category_id = 2**63).
-MAX_ID = 2**63 - 1
+from costwatch.calendar import UtcDateTime
+from costwatch.schemas import RecordId, UpdateModel
 
 
 def _strip(value: str | None) -> str | None:
@@ -22,6 +18,7 @@ class CategoryRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
+    code: str = Field(description="Stable code: infrastructure, license or usage.")
     name: str
     description: str | None
     created_at: UtcDateTime
@@ -86,8 +83,8 @@ class ServiceCreate(BaseModel):
         }
     )
 
-    provider_id: int = Field(ge=1, le=MAX_ID)
-    category_id: int = Field(ge=1, le=MAX_ID)
+    provider_id: RecordId
+    category_id: RecordId
     name: str = Field(min_length=1, max_length=128, pattern=r"\S")
     description: str | None = Field(default=None, max_length=10_000)
     active: bool = True
@@ -103,8 +100,8 @@ class ServiceUpdate(UpdateModel):
         json_schema_extra={"examples": [{"name": "AWS (prod)", "active": False}]}
     )
 
-    provider_id: int | None = Field(default=None, ge=1, le=MAX_ID)
-    category_id: int | None = Field(default=None, ge=1, le=MAX_ID)
+    provider_id: RecordId | None = None
+    category_id: RecordId | None = None
     name: str | None = Field(default=None, min_length=1, max_length=128, pattern=r"\S")
     description: str | None = Field(default=None, max_length=10_000)
     active: bool | None = None
@@ -125,5 +122,6 @@ class ServiceRead(BaseModel):
     active: bool
     provider_name: str
     category_name: str
+    category_code: str = Field(description="The category's stable code.")
     created_at: UtcDateTime
     updated_at: UtcDateTime

@@ -2,16 +2,10 @@
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from costwatch.catalog.models import Provider, Service, ServiceCategory
 from costwatch.catalog.repository import CategoryRepository, ProviderRepository, ServiceRepository
-from costwatch.catalog.schemas import (
-    ProviderCreate,
-    ProviderUpdate,
-    ServiceCreate,
-    ServiceRead,
-    ServiceUpdate,
-)
+from costwatch.catalog.schemas import ProviderCreate, ProviderUpdate, ServiceCreate, ServiceUpdate
 from costwatch.errors import Conflict, Invalid, NotFound
+from costwatch.models import CategoryCode, Provider, Service, ServiceCategory
 
 
 async def list_categories(session: AsyncSession) -> list[ServiceCategory]:
@@ -20,15 +14,15 @@ async def list_categories(session: AsyncSession) -> list[ServiceCategory]:
 
 
 async def list_providers(
-    session: AsyncSession, *, q: str | None, limit: int, offset: int
+    session: AsyncSession, *, q: str | None, sort: str, limit: int, offset: int
 ) -> tuple[list[Provider], int]:
     """A page of providers and the total."""
-    return await ProviderRepository(session).list_page(q=q, limit=limit, offset=offset)
+    return await ProviderRepository(session).list_page(q=q, sort=sort, limit=limit, offset=offset)
 
 
-async def get_provider(session: AsyncSession, provider_id: int) -> Provider:
-    """One provider, or 404."""
-    provider = await ProviderRepository(session).get(provider_id)
+async def get_provider(session: AsyncSession, provider_id: int, *, lock: bool = False) -> Provider:
+    """One provider, or 404; ``lock`` locks its row first (writers)."""
+    provider = await ProviderRepository(session).get(provider_id, for_update=lock)
     if provider is None:
         raise NotFound(f"Provider {provider_id} does not exist.")
     return provider
@@ -52,7 +46,7 @@ async def update_provider(
 ) -> Provider:
     """Change a provider's name or website."""
     repo = ProviderRepository(session)
-    provider = await get_provider(session, provider_id)
+    provider = await get_provider(session, provider_id, lock=True)
     changes = body.changes()
     if "name" in changes:
         await _check_provider_name(repo, changes["name"], provider.id)
@@ -62,26 +56,10 @@ async def update_provider(
 async def delete_provider(session: AsyncSession, provider_id: int) -> None:
     """Remove a provider that no service uses."""
     repo = ProviderRepository(session)
-    provider = await get_provider(session, provider_id)
+    provider = await get_provider(session, provider_id, lock=True)
     if await repo.has_services(provider_id):
         raise Conflict("The provider still has services; move or delete them first.")
     await repo.delete(provider)
-
-
-def _read(row: tuple[Service, str, str]) -> ServiceRead:
-    service, provider_name, category_name = row
-    return ServiceRead(
-        id=service.id,
-        provider_id=service.provider_id,
-        category_id=service.category_id,
-        name=service.name,
-        description=service.description,
-        active=service.active,
-        provider_name=provider_name,
-        category_name=category_name,
-        created_at=service.created_at,
-        updated_at=service.updated_at,
-    )
 
 
 async def list_services(
@@ -91,27 +69,28 @@ async def list_services(
     category_id: int | None,
     provider_id: int | None,
     q: str | None,
+    sort: str,
     limit: int,
     offset: int,
-) -> tuple[list[ServiceRead], int]:
-    """A page of services with provider and category names, and the total."""
-    rows, total = await ServiceRepository(session).list_page(
+) -> tuple[list[Service], int]:
+    """A page of services with their provider and category, and the total."""
+    return await ServiceRepository(session).list_page(
         active=active,
         category_id=category_id,
         provider_id=provider_id,
         q=q,
+        sort=sort,
         limit=limit,
         offset=offset,
     )
-    return [_read(row) for row in rows], total
 
 
-async def get_service(session: AsyncSession, service_id: int) -> ServiceRead:
-    """One service (active or not), or 404."""
-    row = await ServiceRepository(session).get_with_names(service_id)
-    if row is None:
+async def get_service(session: AsyncSession, service_id: int) -> Service:
+    """One service (active or not) with its provider and category, or 404."""
+    service = await ServiceRepository(session).get_loaded(service_id)
+    if service is None:
         raise NotFound(f"Service {service_id} does not exist.")
-    return _read(row)
+    return service
 
 
 async def _check_references(
@@ -123,25 +102,29 @@ async def _check_references(
         raise Invalid("category_id", f"Category {category_id} does not exist.")
 
 
-async def create_service(session: AsyncSession, body: ServiceCreate) -> ServiceRead:
+async def create_service(session: AsyncSession, body: ServiceCreate) -> Service:
     """Add a service under an existing provider and category."""
     await _check_references(session, body.provider_id, body.category_id)
     service = await ServiceRepository(session).add(**body.model_dump())
     return await get_service(session, service.id)
 
 
-async def update_service(
-    session: AsyncSession, service_id: int, body: ServiceUpdate
-) -> ServiceRead:
+async def _locked_service(repo: ServiceRepository, service_id: int) -> Service:
+    service = await repo.get(service_id, for_update=True)
+    if service is None:
+        raise NotFound(f"Service {service_id} does not exist.")
+    return service
+
+
+async def update_service(session: AsyncSession, service_id: int, body: ServiceUpdate) -> Service:
     """Change any subset of a service's fields.
 
     The category cannot change once cost records exist: an invoice on a license service would
-    make every summary wrong.
+    make every summary wrong. The service's row is locked first, so that a record added at the
+    same moment (its writer locks the service too) is seen by the check.
     """
     repo = ServiceRepository(session)
-    service = await repo.get(service_id)
-    if service is None:
-        raise NotFound(f"Service {service_id} does not exist.")
+    service = await _locked_service(repo, service_id)
     changes = body.changes()
     await _check_references(session, changes.get("provider_id"), changes.get("category_id"))
     new_category = changes.get("category_id")
@@ -158,30 +141,27 @@ async def update_service(
 async def deactivate_service(session: AsyncSession, service_id: int) -> None:
     """Soft delete: the service becomes inactive and keeps its history."""
     repo = ServiceRepository(session)
-    service = await repo.get(service_id)
-    if service is None:
-        raise NotFound(f"Service {service_id} does not exist.")
-    await repo.update(service, active=False)
+    await repo.update(await _locked_service(repo, service_id), active=False)
 
 
 async def require_service(
-    session: AsyncSession, service_id: int, category: str, *, lock: bool = False
+    session: AsyncSession, service_id: int, category: CategoryCode, *, lock: bool = False
 ) -> Service:
     """The service a record refers to; 422 when it does not exist or is of another category.
 
-    ``lock`` also locks the service's row for the rest of the transaction (see
+    ``lock`` locks the service's row first, for the rest of the transaction (see
     ``ServiceRepository.lock``).
     """
     repo = ServiceRepository(session)
     if lock:
         await repo.lock(service_id)
-    row = await repo.get_with_category(service_id)
-    if row is None:
+    service = await repo.get_loaded(service_id)
+    if service is None:
         raise Invalid("service_id", f"Service {service_id} does not exist.")
-    service, category_name = row
-    if category_name != category:
+    if service.category_code != category:
+        wanted = (await CategoryRepository(session).get_by_code(category)).name
         raise Invalid(
             "service_id",
-            f"Service {service_id} is a {category_name} service, not a {category} service.",
+            f"Service {service_id} is a {service.category_name} service, not a {wanted} service.",
         )
     return service

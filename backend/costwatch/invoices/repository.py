@@ -6,8 +6,15 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from costwatch.invoices.models import InfraInvoice
-from costwatch.repository import Repository
+from costwatch.db.repository import Repository, order_by
+from costwatch.models.invoice import InfraInvoice
+
+INVOICE_SORT: dict[str, list[Any]] = {
+    "invoice_month": [InfraInvoice.invoice_month, InfraInvoice.service_id],
+    "amount": [InfraInvoice.amount],
+    "currency": [InfraInvoice.currency, InfraInvoice.invoice_month],
+    "created_at": [InfraInvoice.created_at],
+}
 
 
 class InvoiceRepository(Repository[InfraInvoice]):
@@ -23,18 +30,21 @@ class InvoiceRepository(Repository[InfraInvoice]):
         return (await self.session.execute(stmt)).scalar_one_or_none()
 
     async def list_page(
-        self, *, service_id: int | None, month: date | None, limit: int, offset: int
+        self,
+        *,
+        service_id: int | None,
+        month: date | None,
+        sort: str,
+        limit: int,
+        offset: int,
     ) -> tuple[list[InfraInvoice], int]:
-        """Invoices, newest month first, filtered by service and month."""
-        stmt = select(InfraInvoice).order_by(
-            InfraInvoice.invoice_month.desc(), InfraInvoice.service_id, InfraInvoice.id
-        )
+        """Invoices filtered by service and month, sorted."""
+        stmt = select(InfraInvoice).order_by(*order_by(sort, INVOICE_SORT, InfraInvoice.id))
         if service_id is not None:
             stmt = stmt.where(InfraInvoice.service_id == service_id)
         if month is not None:
             stmt = stmt.where(InfraInvoice.invoice_month == month)
-        rows, total = await self.page(stmt, limit=limit, offset=offset)
-        return [row[0] for row in rows], total
+        return await self.page(stmt, limit=limit, offset=offset)
 
     async def cost_by_month(self, months: Any) -> list[tuple[int, str, Decimal]]:
         """Invoices summed per month of ``months`` and currency.

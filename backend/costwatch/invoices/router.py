@@ -1,24 +1,36 @@
 """Routes under ``/invoices``."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 
-from costwatch.api import (
+from costwatch.db.session import SessionDep
+from costwatch.errors import error_responses
+from costwatch.invoices import service
+from costwatch.invoices.schemas import InvoiceCreate, InvoiceRead, InvoiceUpdate
+from costwatch.params import (
     TOTAL_COUNT_HEADER,
+    IdPath,
+    IdQuery,
     MonthQuery,
     PageDep,
     YearQuery,
     month_from_query,
     set_total,
+    sort_description,
 )
-from costwatch.db import SessionDep
-from costwatch.errors import error_responses
-from costwatch.invoices import service
-from costwatch.invoices.schemas import InvoiceCreate, InvoiceRead, InvoiceUpdate
 
 router = APIRouter(prefix="/invoices", tags=["invoices"])
-IdPath = Annotated[int, Path(ge=1, le=2**63 - 1)]
+InvoiceSort = Literal[
+    "invoice_month",
+    "-invoice_month",
+    "amount",
+    "-amount",
+    "currency",
+    "-currency",
+    "created_at",
+    "-created_at",
+]
 
 
 @router.get(
@@ -30,15 +42,19 @@ async def list_invoices(
     session: SessionDep,
     response: Response,
     page: PageDep,
-    service_id: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
+    service_id: IdQuery = None,
     year: YearQuery = None,
     month: MonthQuery = None,
+    sort: Annotated[
+        InvoiceSort, Query(description=sort_description("-invoice_month"))
+    ] = "-invoice_month",
 ) -> list[InvoiceRead]:
-    """List infrastructure invoices, newest month first."""
+    """List infrastructure invoices, newest month first unless `sort` says otherwise."""
     rows, total = await service.list_invoices(
         session,
         service_id=service_id,
         month=month_from_query(year, month),
+        sort=sort,
         limit=page.limit,
         offset=page.offset,
     )

@@ -3,10 +3,12 @@
 from datetime import date
 from typing import ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
-from costwatch.money import Currency, Money, Month, NonNegativeMoneyIn, UtcDateTime
-from costwatch.schemas import UpdateModel
+from costwatch.calendar import Month, UtcDateTime
+from costwatch.currency import DEFAULT_CURRENCY, Currency
+from costwatch.money import Money, NonNegativeMoneyIn
+from costwatch.schemas import RecordId, UpdateModel
 
 
 class InvoiceCreate(BaseModel):
@@ -25,10 +27,10 @@ class InvoiceCreate(BaseModel):
         }
     )
 
-    service_id: int = Field(ge=1, le=2**63 - 1)
+    service_id: RecordId
     invoice_month: Month
     amount: NonNegativeMoneyIn
-    currency: Currency = "USD"
+    currency: Currency = DEFAULT_CURRENCY
 
 
 class InvoiceUpdate(UpdateModel):
@@ -42,7 +44,7 @@ class InvoiceUpdate(UpdateModel):
         "currency",
     )
 
-    service_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
+    service_id: RecordId | None = None
     invoice_month: Month | None = None
     amount: NonNegativeMoneyIn | None = None
     currency: Currency | None = None

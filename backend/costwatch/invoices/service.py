@@ -4,26 +4,33 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from costwatch.catalog.models import INFRASTRUCTURE
 from costwatch.catalog.service import require_service
 from costwatch.errors import Conflict, NotFound
-from costwatch.invoices.models import InfraInvoice
 from costwatch.invoices.repository import InvoiceRepository
 from costwatch.invoices.schemas import InvoiceCreate, InvoiceUpdate
+from costwatch.models import CategoryCode, InfraInvoice
 
 
 async def list_invoices(
-    session: AsyncSession, *, service_id: int | None, month: date | None, limit: int, offset: int
+    session: AsyncSession,
+    *,
+    service_id: int | None,
+    month: date | None,
+    sort: str,
+    limit: int,
+    offset: int,
 ) -> tuple[list[InfraInvoice], int]:
     """A page of invoices and the total."""
     return await InvoiceRepository(session).list_page(
-        service_id=service_id, month=month, limit=limit, offset=offset
+        service_id=service_id, month=month, sort=sort, limit=limit, offset=offset
     )
 
 
-async def get_invoice(session: AsyncSession, invoice_id: int) -> InfraInvoice:
-    """One invoice, or 404."""
-    invoice = await InvoiceRepository(session).get(invoice_id)
+async def get_invoice(
+    session: AsyncSession, invoice_id: int, *, lock: bool = False
+) -> InfraInvoice:
+    """One invoice, or 404; ``lock`` locks its row first (writers)."""
+    invoice = await InvoiceRepository(session).get(invoice_id, for_update=lock)
     if invoice is None:
         raise NotFound(f"Invoice {invoice_id} does not exist.")
     return invoice
@@ -41,7 +48,7 @@ async def _check_unique(
 
 async def create_invoice(session: AsyncSession, body: InvoiceCreate) -> InfraInvoice:
     """Record a month's invoice of an infrastructure service."""
-    await require_service(session, body.service_id, INFRASTRUCTURE)
+    await require_service(session, body.service_id, CategoryCode.INFRASTRUCTURE)
     repo = InvoiceRepository(session)
     await _check_unique(repo, body.service_id, body.invoice_month, None)
     return await repo.add(**body.model_dump())
@@ -52,10 +59,10 @@ async def update_invoice(
 ) -> InfraInvoice:
     """Correct an invoice."""
     repo = InvoiceRepository(session)
-    invoice = await get_invoice(session, invoice_id)
+    invoice = await get_invoice(session, invoice_id, lock=True)
     changes = body.changes()
     if "service_id" in changes:
-        await require_service(session, changes["service_id"], INFRASTRUCTURE)
+        await require_service(session, changes["service_id"], CategoryCode.INFRASTRUCTURE)
     await _check_unique(
         repo,
         changes.get("service_id", invoice.service_id),
@@ -67,4 +74,4 @@ async def update_invoice(
 
 async def delete_invoice(session: AsyncSession, invoice_id: int) -> None:
     """Remove an invoice entered by mistake."""
-    await InvoiceRepository(session).delete(await get_invoice(session, invoice_id))
+    await InvoiceRepository(session).delete(await get_invoice(session, invoice_id, lock=True))

@@ -4,12 +4,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy.orm import aliased, contains_eager
 
-from costwatch.catalog.models import Provider, Service
-from costwatch.licenses.models import LicensePlan
-from costwatch.repository import AnySelect, Repository
+from costwatch.catalog.repository import name_contains
+from costwatch.db.repository import Repository, Reversed, order_by
+from costwatch.models import LicensePlan, Provider, Service
 
 
 def in_force(plan: Any, month: Any) -> ColumnElement[bool]:
@@ -32,16 +32,30 @@ def in_force(plan: Any, month: Any) -> ColumnElement[bool]:
     )
 
 
+LICENSE_SORT: dict[str, list[Any]] = {
+    "provider_name": [Provider.name, Service.name, Reversed(LicensePlan.start_month)],
+    "service_name": [Service.name, Reversed(LicensePlan.start_month)],
+    "qty": [LicensePlan.qty],
+    "monthly_unit_cost": [LicensePlan.monthly_unit_cost],
+    "monthly_cost": [LicensePlan.monthly_cost],
+    "start_month": [LicensePlan.start_month],
+    "end_month": [LicensePlan.end_month],
+    "annual_commitment_end": [LicensePlan.annual_commitment_end],
+}
+
+
 class LicenseRepository(Repository[LicensePlan]):
     """CRUD on ``license_plan`` and the sums the reports need."""
 
     model = LicensePlan
 
-    def _with_names(self) -> AnySelect:
+    def _loaded(self) -> Select[LicensePlan]:
+        # Joined explicitly so that filters and ORDER BY can use the names.
         return (
-            select(LicensePlan, Service.name, Provider.name)
-            .join(Service, LicensePlan.service_id == Service.id)
-            .join(Provider, Service.provider_id == Provider.id)
+            select(LicensePlan)
+            .join(LicensePlan.service)
+            .join(Service.provider)
+            .options(contains_eager(LicensePlan.service).contains_eager(Service.provider))
         )
 
     async def find(self, service_id: int, start_month: date) -> LicensePlan | None:
@@ -51,12 +65,11 @@ class LicenseRepository(Repository[LicensePlan]):
         )
         return (await self.session.execute(stmt)).scalar_one_or_none()
 
-    async def get_with_names(self, plan_id: int) -> tuple[LicensePlan, str, str] | None:
-        """A plan with its service's and provider's names."""
-        row = (
-            await self.session.execute(self._with_names().where(LicensePlan.id == plan_id))
-        ).first()
-        return (row[0], row[1], row[2]) if row else None
+    async def get_loaded(self, plan_id: int) -> LicensePlan | None:
+        """A plan with its service and provider."""
+        stmt = self._loaded().where(LicensePlan.id == plan_id)
+        stmt = stmt.execution_options(populate_existing=True)
+        return (await self.session.execute(stmt)).scalar_one_or_none()
 
     async def list_page(
         self,
@@ -64,30 +77,41 @@ class LicenseRepository(Repository[LicensePlan]):
         active: bool | None,
         month: date,
         service_id: int | None,
+        provider_id: int | None,
+        q: str | None,
+        sort: str,
         limit: int,
         offset: int,
-    ) -> tuple[list[tuple[LicensePlan, str, str]], int]:
-        """Plans by provider, service and start month; ``active`` splits on the plan in force."""
-        stmt = self._with_names().order_by(
-            Provider.name, Service.name, LicensePlan.start_month.desc(), LicensePlan.id
-        )
+    ) -> tuple[list[LicensePlan], int]:
+        """Plans, filtered and sorted; ``active`` splits on the plan in force in ``month``."""
+        stmt = self._loaded().order_by(*order_by(sort, LICENSE_SORT, LicensePlan.id))
         if active is True:
             stmt = stmt.where(in_force(LicensePlan, month))
         elif active is False:
             stmt = stmt.where(~in_force(LicensePlan, month))
         if service_id is not None:
             stmt = stmt.where(LicensePlan.service_id == service_id)
-        rows, total = await self.page(stmt, limit=limit, offset=offset)
-        return [(row[0], row[1], row[2]) for row in rows], total
+        if provider_id is not None:
+            stmt = stmt.where(Service.provider_id == provider_id)
+        if q:
+            stmt = stmt.where(name_contains(Service.name, q))
+        return await self.page(stmt, limit=limit, offset=offset)
 
-    async def commitments(self, *, start: date, end: date) -> list[tuple[LicensePlan, str, str]]:
+    async def commitments(self, *, start: date, end: date) -> list[LicensePlan]:
         """Plans whose annual commitment ends from ``start`` to ``end``, soonest first."""
         stmt = (
-            self._with_names()
+            self._loaded()
             .where(LicensePlan.annual_commitment_end.between(start, end))
             .order_by(LicensePlan.annual_commitment_end, Service.name, LicensePlan.id)
         )
-        return [(row[0], row[1], row[2]) for row in (await self.session.execute(stmt)).all()]
+        return list((await self.session.execute(stmt)).scalars())
+
+    async def seats_in_force(self, month: date) -> int:
+        """Seats of every plan in force in ``month``."""
+        stmt = select(func.coalesce(func.sum(LicensePlan.qty), 0)).where(
+            in_force(LicensePlan, month)
+        )
+        return int((await self.session.execute(stmt)).scalar_one())
 
     async def cost_by_month(self, months: Any) -> list[tuple[int, str, Decimal]]:
         """Cost of the plans in force, summed per month of ``months`` and currency.
@@ -95,11 +119,7 @@ class LicenseRepository(Repository[LicensePlan]):
         ``months`` is the table of ``reports.repository.months_table``.
         """
         stmt = (
-            select(
-                months.c.i,
-                LicensePlan.currency,
-                func.sum(LicensePlan.monthly_unit_cost * LicensePlan.qty),
-            )
+            select(months.c.i, LicensePlan.currency, func.sum(LicensePlan.monthly_cost))
             .select_from(months)
             .join(LicensePlan, LicensePlan.start_month <= months.c.m)
             .where(in_force(LicensePlan, months.c.m))

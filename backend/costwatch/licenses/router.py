@@ -1,17 +1,41 @@
 """Routes under ``/licenses``."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 
-from costwatch.api import TOTAL_COUNT_HEADER, PageDep, set_total
-from costwatch.db import SessionDep
+from costwatch.db.session import SessionDep
 from costwatch.errors import error_responses
 from costwatch.licenses import service
 from costwatch.licenses.schemas import LicenseCreate, LicenseRead, LicenseUpdate
+from costwatch.params import (
+    TOTAL_COUNT_HEADER,
+    IdPath,
+    IdQuery,
+    PageDep,
+    set_total,
+    sort_description,
+)
 
 router = APIRouter(prefix="/licenses", tags=["licenses"])
-IdPath = Annotated[int, Path(ge=1, le=2**63 - 1)]
+LicenseSort = Literal[
+    "provider_name",
+    "-provider_name",
+    "service_name",
+    "-service_name",
+    "qty",
+    "-qty",
+    "monthly_unit_cost",
+    "-monthly_unit_cost",
+    "monthly_cost",
+    "-monthly_cost",
+    "start_month",
+    "-start_month",
+    "end_month",
+    "-end_month",
+    "annual_commitment_end",
+    "-annual_commitment_end",
+]
 
 
 @router.get(
@@ -29,14 +53,29 @@ async def list_licenses(
             description="true: the plan in force this month for each service; false: all others."
         ),
     ] = None,
-    service_id: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
+    service_id: IdQuery = None,
+    provider_id: IdQuery = None,
+    q: Annotated[
+        str | None,
+        Query(max_length=128, description="Case-insensitive substring of the service's name."),
+    ] = None,
+    sort: Annotated[
+        LicenseSort, Query(description=sort_description("provider_name"))
+    ] = "provider_name",
 ) -> list[LicenseRead]:
-    """List license plans by provider and service, newest plan first."""
+    """List license plans by provider and service, newest plan first (or as `sort` says)."""
     rows, total = await service.list_licenses(
-        session, active=active, service_id=service_id, limit=page.limit, offset=page.offset
+        session,
+        active=active,
+        service_id=service_id,
+        provider_id=provider_id,
+        q=q,
+        sort=sort,
+        limit=page.limit,
+        offset=page.offset,
     )
     set_total(response, total)
-    return rows
+    return [LicenseRead.model_validate(row) for row in rows]
 
 
 @router.post(
@@ -47,19 +86,19 @@ async def list_licenses(
 )
 async def create_license(session: SessionDep, body: LicenseCreate) -> LicenseRead:
     """Add a plan, or record a price/qty change as a plan with a later start month."""
-    return await service.create_license(session, body)
+    return LicenseRead.model_validate(await service.create_license(session, body))
 
 
 @router.get("/{plan_id}", response_model=LicenseRead, responses=error_responses(401, 404, 422))
 async def get_license(session: SessionDep, plan_id: IdPath) -> LicenseRead:
     """Read one plan."""
-    return await service.get_license(session, plan_id)
+    return LicenseRead.model_validate(await service.get_license(session, plan_id))
 
 
 @router.put("/{plan_id}", response_model=LicenseRead, responses=error_responses(401, 404, 409, 422))
 async def update_license(session: SessionDep, plan_id: IdPath, body: LicenseUpdate) -> LicenseRead:
     """Correct a plan (set `end_month` to stop it)."""
-    return await service.update_license(session, plan_id, body)
+    return LicenseRead.model_validate(await service.update_license(session, plan_id, body))
 
 
 @router.delete(

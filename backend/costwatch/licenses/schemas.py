@@ -5,8 +5,10 @@ from typing import ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from costwatch.money import Currency, Day, Money, Month, NonNegativeMoneyIn, UtcDateTime
-from costwatch.schemas import UpdateModel
+from costwatch.calendar import Day, Month, UtcDateTime
+from costwatch.currency import DEFAULT_CURRENCY, Currency
+from costwatch.money import Money, NonNegativeMoneyIn
+from costwatch.schemas import RecordId, UpdateModel
 
 MAX_QTY = 10_000_000
 
@@ -32,13 +34,13 @@ class LicenseCreate(BaseModel):
         }
     )
 
-    service_id: int = Field(ge=1, le=2**63 - 1)
+    service_id: RecordId
     monthly_unit_cost: NonNegativeMoneyIn
     qty: int = Field(default=1, ge=0, le=MAX_QTY)
     start_month: Month
     end_month: Month | None = None
     annual_commitment_end: Day | None = None
-    currency: Currency = "USD"
+    currency: Currency = DEFAULT_CURRENCY
 
     @model_validator(mode="after")
     def _end_after_start(self) -> Self:
@@ -59,7 +61,7 @@ class LicenseUpdate(UpdateModel):
         "currency",
     )
 
-    service_id: int | None = Field(default=None, ge=1, le=2**63 - 1)
+    service_id: RecordId | None = None
     monthly_unit_cost: NonNegativeMoneyIn | None = None
     qty: int | None = Field(default=None, ge=0, le=MAX_QTY)
     start_month: Month | None = None
@@ -70,6 +72,8 @@ class LicenseUpdate(UpdateModel):
 
 class LicenseRead(BaseModel):
     """A plan with its service, provider and monthly cost (unit cost x qty)."""
+
+    model_config = ConfigDict(from_attributes=True)
 
     id: int
     service_id: int
@@ -84,3 +88,17 @@ class LicenseRead(BaseModel):
     currency: str
     created_at: UtcDateTime
     updated_at: UtcDateTime
+
+
+class CommitmentAlert(BaseModel):
+    """A plan whose annual commitment ends soon."""
+
+    id: int = Field(description="The plan's id.")
+    service_id: int
+    service_name: str
+    provider_name: str
+    annual_commitment_end: date
+    days_remaining: int
+    monthly_cost: Money
+    currency: str
+    qty: int

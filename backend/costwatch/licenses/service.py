@@ -5,57 +5,53 @@ from datetime import date, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from costwatch import clock
-from costwatch.catalog.models import USER_LICENSE
+from costwatch.calendar import month_start
 from costwatch.catalog.service import require_service
 from costwatch.errors import Conflict, Invalid, NotFound
-from costwatch.licenses.models import LicensePlan
 from costwatch.licenses.repository import LicenseRepository
-from costwatch.licenses.schemas import LicenseCreate, LicenseRead, LicenseUpdate
-from costwatch.money import month_start
-from costwatch.reports.schemas import CommitmentAlert
+from costwatch.licenses.schemas import CommitmentAlert, LicenseCreate, LicenseUpdate
+from costwatch.models import CategoryCode, LicensePlan
 
 DEFAULT_COMMITMENT_WINDOW = timedelta(days=90)
 
 
-def _read(row: tuple[LicensePlan, str, str]) -> LicenseRead:
-    plan, service_name, provider_name = row
-    return LicenseRead(
-        id=plan.id,
-        service_id=plan.service_id,
-        service_name=service_name,
-        provider_name=provider_name,
-        monthly_unit_cost=plan.monthly_unit_cost,
-        qty=plan.qty,
-        monthly_cost=plan.monthly_unit_cost * plan.qty,
-        start_month=plan.start_month,
-        end_month=plan.end_month,
-        annual_commitment_end=plan.annual_commitment_end,
-        currency=plan.currency,
-        created_at=plan.created_at,
-        updated_at=plan.updated_at,
-    )
-
-
 async def list_licenses(
-    session: AsyncSession, *, active: bool | None, service_id: int | None, limit: int, offset: int
-) -> tuple[list[LicenseRead], int]:
+    session: AsyncSession,
+    *,
+    active: bool | None,
+    service_id: int | None,
+    provider_id: int | None = None,
+    q: str | None = None,
+    sort: str = "provider_name",
+    limit: int,
+    offset: int,
+) -> tuple[list[LicensePlan], int]:
     """A page of plans; ``active=true`` keeps the plan in force this month for each service."""
-    rows, total = await LicenseRepository(session).list_page(
+    return await LicenseRepository(session).list_page(
         active=active,
         month=month_start(clock.today()),
         service_id=service_id,
+        provider_id=provider_id,
+        q=q,
+        sort=sort,
         limit=limit,
         offset=offset,
     )
-    return [_read(row) for row in rows], total
 
 
-async def get_license(session: AsyncSession, plan_id: int) -> LicenseRead:
-    """One plan, or 404."""
-    row = await LicenseRepository(session).get_with_names(plan_id)
-    if row is None:
+async def get_license(session: AsyncSession, plan_id: int) -> LicensePlan:
+    """One plan with its service and provider, or 404."""
+    plan = await LicenseRepository(session).get_loaded(plan_id)
+    if plan is None:
         raise NotFound(f"License plan {plan_id} does not exist.")
-    return _read(row)
+    return plan
+
+
+async def _locked_plan(repo: LicenseRepository, plan_id: int) -> LicensePlan:
+    plan = await repo.get(plan_id, for_update=True)
+    if plan is None:
+        raise NotFound(f"License plan {plan_id} does not exist.")
+    return plan
 
 
 async def _check_unique(
@@ -69,24 +65,22 @@ async def _check_unique(
         )
 
 
-async def create_license(session: AsyncSession, body: LicenseCreate) -> LicenseRead:
+async def create_license(session: AsyncSession, body: LicenseCreate) -> LicensePlan:
     """Add a plan, or record a price or quantity change as a plan with a later start month."""
-    await require_service(session, body.service_id, USER_LICENSE)
+    await require_service(session, body.service_id, CategoryCode.LICENSE)
     repo = LicenseRepository(session)
     await _check_unique(repo, body.service_id, body.start_month, None)
     plan = await repo.add(**body.model_dump())
     return await get_license(session, plan.id)
 
 
-async def update_license(session: AsyncSession, plan_id: int, body: LicenseUpdate) -> LicenseRead:
+async def update_license(session: AsyncSession, plan_id: int, body: LicenseUpdate) -> LicensePlan:
     """Correct a plan."""
     repo = LicenseRepository(session)
-    plan = await repo.get(plan_id)
-    if plan is None:
-        raise NotFound(f"License plan {plan_id} does not exist.")
+    plan = await _locked_plan(repo, plan_id)
     changes = body.changes()
     if "service_id" in changes:
-        await require_service(session, changes["service_id"], USER_LICENSE)
+        await require_service(session, changes["service_id"], CategoryCode.LICENSE)
     start = changes.get("start_month", plan.start_month)
     end = changes.get("end_month", plan.end_month)
     if end is not None and end < start:
@@ -99,36 +93,61 @@ async def update_license(session: AsyncSession, plan_id: int, body: LicenseUpdat
 async def delete_license(session: AsyncSession, plan_id: int) -> None:
     """Remove a plan entered by mistake."""
     repo = LicenseRepository(session)
-    plan = await repo.get(plan_id)
-    if plan is None:
-        raise NotFound(f"License plan {plan_id} does not exist.")
-    await repo.delete(plan)
+    await repo.delete(await _locked_plan(repo, plan_id))
+
+
+def _one_per_service(plans: list[LicensePlan], today: date) -> list[LicensePlan]:
+    """Keep one plan per service, the one that stands for its commitment.
+
+    After a price or seat change the old plan and the new one usually name the same
+    commitment. The plan in force today wins, else the latest one.
+    """
+
+    def rank(plan: LicensePlan) -> tuple[bool, date, int]:
+        started = plan.start_month <= today
+        running = started and (plan.end_month is None or plan.end_month >= month_start(today))
+        return (running, plan.start_month if started else date.min, plan.id)
+
+    best: dict[int, LicensePlan] = {}
+    for plan in plans:
+        current = best.get(plan.service_id)
+        if current is None or rank(plan) > rank(current):
+            best[plan.service_id] = plan
+    return [plan for plan in plans if best[plan.service_id] is plan]
 
 
 async def get_license_commitments(
-    session: AsyncSession, expiring_before: date | None = None
+    session: AsyncSession, expiring_before: date | None = None, *, one_per_service: bool = False
 ) -> list[CommitmentAlert]:
     """Plans whose annual commitment ends from today up to ``expiring_before`` (inclusive).
 
-    ``expiring_before`` defaults to 90 days from today. Soonest first.
+    ``expiring_before`` defaults to 90 days from today. Soonest first. ``one_per_service``
+    keeps, for each service, only the plan that stands for its commitment.
     """
     now = clock.today()
     until = expiring_before if expiring_before is not None else now + DEFAULT_COMMITMENT_WINDOW
-    rows = await LicenseRepository(session).commitments(start=now, end=until)
+    plans = await LicenseRepository(session).commitments(start=now, end=until)
+    if one_per_service:
+        plans = _one_per_service(plans, now)
     alerts = []
-    for plan, service_name, provider_name in rows:
+    for plan in plans:
         assert plan.annual_commitment_end is not None  # the query filters on it
         alerts.append(
             CommitmentAlert(
                 id=plan.id,
                 service_id=plan.service_id,
-                service_name=service_name,
-                provider_name=provider_name,
+                service_name=plan.service_name,
+                provider_name=plan.provider_name,
                 annual_commitment_end=plan.annual_commitment_end,
                 days_remaining=(plan.annual_commitment_end - now).days,
-                monthly_cost=plan.monthly_unit_cost * plan.qty,
+                monthly_cost=plan.monthly_cost,
                 currency=plan.currency,
                 qty=plan.qty,
             )
         )
     return alerts
+
+
+async def seats_in_force(session: AsyncSession) -> int:
+    """Seats of every license plan in force this month."""
+    return await LicenseRepository(session).seats_in_force(month_start(clock.today()))

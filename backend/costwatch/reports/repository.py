@@ -5,7 +5,7 @@ from typing import Any
 
 from sqlalchemy import Date, Integer, literal, select, union_all
 
-from costwatch.money import add_months
+from costwatch.calendar import add_months
 
 
 def months_table(months: list[date]) -> Any:

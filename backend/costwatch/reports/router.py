@@ -8,14 +8,16 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from costwatch import clock
-from costwatch.api import MonthQuery, YearQuery, month_from_query
-from costwatch.db import SessionDep
+from costwatch.calendar import MAX_DATE, MAX_YEAR, MIN_DATE, MIN_YEAR, month_start
+from costwatch.db.session import SessionDep
 from costwatch.errors import Invalid, error_responses
+from costwatch.licenses.schemas import CommitmentAlert
 from costwatch.licenses.service import get_license_commitments
-from costwatch.money import MAX_DATE, MAX_YEAR, MIN_DATE, MIN_YEAR, month_start
+from costwatch.params import MonthQuery, YearQuery, month_from_query
 from costwatch.reports import service
-from costwatch.reports.schemas import CommitmentAlert, LowBalanceAlert, Summary
-from costwatch.usage.service import low_balance_alerts
+from costwatch.reports.schemas import Overview, Summary
+from costwatch.usage.schemas import LowBalanceAlert
+from costwatch.usage.service import LOW_BALANCE_PERCENT, low_balance_alerts
 
 router = APIRouter(tags=["reports"])
 alerts = APIRouter(prefix="/alerts", tags=["alerts"])
@@ -34,6 +36,12 @@ async def summary(session: SessionDep, year: YearQuery = None, month: MonthQuery
     """Spend of a month (default: this month) grouped by category."""
     first = month_from_query(year, month) or month_start(clock.today())
     return await service.get_monthly_spend(session, first.year, first.month)
+
+
+@router.get("/summary/overview", response_model=Overview, responses=error_responses(401))
+async def overview(session: SessionDep) -> Overview:
+    """The dashboard's headline figures: this month vs last year, seats, alerts due."""
+    return await service.get_overview(session)
 
 
 @router.get("/summary/series", response_model=list[Summary], responses=error_responses(401, 422))
@@ -68,9 +76,16 @@ async def commitments(
             ge=MIN_DATE, le=MAX_DATE, description="Last day to include (default today + 90 days)."
         ),
     ] = None,
+    one_per_service: Annotated[
+        bool,
+        Query(
+            description="Keep one plan per service: the plan in force today, else the latest"
+            " (after a price change the old and the new plan usually name the same commitment)."
+        ),
+    ] = False,
 ) -> list[CommitmentAlert]:
     """License plans whose annual commitment ends from today up to `expiring_before`."""
-    return await get_license_commitments(session, expiring_before)
+    return await get_license_commitments(session, expiring_before, one_per_service=one_per_service)
 
 
 @alerts.get(
@@ -87,7 +102,7 @@ async def low_balance(
             decimal_places=2,
             description="Warn below this percent of the last top-up (0-100).",
         ),
-    ] = Decimal(20),
+    ] = LOW_BALANCE_PERCENT,
 ) -> list[LowBalanceAlert]:
     """Usage services whose balance is below `threshold_percent` of their last top-up."""
     return await low_balance_alerts(session, threshold_percent)

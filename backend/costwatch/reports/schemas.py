@@ -1,6 +1,5 @@
 """Bodies of the report routes."""
 
-from datetime import date
 from decimal import Decimal
 
 from pydantic import BaseModel, Field
@@ -13,6 +12,7 @@ class CategoryAmount(BaseModel):
 
     category_id: int
     category: str
+    code: str = Field(description="The category's stable code.")
     amount: Money
 
 
@@ -34,29 +34,18 @@ class Summary(BaseModel):
     unconverted: list[UnconvertedAmount]
 
 
-class CommitmentAlert(BaseModel):
-    """A plan whose annual commitment ends soon."""
+class Overview(BaseModel):
+    """The dashboard's headline figures, computed on the server."""
 
-    id: int = Field(description="The plan's id.")
-    service_id: int
-    service_name: str
-    provider_name: str
-    annual_commitment_end: date
-    days_remaining: int
-    monthly_cost: Money
-    currency: str
-    qty: int
-
-
-class LowBalanceAlert(BaseModel):
-    """A usage service whose balance is below the threshold share of its last top-up."""
-
-    service_id: int
-    service_name: str
-    provider_name: str
-    currency: str
-    balance: Money
-    last_topup_amount: Money
-    last_topup_date: date | None
-    threshold_amount: Money
-    threshold_percent: Decimal
+    this_month: Summary
+    same_month_last_year: Summary
+    change_percent: Decimal | None = Field(
+        description="This month's total against the same month last year, in percent with one"
+        " decimal; null when last year's total is zero."
+    )
+    seats_in_force: int = Field(description="Seats of every license plan in force this month.")
+    low_balance_count: int = Field(description="Usage services below the default threshold.")
+    low_balance_percent: Decimal = Field(description="The default low-balance threshold.")
+    commitments_due: int = Field(
+        description="Services whose annual commitment ends within the default 90-day window."
+    )

@@ -1,33 +1,34 @@
-"""Monthly spend by category, month series and the two alert lists."""
+"""Monthly spend by category, the month series and the dashboard's overview.
+
+Reports read the other domains (through their repositories and services); no other domain
+reads reports.
+"""
 
 from collections import defaultdict
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from costwatch.catalog.models import INFRASTRUCTURE, USAGE, USER_LICENSE
+from costwatch import clock
+from costwatch.calendar import add_months, month_start, months_between
 from costwatch.catalog.repository import CategoryRepository
+from costwatch.currency import DEFAULT_CURRENCY
 from costwatch.errors import Invalid
 from costwatch.invoices.repository import InvoiceRepository
 from costwatch.licenses.repository import LicenseRepository
-from costwatch.licenses.service import get_license_commitments
-from costwatch.money import add_months, months_between
+from costwatch.licenses.service import get_license_commitments, seats_in_force
+from costwatch.models import CategoryCode
+from costwatch.money import ZERO
 from costwatch.reports.repository import months_table
-from costwatch.reports.schemas import CategoryAmount, Summary, UnconvertedAmount
+from costwatch.reports.schemas import CategoryAmount, Overview, Summary, UnconvertedAmount
 from costwatch.usage.repository import ConsumptionRepository
-from costwatch.usage.service import low_balance_alerts
+from costwatch.usage.service import LOW_BALANCE_PERCENT, low_balance_alerts
 
-REPORTING_CURRENCY = "USD"
+REPORTING_CURRENCY = DEFAULT_CURRENCY
 MAX_SERIES_MONTHS = 120
-ZERO = Decimal("0.00")
-
-__all__ = [
-    "get_license_commitments",
-    "get_monthly_spend",
-    "get_spend_series",
-    "low_balance_alerts",
-]
+# The order of the categories in every report.
+CATEGORY_ORDER = (CategoryCode.INFRASTRUCTURE, CategoryCode.LICENSE, CategoryCode.USAGE)
 
 
 async def get_spend_series(session: AsyncSession, start: date, end: date) -> list[Summary]:
@@ -44,26 +45,31 @@ async def get_spend_series(session: AsyncSession, start: date, end: date) -> lis
         raise Invalid("end", f"a series spans at most {MAX_SERIES_MONTHS} months", location="query")
     months = [add_months(start, offset) for offset in range(count)]
     table = months_table(months)
-    categories = {row.name: row.id for row in await CategoryRepository(session).list_all()}
+    categories = {row.code: row for row in await CategoryRepository(session).list_all()}
     sources = {
-        INFRASTRUCTURE: InvoiceRepository(session).cost_by_month(table),
-        USER_LICENSE: LicenseRepository(session).cost_by_month(table),
-        USAGE: ConsumptionRepository(session).cost_by_month(table),
+        CategoryCode.INFRASTRUCTURE: InvoiceRepository(session).cost_by_month(table),
+        CategoryCode.LICENSE: LicenseRepository(session).cost_by_month(table),
+        CategoryCode.USAGE: ConsumptionRepository(session).cost_by_month(table),
     }
     # amounts[month index][category] in the reporting currency; other currencies apart.
     amounts: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
     unconverted: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
-    for category, query in sources.items():
+    for code, query in sources.items():
         for index, currency, amount in await query:
             if currency == REPORTING_CURRENCY:
-                amounts[index][category] += amount
+                amounts[index][code] += amount
             else:
                 unconverted[index][currency] += amount
     series = []
     for index, month in enumerate(months):
         by_category = [
-            CategoryAmount(category_id=categories[name], category=name, amount=amounts[index][name])
-            for name in (INFRASTRUCTURE, USER_LICENSE, USAGE)
+            CategoryAmount(
+                category_id=categories[code].id,
+                category=categories[code].name,
+                code=code,
+                amount=amounts[index][code],
+            )
+            for code in CATEGORY_ORDER
         ]
         series.append(
             Summary(
@@ -85,3 +91,28 @@ async def get_monthly_spend(session: AsyncSession, year: int, month: int) -> Sum
     """Spend of one month, grouped by category (spec section 3)."""
     first = date(year, month, 1)
     return (await get_spend_series(session, first, first))[0]
+
+
+def percent_change(now: Decimal, before: Decimal) -> Decimal | None:
+    """How much ``now`` moved against ``before``, in percent with one decimal (None from 0)."""
+    if before == 0:
+        return None
+    return ((now - before) * 100 / before).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+async def get_overview(session: AsyncSession) -> Overview:
+    """The headline figures: the month vs last year, seats, low balances, commitments due."""
+    this_month = month_start(clock.today())
+    last_year = add_months(this_month, -12)
+    series = await get_spend_series(session, last_year, this_month)
+    current, before = series[-1], series[0]
+    commitments = await get_license_commitments(session, one_per_service=True)
+    return Overview(
+        this_month=current,
+        same_month_last_year=before,
+        change_percent=percent_change(current.total, before.total),
+        seats_in_force=await seats_in_force(session),
+        low_balance_count=len(await low_balance_alerts(session)),
+        low_balance_percent=LOW_BALANCE_PERCENT,
+        commitments_due=len(commitments),
+    )

@@ -8,13 +8,31 @@ from typing import Any
 from sqlalchemy import delete, func, insert, literal_column, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from costwatch.catalog.models import USAGE, Provider, Service, ServiceCategory
-from costwatch.money import month_start
-from costwatch.repository import Repository
-from costwatch.usage.models import UsageConsumption, UsageConsumptionMonth, UsageTopup
-from costwatch.versioning import mark_changed
+from costwatch.calendar import month_start
+from costwatch.catalog.repository import name_contains
+from costwatch.db.data_version import mark_changed
+from costwatch.db.repository import AnySelect, Repository, order_by
+from costwatch.models import (
+    CategoryCode,
+    Provider,
+    Service,
+    ServiceCategory,
+    UsageConsumption,
+    UsageConsumptionMonth,
+    UsageTopup,
+)
+from costwatch.money import ZERO
 
-ZERO = Decimal("0.00")
+TOPUP_SORT: dict[str, list[Any]] = {
+    "topup_date": [UsageTopup.topup_date],
+    "amount_purchased": [UsageTopup.amount_purchased],
+    "created_at": [UsageTopup.created_at],
+}
+CONSUMPTION_SORT: dict[str, list[Any]] = {
+    "consumption_date": [UsageConsumption.consumption_date],
+    "amount_consumed": [UsageConsumption.amount_consumed],
+    "created_at": [UsageConsumption.created_at],
+}
 
 
 @dataclass(frozen=True)
@@ -43,14 +61,13 @@ class TopupRepository(Repository[UsageTopup]):
     model = UsageTopup
 
     async def list_page(
-        self, *, service_id: int | None, limit: int, offset: int
+        self, *, service_id: int | None, sort: str, limit: int, offset: int
     ) -> tuple[list[UsageTopup], int]:
-        """Top-ups, newest first."""
-        stmt = select(UsageTopup).order_by(UsageTopup.topup_date.desc(), UsageTopup.id.desc())
+        """Top-ups of one service or all, sorted."""
+        stmt = select(UsageTopup).order_by(*order_by(sort, TOPUP_SORT, UsageTopup.id))
         if service_id is not None:
             stmt = stmt.where(UsageTopup.service_id == service_id)
-        rows, total = await self.page(stmt, limit=limit, offset=offset)
-        return [row[0] for row in rows], total
+        return await self.page(stmt, limit=limit, offset=offset)
 
     async def currency_of(self, service_id: int) -> str | None:
         """The currency of a service's funds: of its top-ups, else of its consumption."""
@@ -68,16 +85,15 @@ class ConsumptionRepository(Repository[UsageConsumption]):
     model = UsageConsumption
 
     async def list_page(
-        self, *, service_id: int | None, limit: int, offset: int
+        self, *, service_id: int | None, sort: str, limit: int, offset: int
     ) -> tuple[list[UsageConsumption], int]:
-        """Consumption events, newest first."""
+        """Consumption events of one service or all, sorted."""
         stmt = select(UsageConsumption).order_by(
-            UsageConsumption.consumption_date.desc(), UsageConsumption.id.desc()
+            *order_by(sort, CONSUMPTION_SORT, UsageConsumption.id)
         )
         if service_id is not None:
             stmt = stmt.where(UsageConsumption.service_id == service_id)
-        rows, total = await self.page(stmt, limit=limit, offset=offset)
-        return [row[0] for row in rows], total
+        return await self.page(stmt, limit=limit, offset=offset)
 
     async def record(self, **values: Any) -> UsageConsumption:
         """Insert an event and add it to its month's total.
@@ -153,17 +169,86 @@ class ConsumptionRepository(Repository[UsageConsumption]):
         return [(row[0], row[1], row[2]) for row in (await self.session.execute(stmt)).all()]
 
 
+@dataclass(frozen=True)
+class UsageEventRow:
+    """A top-up or a consumption event, as one row of a service's history."""
+
+    kind: str
+    id: int
+    service_id: int
+    day: date
+    amount: Decimal
+    currency: str
+
+
+async def usage_events(
+    session: AsyncSession, *, service_id: int, sort: str, limit: int, offset: int
+) -> tuple[list[UsageEventRow], int]:
+    """Top-ups and consumption of one service in one list (``UNION ALL``), paged in SQL."""
+    topups: AnySelect = select(
+        literal_column("'topup'").label("kind"),
+        UsageTopup.id.label("id"),
+        UsageTopup.service_id.label("service_id"),
+        UsageTopup.topup_date.label("day"),
+        UsageTopup.amount_purchased.label("amount"),
+        UsageTopup.currency.label("currency"),
+    ).where(UsageTopup.service_id == service_id)
+    consumed: AnySelect = select(
+        literal_column("'consumption'").label("kind"),
+        UsageConsumption.id,
+        UsageConsumption.service_id,
+        UsageConsumption.consumption_date,
+        UsageConsumption.amount_consumed,
+        UsageConsumption.currency,
+    ).where(UsageConsumption.service_id == service_id)
+    events = topups.union_all(consumed).subquery()
+    total = (await session.execute(select(func.count()).select_from(events))).scalar_one()
+    sorts: dict[str, list[Any]] = {
+        "date": [events.c.day],
+        "amount": [events.c.amount],
+        "kind": [events.c.kind, events.c.day],
+    }
+    # Ids of the two tables overlap: the kind breaks ties before the id.
+    stmt = (
+        select(events)
+        .order_by(*order_by(sort, sorts, events.c.kind), events.c.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    rows = [
+        UsageEventRow(
+            kind=row.kind,
+            id=row.id,
+            service_id=row.service_id,
+            day=row.day,
+            amount=row.amount,
+            currency=row.currency,
+        )
+        for row in (await session.execute(stmt)).all()
+    ]
+    return rows, total
+
+
 class BalanceRepository:
     """Balances of usage services, summed in SQL."""
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def balances(self, service_id: int | None = None) -> list[BalanceRow]:
-        """One row per usage service (or just one): totals and the last top-up.
+    async def balances(
+        self,
+        service_id: int | None = None,
+        *,
+        q: str | None = None,
+        sort: str = "provider_name",
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> tuple[list[BalanceRow], int]:
+        """One row per usage service (or just one): totals and the last top-up; and the count.
 
         Consumption comes from the monthly totals (one row per service and month), top-ups
-        from a covering index: neither reads every event.
+        from a covering index: neither reads every event. ``limit`` pages the rows (all of
+        them when ``None``).
         """
         topups = (
             select(
@@ -211,13 +296,30 @@ class BalanceRepository:
             .join(ServiceCategory, Service.category_id == ServiceCategory.id)
             .outerjoin(topups, topups.c.service_id == Service.id)
             .outerjoin(consumed, consumed.c.service_id == Service.id)
-            .where(ServiceCategory.name == USAGE)
-            .order_by(Provider.name, Service.name, Service.id)
+            .where(ServiceCategory.code == CategoryCode.USAGE)
         )
         if service_id is not None:
             stmt = stmt.where(Service.id == service_id)
-        result = await self.session.execute(stmt)
-        return [
+        if q:
+            stmt = stmt.where(name_contains(Service.name, q))
+        balance = func.coalesce(topups.c.total, 0) - func.coalesce(consumed.c.total, 0)
+        sorts: dict[str, list[Any]] = {
+            "provider_name": [Provider.name, Service.name],
+            "service_name": [Service.name],
+            "balance": [balance],
+        }
+        stmt = stmt.order_by(*order_by(sort, sorts, Service.id))
+        total: int | None = None
+        if limit is not None:
+            counted = select(func.count()).select_from(
+                stmt.with_only_columns(Service.id, maintain_column_froms=True)
+                .order_by(None)
+                .subquery()
+            )
+            total = (await self.session.execute(counted)).scalar_one()
+            stmt = stmt.limit(limit).offset(offset)
+        result = (await self.session.execute(stmt)).all()
+        rows = [
             BalanceRow(
                 service_id=row[0],
                 service_name=row[1],
@@ -229,5 +331,6 @@ class BalanceRepository:
                 last_topup_date=row[7],
                 last_topup_amount=row[8],
             )
-            for row in result.all()
+            for row in result
         ]
+        return rows, (total if total is not None else len(rows))

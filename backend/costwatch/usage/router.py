@@ -1,12 +1,22 @@
 """Routes under ``/usage``."""
 
-from typing import Annotated
+from decimal import Decimal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 
-from costwatch.api import TOTAL_COUNT_HEADER, PageDep, set_total
-from costwatch.db import SessionDep
+from costwatch.db.session import SessionDep
 from costwatch.errors import error_responses
+from costwatch.params import (
+    MAX_OFFSET,
+    TOTAL_COUNT_HEADER,
+    IdPath,
+    IdQuery,
+    PageDep,
+    set_total,
+    sort_description,
+)
+from costwatch.schemas import MAX_ID
 from costwatch.usage import service
 from costwatch.usage.schemas import (
     Balance,
@@ -14,21 +24,55 @@ from costwatch.usage.schemas import (
     ConsumptionRead,
     TopupCreate,
     TopupRead,
+    UsageEvent,
 )
+from costwatch.usage.service import LOW_BALANCE_PERCENT
 
 router = APIRouter(prefix="/usage", tags=["usage"])
-IdPath = Annotated[int, Path(ge=1, le=2**63 - 1)]
-ServiceFilter = Annotated[int | None, Query(ge=1, le=2**63 - 1)]
+TopupSort = Literal[
+    "topup_date",
+    "-topup_date",
+    "amount_purchased",
+    "-amount_purchased",
+    "created_at",
+    "-created_at",
+]
+ConsumptionSort = Literal[
+    "consumption_date",
+    "-consumption_date",
+    "amount_consumed",
+    "-amount_consumed",
+    "created_at",
+    "-created_at",
+]
+EventSort = Literal["date", "-date", "amount", "-amount", "kind", "-kind"]
+BalanceSort = Literal[
+    "provider_name", "-provider_name", "service_name", "-service_name", "balance", "-balance"
+]
+ThresholdQuery = Annotated[
+    Decimal,
+    Query(
+        ge=0,
+        le=100,
+        max_digits=5,
+        decimal_places=2,
+        description="Low below this percent of the last top-up (0-100).",
+    ),
+]
 LIST_RESPONSES = {**error_responses(401, 422), 200: {"headers": TOTAL_COUNT_HEADER}}
 
 
 @router.get("/topups", response_model=list[TopupRead], responses=LIST_RESPONSES)
 async def list_topups(
-    session: SessionDep, response: Response, page: PageDep, service_id: ServiceFilter = None
+    session: SessionDep,
+    response: Response,
+    page: PageDep,
+    service_id: IdQuery = None,
+    sort: Annotated[TopupSort, Query(description=sort_description("-topup_date"))] = "-topup_date",
 ) -> list[TopupRead]:
-    """List top-ups, newest first."""
+    """List top-ups, newest first unless `sort` says otherwise."""
     rows, total = await service.list_topups(
-        session, service_id=service_id, limit=page.limit, offset=page.offset
+        session, service_id=service_id, sort=sort, limit=page.limit, offset=page.offset
     )
     set_total(response, total)
     return [TopupRead.model_validate(row) for row in rows]
@@ -58,11 +102,17 @@ async def delete_topup(session: SessionDep, topup_id: IdPath) -> None:
 
 @router.get("/consumption", response_model=list[ConsumptionRead], responses=LIST_RESPONSES)
 async def list_consumption(
-    session: SessionDep, response: Response, page: PageDep, service_id: ServiceFilter = None
+    session: SessionDep,
+    response: Response,
+    page: PageDep,
+    service_id: IdQuery = None,
+    sort: Annotated[
+        ConsumptionSort, Query(description=sort_description("-consumption_date"))
+    ] = "-consumption_date",
 ) -> list[ConsumptionRead]:
-    """List consumption events, newest first."""
+    """List consumption events, newest first unless `sort` says otherwise."""
     rows, total = await service.list_consumption(
-        session, service_id=service_id, limit=page.limit, offset=page.offset
+        session, service_id=service_id, sort=sort, limit=page.limit, offset=page.offset
     )
     set_total(response, total)
     return [ConsumptionRead.model_validate(row) for row in rows]
@@ -90,15 +140,55 @@ async def delete_consumption(session: SessionDep, consumption_id: IdPath) -> Non
     await service.delete_consumption(session, consumption_id)
 
 
-@router.get("/balances", response_model=list[Balance], responses=error_responses(401))
-async def list_balances(session: SessionDep) -> list[Balance]:
-    """Balance of every usage service (top-ups minus consumption)."""
-    return await service.list_balances(session)
+@router.get("/events", response_model=list[UsageEvent], responses=LIST_RESPONSES)
+async def list_events(
+    session: SessionDep,
+    response: Response,
+    page: PageDep,
+    service_id: Annotated[int, Query(ge=1, le=MAX_ID, description="The usage service.")],
+    sort: Annotated[EventSort, Query(description=sort_description("-date"))] = "-date",
+) -> list[UsageEvent]:
+    """List one usage service's top-ups and consumption together, newest first."""
+    rows, total = await service.list_events(
+        session, service_id=service_id, sort=sort, limit=page.limit, offset=page.offset
+    )
+    set_total(response, total)
+    return [UsageEvent.model_validate(row) for row in rows]
+
+
+@router.get(
+    "/balances",
+    response_model=list[Balance],
+    responses={**error_responses(401, 422), 200: {"headers": TOTAL_COUNT_HEADER}},
+)
+async def list_balances(
+    session: SessionDep,
+    response: Response,
+    threshold_percent: ThresholdQuery = LOW_BALANCE_PERCENT,
+    q: Annotated[
+        str | None, Query(max_length=128, description="Case-insensitive substring of the name.")
+    ] = None,
+    sort: Annotated[
+        BalanceSort, Query(description=sort_description("provider_name"))
+    ] = "provider_name",
+    limit: Annotated[
+        int | None, Query(ge=1, le=1000, description="Rows to return; all when absent.")
+    ] = None,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Rows to skip.")] = 0,
+) -> list[Balance]:
+    """Balance of every usage service (top-ups minus consumption); `limit` pages them."""
+    rows, total = await service.list_balances(
+        session, threshold_percent=threshold_percent, q=q, sort=sort, limit=limit, offset=offset
+    )
+    set_total(response, total)
+    return rows
 
 
 @router.get(
     "/balances/{service_id}", response_model=Balance, responses=error_responses(401, 404, 422)
 )
-async def get_balance(session: SessionDep, service_id: IdPath) -> Balance:
+async def get_balance(
+    session: SessionDep, service_id: IdPath, threshold_percent: ThresholdQuery = LOW_BALANCE_PERCENT
+) -> Balance:
     """Balance of one usage service."""
-    return await service.get_balance(session, service_id)
+    return await service.get_balance(session, service_id, threshold_percent)

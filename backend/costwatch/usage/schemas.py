@@ -1,10 +1,15 @@
 """Bodies of the usage routes."""
 
 from datetime import date
+from decimal import Decimal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from costwatch.money import Currency, Day, Money, PositiveMoneyIn, UtcDateTime
+from costwatch.calendar import Day, UtcDateTime
+from costwatch.currency import DEFAULT_CURRENCY, Currency
+from costwatch.money import Money, PositiveMoneyIn
+from costwatch.schemas import RecordId
 
 
 class TopupCreate(BaseModel):
@@ -23,10 +28,10 @@ class TopupCreate(BaseModel):
         }
     )
 
-    service_id: int = Field(ge=1, le=2**63 - 1)
+    service_id: RecordId
     topup_date: Day
     amount_purchased: PositiveMoneyIn
-    currency: Currency = "USD"
+    currency: Currency = DEFAULT_CURRENCY
 
 
 class TopupRead(BaseModel):
@@ -54,7 +59,7 @@ class ConsumptionCreate(BaseModel):
         }
     )
 
-    service_id: int = Field(ge=1, le=2**63 - 1)
+    service_id: RecordId
     consumption_date: Day
     amount_consumed: PositiveMoneyIn
 
@@ -86,6 +91,39 @@ class Balance(BaseModel):
     balance: Money
     last_topup_date: date | None
     last_topup_amount: Money | None
-    threshold_amount: Money | None = Field(
-        description="The default low-balance threshold: 20 % of the last top-up (none without one)."
+    threshold_percent: Decimal = Field(
+        description="The low-balance threshold as a percent of the last top-up."
     )
+    threshold_amount: Money | None = Field(
+        description="threshold_percent of the last top-up, in cents (none without a top-up)."
+    )
+    low_balance: bool = Field(
+        description="Whether the balance is below the threshold (never without a top-up)."
+    )
+
+
+class LowBalanceAlert(BaseModel):
+    """A usage service whose balance is below the threshold share of its last top-up."""
+
+    service_id: int
+    service_name: str
+    provider_name: str
+    currency: str
+    balance: Money
+    last_topup_amount: Money
+    last_topup_date: date | None
+    threshold_amount: Money
+    threshold_percent: Decimal
+
+
+class UsageEvent(BaseModel):
+    """A top-up (money in) or a consumption event (money out) of a usage service."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    kind: Literal["topup", "consumption"]
+    id: int = Field(description="The id of the top-up or of the consumption event.")
+    service_id: int
+    day: date
+    amount: Money = Field(description="Always positive; `kind` says which way it went.")
+    currency: str

@@ -4,46 +4,70 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from costwatch.catalog.models import USAGE
 from costwatch.catalog.repository import ServiceRepository
 from costwatch.catalog.service import require_service
+from costwatch.currency import DEFAULT_CURRENCY
 from costwatch.errors import Invalid, NotFound
+from costwatch.models import CategoryCode, UsageConsumption, UsageTopup
 from costwatch.money import quantize
-from costwatch.reports.schemas import LowBalanceAlert
-from costwatch.usage.models import UsageConsumption, UsageTopup
 from costwatch.usage.repository import (
     BalanceRepository,
     BalanceRow,
     ConsumptionRepository,
     TopupRepository,
+    UsageEventRow,
+    usage_events,
 )
-from costwatch.usage.schemas import Balance, ConsumptionCreate, TopupCreate
+from costwatch.usage.schemas import Balance, ConsumptionCreate, LowBalanceAlert, TopupCreate
 
-DEFAULT_CURRENCY = "USD"
-DEFAULT_THRESHOLD_PERCENT = Decimal(20)
+LOW_BALANCE_PERCENT = Decimal(20)
+"""The default low-balance threshold, in percent of the last top-up."""
+
+
+def low_balance_threshold(last_topup_amount: Decimal | None, percent: Decimal) -> Decimal | None:
+    """The exact amount below which a balance is low: ``percent`` of the last top-up.
+
+    The one home of the low-balance rule; ``None`` for a service never topped up (it has no
+    reference amount and is never low).
+    """
+    if last_topup_amount is None:
+        return None
+    return last_topup_amount * percent / 100
+
+
+def _is_low(row: BalanceRow, threshold: Decimal | None) -> bool:
+    return threshold is not None and row.balance < threshold
 
 
 async def list_topups(
-    session: AsyncSession, *, service_id: int | None, limit: int, offset: int
+    session: AsyncSession, *, service_id: int | None, sort: str, limit: int, offset: int
 ) -> tuple[list[UsageTopup], int]:
     """A page of top-ups and the total."""
     return await TopupRepository(session).list_page(
-        service_id=service_id, limit=limit, offset=offset
+        service_id=service_id, sort=sort, limit=limit, offset=offset
     )
 
 
 async def list_consumption(
-    session: AsyncSession, *, service_id: int | None, limit: int, offset: int
+    session: AsyncSession, *, service_id: int | None, sort: str, limit: int, offset: int
 ) -> tuple[list[UsageConsumption], int]:
     """A page of consumption events and the total."""
     return await ConsumptionRepository(session).list_page(
-        service_id=service_id, limit=limit, offset=offset
+        service_id=service_id, sort=sort, limit=limit, offset=offset
     )
+
+
+async def list_events(
+    session: AsyncSession, *, service_id: int, sort: str, limit: int, offset: int
+) -> tuple[list[UsageEventRow], int]:
+    """A page of one usage service's top-ups and consumption together, and the total."""
+    await require_service(session, service_id, CategoryCode.USAGE)
+    return await usage_events(session, service_id=service_id, sort=sort, limit=limit, offset=offset)
 
 
 async def create_topup(session: AsyncSession, body: TopupCreate) -> UsageTopup:
     """Record funds added to a usage service, in the currency it already uses."""
-    await require_service(session, body.service_id, USAGE, lock=True)
+    await require_service(session, body.service_id, CategoryCode.USAGE, lock=True)
     repo = TopupRepository(session)
     current = await repo.currency_of(body.service_id)
     if current is not None and current != body.currency:
@@ -57,7 +81,7 @@ async def create_topup(session: AsyncSession, body: TopupCreate) -> UsageTopup:
 
 async def create_consumption(session: AsyncSession, body: ConsumptionCreate) -> UsageConsumption:
     """Record funds used up, in the currency of the service's top-ups."""
-    await require_service(session, body.service_id, USAGE, lock=True)
+    await require_service(session, body.service_id, CategoryCode.USAGE, lock=True)
     currency = await TopupRepository(session).currency_of(body.service_id) or DEFAULT_CURRENCY
     return await ConsumptionRepository(session).record(**body.model_dump(), currency=currency)
 
@@ -65,23 +89,29 @@ async def create_consumption(session: AsyncSession, body: ConsumptionCreate) -> 
 async def delete_topup(session: AsyncSession, topup_id: int) -> None:
     """Remove a top-up entered by mistake."""
     repo = TopupRepository(session)
-    row = await repo.get(topup_id)
+    row = await repo.get(topup_id, for_update=True)
     if row is None:
         raise NotFound(f"Top-up {topup_id} does not exist.")
     await repo.delete(row)
 
 
 async def delete_consumption(session: AsyncSession, consumption_id: int) -> None:
-    """Remove a consumption event entered by mistake."""
+    """Remove a consumption event entered by mistake.
+
+    The event's row is locked before it is read: of two simultaneous deletes of one event,
+    the second waits, then finds it gone (404) instead of taking it out of the month's total
+    a second time.
+    """
     repo = ConsumptionRepository(session)
-    row = await repo.get(consumption_id)
+    row = await repo.get(consumption_id, for_update=True)
     if row is None:
         raise NotFound(f"Consumption event {consumption_id} does not exist.")
     await ServiceRepository(session).lock(row.service_id)
     await repo.remove(row)
 
 
-def _balance(row: BalanceRow) -> Balance:
+def _balance(row: BalanceRow, percent: Decimal) -> Balance:
+    threshold = low_balance_threshold(row.last_topup_amount, percent)
     return Balance(
         service_id=row.service_id,
         service_name=row.service_name,
@@ -93,25 +123,36 @@ def _balance(row: BalanceRow) -> Balance:
         balance=row.balance,
         last_topup_date=row.last_topup_date,
         last_topup_amount=row.last_topup_amount,
-        threshold_amount=(
-            quantize(row.last_topup_amount * DEFAULT_THRESHOLD_PERCENT / 100)
-            if row.last_topup_amount is not None
-            else None
-        ),
+        threshold_percent=percent,
+        threshold_amount=quantize(threshold) if threshold is not None else None,
+        low_balance=_is_low(row, threshold),
     )
 
 
-async def list_balances(session: AsyncSession) -> list[Balance]:
-    """One balance per usage service."""
-    return [_balance(row) for row in await BalanceRepository(session).balances()]
+async def list_balances(
+    session: AsyncSession,
+    *,
+    threshold_percent: Decimal = LOW_BALANCE_PERCENT,
+    q: str | None = None,
+    sort: str = "provider_name",
+    limit: int | None = None,
+    offset: int = 0,
+) -> tuple[list[Balance], int]:
+    """Balances of the usage services (all of them unless ``limit`` pages), and the count."""
+    rows, total = await BalanceRepository(session).balances(
+        q=q, sort=sort, limit=limit, offset=offset
+    )
+    return [_balance(row, threshold_percent) for row in rows], total
 
 
-async def get_balance(session: AsyncSession, service_id: int) -> Balance:
+async def get_balance(
+    session: AsyncSession, service_id: int, threshold_percent: Decimal = LOW_BALANCE_PERCENT
+) -> Balance:
     """The balance of one usage service, or 404."""
-    rows = await BalanceRepository(session).balances(service_id)
+    rows, _ = await BalanceRepository(session).balances(service_id)
     if not rows:
         raise NotFound(f"Usage service {service_id} does not exist.")
-    return _balance(rows[0])
+    return _balance(rows[0], threshold_percent)
 
 
 async def get_usage_balance(session: AsyncSession, service_id: int) -> Decimal:
@@ -120,30 +161,30 @@ async def get_usage_balance(session: AsyncSession, service_id: int) -> Decimal:
 
 
 async def low_balance_alerts(
-    session: AsyncSession, threshold_percent: Decimal = DEFAULT_THRESHOLD_PERCENT
+    session: AsyncSession, threshold_percent: Decimal = LOW_BALANCE_PERCENT
 ) -> list[LowBalanceAlert]:
     """Usage services whose balance is below ``threshold_percent`` of their last top-up.
 
     Services never topped up have no reference amount and are not listed. The comparison uses
     the exact threshold; ``threshold_amount`` is shown rounded to cents.
     """
+    rows, _ = await BalanceRepository(session).balances()
     alerts = []
-    for row in await BalanceRepository(session).balances():
-        if row.last_topup_amount is None:
+    for row in rows:
+        threshold = low_balance_threshold(row.last_topup_amount, threshold_percent)
+        if threshold is None or row.last_topup_amount is None or not _is_low(row, threshold):
             continue
-        threshold = row.last_topup_amount * threshold_percent / 100
-        if row.balance < threshold:
-            alerts.append(
-                LowBalanceAlert(
-                    service_id=row.service_id,
-                    service_name=row.service_name,
-                    provider_name=row.provider_name,
-                    currency=row.currency or DEFAULT_CURRENCY,
-                    balance=row.balance,
-                    last_topup_amount=row.last_topup_amount,
-                    last_topup_date=row.last_topup_date,
-                    threshold_amount=quantize(threshold),
-                    threshold_percent=threshold_percent,
-                )
+        alerts.append(
+            LowBalanceAlert(
+                service_id=row.service_id,
+                service_name=row.service_name,
+                provider_name=row.provider_name,
+                currency=row.currency or DEFAULT_CURRENCY,
+                balance=row.balance,
+                last_topup_amount=row.last_topup_amount,
+                last_topup_date=row.last_topup_date,
+                threshold_amount=quantize(threshold),
+                threshold_percent=threshold_percent,
             )
+        )
     return alerts

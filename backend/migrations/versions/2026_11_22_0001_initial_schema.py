@@ -9,8 +9,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
-
-from costwatch.db import BigId, now_on_update
+from costwatch.models.base import BigId, now_on_update
 
 revision: str = "0001"
 down_revision: str | None = None

@@ -9,8 +9,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
-
-from costwatch.db import BigId
+from costwatch.models.base import BigId
 
 revision: str = "0002"
 down_revision: str | None = "0001"

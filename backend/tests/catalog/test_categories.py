@@ -2,7 +2,7 @@
 
 from tests.factories import CATEGORY_IDS
 
-EXPECTED_KEYS = {"id", "name", "description", "created_at", "updated_at"}
+EXPECTED_KEYS = {"id", "code", "name", "description", "created_at", "updated_at"}
 
 
 async def test_lists_the_three_categories_by_id(client):
@@ -10,10 +10,10 @@ async def test_lists_the_three_categories_by_id(client):
 
     assert response.status_code == 200
     body = response.json()
-    assert [(row["id"], row["name"]) for row in body] == [
-        (CATEGORY_IDS["Infrastructure"], "Infrastructure"),
-        (CATEGORY_IDS["User License"], "User License"),
-        (CATEGORY_IDS["Usage"], "Usage"),
+    assert [(row["id"], row["code"], row["name"]) for row in body] == [
+        (CATEGORY_IDS["Infrastructure"], "infrastructure", "Infrastructure"),
+        (CATEGORY_IDS["User License"], "license", "User License"),
+        (CATEGORY_IDS["Usage"], "usage", "Usage"),
     ]
 
 

@@ -19,6 +19,7 @@ READ_KEYS = {
     "active",
     "provider_name",
     "category_name",
+    "category_code",
     "created_at",
     "updated_at",
 }

@@ -204,7 +204,7 @@ async def test_commitment_window_bounds(client, today):
 async def test_spec_helper_get_license_commitments(client, engine):
     from datetime import date
 
-    from costwatch.db import make_sessionmaker
+    from costwatch.db.session import make_sessionmaker
     from costwatch.licenses.service import get_license_commitments
 
     service = await license_service(client)

@@ -8,7 +8,7 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
-from costwatch.money import add_months
+from costwatch.calendar import add_months
 from tests.factories import make_consumption, make_invoice, make_plan, make_service, make_topup
 
 D = Decimal

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from costwatch.db import make_sessionmaker
+from costwatch.db.session import make_sessionmaker
 from costwatch.reports.service import get_monthly_spend
 from tests.factories import make_consumption, make_invoice, make_plan, make_service, make_topup
 
@@ -28,9 +28,19 @@ async def test_empty_month_has_every_category_at_zero(client):
         "currency": "USD",
         "total": "0.00",
         "by_category": [
-            {"category_id": 1, "category": "Infrastructure", "amount": "0.00"},
-            {"category_id": 2, "category": "User License", "amount": "0.00"},
-            {"category_id": 3, "category": "Usage", "amount": "0.00"},
+            {
+                "category_id": 1,
+                "category": "Infrastructure",
+                "code": "infrastructure",
+                "amount": "0.00",
+            },
+            {
+                "category_id": 2,
+                "category": "User License",
+                "code": "license",
+                "amount": "0.00",
+            },
+            {"category_id": 3, "category": "Usage", "code": "usage", "amount": "0.00"},
         ],
         "unconverted": [],
     }

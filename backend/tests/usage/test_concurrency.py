@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from costwatch.usage.models import UsageConsumption, UsageConsumptionMonth
+from costwatch.models.usage import UsageConsumption, UsageConsumptionMonth
 from tests.factories import make_service
 
 WRITERS = 50

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from costwatch.db import make_sessionmaker
+from costwatch.db.session import make_sessionmaker
 from costwatch.usage.service import get_usage_balance, low_balance_alerts
 from tests.factories import make_consumption, make_service, make_topup
 

@@ -8,19 +8,10 @@ The version lives in the database, so this holds across worker processes and rep
 
 from typing import Any
 
-from sqlalchemy import BigInteger, Integer, event, update
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import event, update
+from sqlalchemy.orm import Session
 
-from costwatch.db import Base
-
-
-class DataVersion(Base):
-    """One row: how many write transactions the data has seen."""
-
-    __tablename__ = "data_version"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+from costwatch.models.data_version import DataVersion
 
 
 @event.listens_for(Session, "before_flush")

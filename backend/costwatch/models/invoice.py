@@ -6,7 +6,8 @@ from decimal import Decimal
 from sqlalchemy import CHAR, Date, ForeignKey, Index, Numeric, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from costwatch.db import Base, BigId, IdMixin, TimestampMixin
+from costwatch.currency import DEFAULT_CURRENCY
+from costwatch.models.base import Base, BigId, IdMixin, TimestampMixin
 
 
 class InfraInvoice(IdMixin, TimestampMixin, Base):
@@ -23,4 +24,6 @@ class InfraInvoice(IdMixin, TimestampMixin, Base):
     service_id: Mapped[int] = mapped_column(BigId, ForeignKey("service.id"))
     invoice_month: Mapped[date] = mapped_column(Date)
     amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
-    currency: Mapped[str] = mapped_column(CHAR(3), default="USD", server_default="USD")
+    currency: Mapped[str] = mapped_column(
+        CHAR(3), default=DEFAULT_CURRENCY, server_default=DEFAULT_CURRENCY
+    )

@@ -1,15 +1,22 @@
-"""Pieces shared by every router: pagination and the month filter."""
+"""Query and path parameters shared by every router: ids, pagination, sorting, the month filter."""
 
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
 
-from fastapi import Depends, Query, Response
+from fastapi import Depends, Path, Query, Response
 
+from costwatch.calendar import MAX_YEAR, MIN_YEAR
 from costwatch.errors import Invalid
-from costwatch.money import MAX_YEAR, MIN_YEAR
+from costwatch.schemas import MAX_ID
 
 MAX_OFFSET = 2**31
+
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
+"""The id of a record in a path."""
+
+IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+"""An optional id filter in a query string."""
 
 
 @dataclass(frozen=True)
@@ -55,3 +62,8 @@ def month_from_query(year: int | None, month: int | None) -> date | None:
         missing = "year" if year is None else "month"
         raise Invalid(missing, "year and month must be given together", location="query")
     return date(year, month, 1)
+
+
+def sort_description(default: str) -> str:
+    """The Swagger text of a ``sort`` parameter."""
+    return f"Field to sort by; prefix with - for descending. Default {default}."

@@ -3,7 +3,7 @@
 from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from costwatch.db import Base, IdMixin, TimestampMixin
+from costwatch.models.base import Base, IdMixin, TimestampMixin
 
 
 class AdminUser(IdMixin, TimestampMixin, Base):

@@ -4,13 +4,14 @@ import logging
 
 from costwatch.auth.service import ensure_admin
 from costwatch.config import Settings
-from costwatch.db import make_engine, make_sessionmaker
+from costwatch.db.engine import make_engine
+from costwatch.db.session import make_sessionmaker
 from costwatch.demo import load_demo_data
 from costwatch.migrate import alembic_config, migration_lock, upgrade_locked
 
 __all__ = ["alembic_config", "prepare_database"]
 
-log = logging.getLogger("costwatch.setup")
+log = logging.getLogger("costwatch.startup")
 
 
 async def prepare_database(settings: Settings, *, seed: bool = False) -> None:

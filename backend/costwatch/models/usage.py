@@ -6,7 +6,8 @@ from decimal import Decimal
 from sqlalchemy import CHAR, Date, ForeignKey, Index, Numeric
 from sqlalchemy.orm import Mapped, mapped_column
 
-from costwatch.db import Base, BigId, IdMixin, TimestampMixin
+from costwatch.currency import DEFAULT_CURRENCY
+from costwatch.models.base import Base, BigId, IdMixin, TimestampMixin
 
 
 class UsageTopup(IdMixin, TimestampMixin, Base):
@@ -22,7 +23,9 @@ class UsageTopup(IdMixin, TimestampMixin, Base):
     service_id: Mapped[int] = mapped_column(BigId, ForeignKey("service.id"))
     topup_date: Mapped[date] = mapped_column(Date)
     amount_purchased: Mapped[Decimal] = mapped_column(Numeric(12, 2))
-    currency: Mapped[str] = mapped_column(CHAR(3), default="USD", server_default="USD")
+    currency: Mapped[str] = mapped_column(
+        CHAR(3), default=DEFAULT_CURRENCY, server_default=DEFAULT_CURRENCY
+    )
 
 
 class UsageConsumption(IdMixin, TimestampMixin, Base):
@@ -41,7 +44,9 @@ class UsageConsumption(IdMixin, TimestampMixin, Base):
     service_id: Mapped[int] = mapped_column(BigId, ForeignKey("service.id"))
     consumption_date: Mapped[date] = mapped_column(Date)
     amount_consumed: Mapped[Decimal] = mapped_column(Numeric(12, 2))
-    currency: Mapped[str] = mapped_column(CHAR(3), default="USD", server_default="USD")
+    currency: Mapped[str] = mapped_column(
+        CHAR(3), default=DEFAULT_CURRENCY, server_default=DEFAULT_CURRENCY
+    )
 
 
 class UsageConsumptionMonth(Base):

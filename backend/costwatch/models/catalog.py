@@ -1,14 +1,22 @@
 """Tables of the catalog: ``service_category``, ``provider``, ``service``."""
 
+from enum import StrEnum
+
 from sqlalchemy import Boolean, ForeignKey, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from costwatch.db import Base, BigId, IdMixin, TimestampMixin
+from costwatch.models.base import Base, BigId, IdMixin, TimestampMixin
 
-INFRASTRUCTURE = "Infrastructure"
-USER_LICENSE = "User License"
-USAGE = "Usage"
-CATEGORY_NAMES = (INFRASTRUCTURE, USER_LICENSE, USAGE)
+
+class CategoryCode(StrEnum):
+    """The stable code of each category: rules name a category by it, never by id or name.
+
+    Ids are allocated by the database (a cluster may skip numbers) and names are for people.
+    """
+
+    INFRASTRUCTURE = "infrastructure"
+    LICENSE = "license"
+    USAGE = "usage"
 
 
 class ServiceCategory(IdMixin, TimestampMixin, Base):
@@ -16,6 +24,7 @@ class ServiceCategory(IdMixin, TimestampMixin, Base):
 
     __tablename__ = "service_category"
 
+    code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(64), unique=True)
     description: Mapped[str | None] = mapped_column(Text)
 
@@ -40,5 +49,21 @@ class Service(IdMixin, TimestampMixin, Base):
     description: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
+    # lazy="raise": a query that needs them says so (joinedload), never an N+1 by accident.
     provider: Mapped[Provider] = relationship(lazy="raise")
     category: Mapped[ServiceCategory] = relationship(lazy="raise")
+
+    @property
+    def provider_name(self) -> str:
+        """The provider's name (load ``provider`` with the service)."""
+        return self.provider.name
+
+    @property
+    def category_name(self) -> str:
+        """The category's display name (load ``category`` with the service)."""
+        return self.category.name
+
+    @property
+    def category_code(self) -> str:
+        """The category's stable code (load ``category`` with the service)."""
+        return self.category.code

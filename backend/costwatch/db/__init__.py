@@ -1,0 +1,1 @@
+"""Database plumbing: engine, sessions, the data version and the generic repository."""

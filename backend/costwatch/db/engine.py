@@ -1,0 +1,73 @@
+"""The engine: pool settings and the session setup each database needs."""
+
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import StaticPool
+
+# Execution option of a connection whose transaction will write (see _sqlite_begin).
+WRITE_OPTION = "costwatch_writes"
+
+
+def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
+    """Create the async engine with the pool settings each backend needs."""
+    options: dict[str, Any] = {"echo": echo}
+    if url.startswith("sqlite"):
+        if url in ("sqlite+aiosqlite://", "sqlite+aiosqlite:///:memory:"):
+            # One shared connection, or every checkout would see a new empty database.
+            options["poolclass"] = StaticPool
+        options["connect_args"] = {"check_same_thread": False}
+    else:
+        # Stay below MariaDB's default wait_timeout (8 h) and survive server restarts.
+        options.update(pool_pre_ping=True, pool_recycle=3600, pool_size=10, max_overflow=20)
+        # READ COMMITTED: no gap locks on searches. Under REPEATABLE READ two writers adding
+        # the first consumption of a month for two services lock the same gap of
+        # usage_consumption_month with their UPDATE, then each waits for the other to INSERT:
+        # a deadlock. Writers of one service are serialized by its row lock instead.
+        options["isolation_level"] = "READ COMMITTED"
+    engine = create_async_engine(url, **options)
+    if url.startswith("sqlite"):
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "begin", _sqlite_begin)
+    else:
+        event.listen(engine.sync_engine, "connect", _mysql_session)
+    return engine
+
+
+def _mysql_session(dbapi_connection: Any, _: Any) -> None:
+    # TIMESTAMP columns are converted to the session's zone: keep every session on UTC, and
+    # make MySQL refuse bad values instead of truncating them (strict mode).
+    cursor = dbapi_connection.cursor()
+    cursor.execute("SET time_zone = '+00:00', sql_mode = CONCAT(@@sql_mode, ',STRICT_ALL_TABLES')")
+    cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    # A transaction of a writing request takes the write lock when it starts. With a deferred
+    # BEGIN, a request that reads, then writes fails at once with "database is locked" when
+    # another connection wrote in between (SQLite cannot upgrade a stale read snapshot, and
+    # does not wait for it); IMMEDIATE makes writers queue on busy_timeout instead. Readers
+    # keep a deferred BEGIN and, in WAL mode, never wait.
+    immediate = connection.get_execution_options().get(WRITE_OPTION)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
+    # SQLite ignores foreign keys unless asked; WAL lets readers work during a write, and the
+    # busy timeout makes a second writer wait instead of failing at once.
+    # The driver must not open transactions by itself: _sqlite_begin does.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+    # SQLite's lower() folds only ASCII letters; names are compared case-insensitively
+    # ("Émile" = "émile"), as MySQL's collation does.
+    dbapi_connection.create_function(
+        "lower",
+        1,
+        lambda value: value.lower() if isinstance(value, str) else value,
+        deterministic=True,
+    )

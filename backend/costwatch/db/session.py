@@ -1,0 +1,45 @@
+"""Sessions: the factory, and one transaction per request as a FastAPI dependency."""
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+import costwatch.db.data_version  # noqa: F401 - registers the data-version hooks on every Session
+from costwatch.db.engine import WRITE_OPTION
+
+
+def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions that keep loaded values after commit (no lazy reload after the response)."""
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """One transaction per request: commit when the route returns, roll back on any error.
+
+    A GET changes nothing, so its transaction simply ends with the session (a rollback,
+    which returning the connection to the pool does anyway): no COMMIT round trip.
+    """
+    factory: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
+    writes = request.method not in ("GET", "HEAD")
+    # SQLite has one writer at a time: queue this process's writers here, in order, rather
+    # than on SQLite's busy handler, which polls and can starve one past its timeout.
+    lock: asyncio.Lock | None = request.app.state.write_lock if writes else None
+    async with lock or contextlib.nullcontext(), factory() as session:
+        try:
+            if writes:
+                await session.connection(execution_options={WRITE_OPTION: True})
+            yield session
+            if writes:
+                await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise
+
+
+# scope="function": the commit happens before the response is sent, so a client that gets a
+# 201 knows the row is stored.
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]

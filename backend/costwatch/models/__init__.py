@@ -1,0 +1,29 @@
+"""Every table of CostWatch, in one package: any repository may join any table.
+
+Domains import their tables from here and never from each other, so the domain packages stay
+a one-way graph (see docs/architecture.md). Importing this package also tells
+``Base.metadata`` the whole schema (Alembic, tests).
+"""
+
+from costwatch.models.admin_user import AdminUser
+from costwatch.models.base import Base
+from costwatch.models.catalog import CategoryCode, Provider, Service, ServiceCategory
+from costwatch.models.data_version import DataVersion
+from costwatch.models.invoice import InfraInvoice
+from costwatch.models.license import LicensePlan
+from costwatch.models.usage import UsageConsumption, UsageConsumptionMonth, UsageTopup
+
+__all__ = [
+    "AdminUser",
+    "Base",
+    "CategoryCode",
+    "DataVersion",
+    "InfraInvoice",
+    "LicensePlan",
+    "Provider",
+    "Service",
+    "ServiceCategory",
+    "UsageConsumption",
+    "UsageConsumptionMonth",
+    "UsageTopup",
+]

@@ -1,0 +1,53 @@
+"""The ``license_plan`` table."""
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import CHAR, Date, ForeignKey, Integer, Numeric, UniqueConstraint
+from sqlalchemy.ext.hybrid import hybrid_property
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from costwatch.currency import DEFAULT_CURRENCY
+from costwatch.models.base import Base, BigId, IdMixin, TimestampMixin
+from costwatch.models.catalog import Service
+
+
+class LicensePlan(IdMixin, TimestampMixin, Base):
+    """A price and seat count for a license service from ``start_month`` on.
+
+    A price or quantity change is a new plan with a later ``start_month``; the plan in force for
+    a month is the one with the latest ``start_month`` on or before it.
+    """
+
+    __tablename__ = "license_plan"
+    __table_args__ = (UniqueConstraint("service_id", "start_month", name="uk_plan"),)
+
+    service_id: Mapped[int] = mapped_column(BigId, ForeignKey("service.id"))
+    monthly_unit_cost: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    qty: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    start_month: Mapped[date] = mapped_column(Date)
+    end_month: Mapped[date | None] = mapped_column(Date)
+    annual_commitment_end: Mapped[date | None] = mapped_column(Date, index=True)
+    currency: Mapped[str] = mapped_column(
+        CHAR(3), default=DEFAULT_CURRENCY, server_default=DEFAULT_CURRENCY
+    )
+
+    service: Mapped[Service] = relationship(lazy="raise")
+
+    @hybrid_property
+    def monthly_cost(self) -> Decimal:
+        """What the plan costs a month: unit cost x seats.
+
+        The one home of this rule: in Python on a loaded plan, and as SQL in every sum.
+        """
+        return self.monthly_unit_cost * self.qty
+
+    @property
+    def service_name(self) -> str:
+        """The service's name (load ``service`` with the plan)."""
+        return self.service.name
+
+    @property
+    def provider_name(self) -> str:
+        """The provider's name (load ``service`` and its ``provider`` with the plan)."""
+        return self.service.provider.name
