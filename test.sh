@@ -17,6 +17,9 @@ say "ruff (lint and format)"
 say "mypy"
 "$VENV/bin/mypy" costwatch main.py
 
+say "import-linter (one-way layers, see docs/architecture.md)"
+"$VENV/bin/lint-imports"
+
 say "pytest on SQLite (in memory), with coverage"
 COSTWATCH_TEST_DATABASE_URL= "$VENV/bin/pytest" --cov --cov-report=term --cov-fail-under=90
 

@@ -1,7 +1,7 @@
 """An HTTP cache of the API's GET answers, exact because it is keyed by the data version.
 
 Every GET of the API computes its answer from the stored data, the query string and today's
-date only. Every write bumps ``data_version`` (see ``versioning``). So a 200 answer computed at
+date only. Every write bumps ``data_version`` (see ``db.data_version``). So a 200 answer computed at
 data version N is still the right answer for the same URL, on the same day, while the version
 is N; this middleware keeps such answers and serves them again, after checking the caller's
 token exactly as the routes do. One primary-key query does both checks, which makes a cached
@@ -19,12 +19,11 @@ import asyncio
 from collections import OrderedDict
 from collections.abc import Hashable
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from costwatch import clock
-from costwatch.auth.repository import TOKEN_STATE
-from costwatch.auth.security import decode_token_cached
+from costwatch.auth.service import check_token
 
 UNCACHED_PREFIXES = ("/auth", "/health", "/ready", "/docs", "/redoc", "/openapi.json")
 KEPT_HEADERS = (b"content-type", b"x-total-count")
@@ -111,15 +110,10 @@ class ResponseCacheMiddleware:
     async def _current_version(self, scope: Scope) -> int | None:
         """The data version, if the request carries a valid and current token."""
         token = _bearer(scope)
-        claims = decode_token_cached(token, self.jwt_secret) if token else None
-        if claims is None:
+        if token is None:
             return None
-        user_id, token_version = claims
-        async with self.engine.connect() as connection:
-            row = (await connection.execute(TOKEN_STATE, {"user_id": user_id})).first()
-        if row is None or row[0] != token_version:
-            return None
-        return int(row[1])
+        async with AsyncSession(self.engine) as session:
+            return await check_token(session, self.jwt_secret, token)
 
     async def _answer_and_keep(
         self, scope: Scope, receive: Receive, send: Send, key: Hashable

@@ -55,7 +55,9 @@ async def require_admin(
 
     Also leaves the data version in ``request.state`` for the report cache: one query does both.
     """
-    data_version = await check_token(session, settings, token) if token else None
+    data_version = (
+        await check_token(session, settings.effective_jwt_secret, token) if token else None
+    )
     if data_version is None:
         raise _unauthorized()
     request.state.data_version = data_version

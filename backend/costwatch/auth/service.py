@@ -46,9 +46,13 @@ async def user_from_token(
     return user
 
 
-async def check_token(session: AsyncSession, settings: Settings, token: str) -> int | None:
-    """The data version if the token is valid and still current, else ``None``."""
-    claims = decode_token_cached(token, settings.effective_jwt_secret)
+async def check_token(session: AsyncSession, secret: str, token: str) -> int | None:
+    """The data version if the token is valid and still current, else ``None``.
+
+    The one token check of every data route, and of the HTTP cache before it serves a kept
+    answer: one primary-key read gives both the token version and the data version.
+    """
+    claims = decode_token_cached(token, secret)
     if claims is None:
         return None
     user_id, version = claims
