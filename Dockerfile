@@ -9,10 +9,14 @@ FROM python:3.12-slim-bookworm AS backend
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /app
 RUN python -m venv /opt/venv
+# The locked runtime dependencies first (every file checked against its hash), in their own
+# layer so that a code change does not reinstall them.
+COPY backend/requirements.lock backend/requirements.lock
+RUN /opt/venv/bin/pip install --require-hashes -r backend/requirements.lock
 COPY backend/ backend/
 # Editable: migrations and alembic.ini stay next to the code, in /app/backend.
-RUN /opt/venv/bin/pip install -e ./backend \
- && rm -rf backend/tests backend/data
+RUN /opt/venv/bin/pip install --no-deps -e ./backend \
+ && rm -rf backend/tests backend/tools backend/data
 
 # 2. The dashboard, built into static files.
 FROM node:20-bookworm-slim AS frontend

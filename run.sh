@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Start CostWatch: the API on :8000 and, once it exists, the dashboard on :5173.
+# Start CostWatch: the API on :8000 and the dashboard on :5173, on 127.0.0.1 only unless
+# COSTWATCH_HOST says otherwise (Replit sets 0.0.0.0 in .replit).
 #   ./run.sh           start with the database as it is
 #   ./run.sh --seed    load the demo data first (admin@example.com / costwatch-demo)
 # Extra arguments go to backend/main.py. Ctrl-C stops everything.
@@ -19,13 +20,12 @@ stop() {
 trap stop INT TERM EXIT
 
 say "API on http://localhost:${COSTWATCH_PORT:-8000} (Swagger UI at /docs)"
-"$PY" backend/main.py --host "${COSTWATCH_HOST:-0.0.0.0}" --port "${COSTWATCH_PORT:-8000}" "$@" &
+host="${COSTWATCH_HOST:-127.0.0.1}"
+"$PY" backend/main.py --host "$host" --port "${COSTWATCH_PORT:-8000}" "$@" &
 pids+=($!)
 
-if [ -f frontend/package.json ]; then
-  say "dashboard on http://localhost:5173"
-  (cd frontend && exec node node_modules/vite/bin/vite.js --host 0.0.0.0 --port 5173 --strictPort) &
-  pids+=($!)
-fi
+say "dashboard on http://localhost:5173"
+(cd frontend && exec node node_modules/vite/bin/vite.js --host "$host" --port 5173 --strictPort) &
+pids+=($!)
 # Stop both as soon as either one exits.
 wait -n

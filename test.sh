@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install what is missing, then run every check and test of CostWatch.
-#   ./test.sh                 backend on SQLite in memory (+ the dashboard once it exists)
+#   ./test.sh                 backend on SQLite in memory, then the dashboard
 #   COSTWATCH_TEST_DATABASE_URL=mysql+asyncmy://root@127.0.0.1:3306/costwatch_test ./test.sh
 #                             the same suite on MySQL/MariaDB as well (.ci/run does this)
 set -euo pipefail
@@ -32,11 +32,9 @@ say "schemathesis over every operation"
 "$ROOT/scripts/schemathesis.sh"
 
 cd "$ROOT"
-if [ -f frontend/package.json ]; then
-  "$ROOT/scripts/test-frontend.sh"
-  case "${COSTWATCH_TEST_DATABASE_URL:-}" in
-    mysql*|mariadb*) "$ROOT/scripts/test-replicas.sh" ;;
-    *) say "replicas behind nginx: skipped (they need COSTWATCH_TEST_DATABASE_URL, as .ci/run sets)" ;;
-  esac
-fi
+"$ROOT/scripts/test-frontend.sh"
+case "${COSTWATCH_TEST_DATABASE_URL:-}" in
+  mysql*|mariadb*) "$ROOT/scripts/test-replicas.sh" ;;
+  *) say "replicas behind nginx: skipped (they need COSTWATCH_TEST_DATABASE_URL, as .ci/run sets)" ;;
+esac
 say "all checks passed"

@@ -20,28 +20,34 @@ find_python() {
   die "CostWatch needs Python 3.12 (install it, e.g. 'pyenv install 3.12.1', or put python3.12 on PATH)"
 }
 
-# Install the backend (with its dev tools when $1 = dev) into .venv, again only when
-# backend/pyproject.toml changed since the last install.
+# Install the backend's pinned dependencies (with its dev tools when $1 = dev) into .venv from
+# the lock file, every file checked against its hash, then the backend itself; again only when
+# the lock or pyproject.toml changed since the last install.
 ensure_backend() {
-  local extra="${1:-}" stamp="$VENV/.costwatch-installed" want
-  want="$(sha256sum "$ROOT/backend/pyproject.toml" | cut -c1-16)-${extra}"
+  local extra="${1:-}" stamp="$VENV/.costwatch-installed" want lock
+  lock="$ROOT/backend/requirements.lock"
+  [ "$extra" = dev ] && lock="$ROOT/backend/requirements-dev.lock"
+  want="$(cat "$ROOT/backend/pyproject.toml" "$lock" | sha256sum | cut -c1-16)-${extra}"
   if [ ! -x "$PY" ]; then
     say "creating .venv with $(find_python)"
     "$(find_python)" -m venv "$VENV" || die "could not create $VENV"
   fi
-  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ] && ! grep -qx "${want%-*}-dev" "$stamp" 2>/dev/null; then
-    say "installing the backend into .venv"
+  # A dev install also serves a plain one (run.sh after test.sh).
+  local dev_want
+  dev_want="$(cat "$ROOT/backend/pyproject.toml" "$ROOT/backend/requirements-dev.lock" | sha256sum | cut -c1-16)-dev"
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ] && ! grep -qx "$dev_want" "$stamp" 2>/dev/null; then
+    say "installing the backend into .venv (from ${lock#"$ROOT"/}, hashes checked)"
     "$PY" -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null
-    local target="$ROOT/backend"
-    [ -n "$extra" ] && target="$ROOT/backend[$extra]"
-    "$PY" -m pip install --quiet --disable-pip-version-check -e "$target" || die "pip install failed"
+    "$PY" -m pip install --quiet --disable-pip-version-check --require-hashes -r "$lock" \
+      || die "pip install -r $lock failed"
+    "$PY" -m pip install --quiet --disable-pip-version-check --no-deps -e "$ROOT/backend" \
+      || die "pip install -e backend failed"
     echo "$want" > "$stamp"
   fi
 }
 
 # npm ci in frontend/, again only when package-lock.json changed.
 ensure_frontend() {
-  [ -f "$ROOT/frontend/package.json" ] || return 0
   command -v npm >/dev/null || die "the dashboard needs Node.js 20 and npm"
   local stamp="$ROOT/frontend/node_modules/.costwatch-installed" want
   want="$(sha256sum "$ROOT/frontend/package-lock.json" | cut -c1-16)"
