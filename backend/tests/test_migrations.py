@@ -26,7 +26,7 @@ TABLES = {
     "usage_topup",
 }
 # Derived tables of revision 0002: the monthly consumption totals and the data version.
-ALL_TABLES = {*TABLES, "usage_consumption_month", "data_version"}
+ALL_TABLES = {*TABLES, "usage_consumption_month", "data_version", "login_throttle"}
 
 
 @pytest.fixture

@@ -2,33 +2,55 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Response, status
+from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi.responses import JSONResponse
 from fastapi.security import OAuth2PasswordRequestForm
 
 from costwatch.auth import service
 from costwatch.auth.dependencies import CurrentAdmin, SettingsDep
 from costwatch.auth.schemas import Me, PasswordChange, Token
+from costwatch.auth.throttle import MAX_FAILURES, WINDOW, Blocked
 from costwatch.db.session import SessionDep
 from costwatch.errors import error_responses
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
 
-@router.post("/login", response_model=Token, responses=error_responses(401, 422))
+@router.post(
+    "/login",
+    response_model=Token,
+    responses={
+        **error_responses(401, 422),
+        429: {
+            "description": f"{MAX_FAILURES} wrong logins from this address for this email within"
+            f" {WINDOW.seconds // 60} minutes: wait `Retry-After` seconds.",
+            "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+        },
+    },
+)
 async def login(
+    request: Request,
     session: SessionDep,
     settings: SettingsDep,
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
-) -> Token:
+) -> Token | JSONResponse:
     """Exchange the admin's email (as `username`) and password for a bearer token."""
-    token = await service.login(session, settings, form.username, form.password)
-    if token is None:
-        raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED,
-            detail="Wrong email or password.",
+    address = request.client.host if request.client else "unknown"
+    outcome = await service.login(session, settings, form.username, form.password, address)
+    # Answered, not raised: the failure just counted must be committed with the 401.
+    if outcome is None:
+        return JSONResponse(
+            {"detail": "Wrong email or password."},
+            status_code=status.HTTP_401_UNAUTHORIZED,
             headers={"WWW-Authenticate": "Bearer"},
         )
-    return token
+    if isinstance(outcome, Blocked):
+        return JSONResponse(
+            {"detail": "Too many wrong logins; try again later."},
+            status_code=status.HTTP_429_TOO_MANY_REQUESTS,
+            headers={"Retry-After": str(outcome.retry_after)},
+        )
+    return outcome
 
 
 @router.get("/me", response_model=Me, responses=error_responses(401))

@@ -1,7 +1,10 @@
 """Business rules of authentication: login, the current admin, password changes."""
 
+import asyncio
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from costwatch import clock
 from costwatch.auth.repository import AdminUserRepository
 from costwatch.auth.schemas import Token
 from costwatch.auth.security import (
@@ -11,18 +14,44 @@ from costwatch.auth.security import (
     hash_password,
     verify_password,
 )
+from costwatch.auth.throttle import (
+    Blocked,
+    ThrottleRepository,
+    blocked,
+    count_failure,
+    throttle_key,
+)
 from costwatch.config import Settings
 from costwatch.errors import BadRequest
 from costwatch.models.admin_user import AdminUser
 
 
 async def login(
-    session: AsyncSession, settings: Settings, email: str, password: str
-) -> Token | None:
-    """A token for the admin when the credentials match, else ``None``."""
+    session: AsyncSession, settings: Settings, email: str, password: str, address: str
+) -> Token | Blocked | None:
+    """A token when the credentials match, ``None`` when they do not.
+
+    ``Blocked`` when the (address, email) pair failed too often lately; the password is then
+    not even checked. A failure is counted in the same transaction, which the caller commits
+    whatever it answers.
+    """
+    throttle = ThrottleRepository(session)
+    key = throttle_key(address, email)
+    now = clock.now()
+    await throttle.forget_before(now)
+    row = await throttle.lock(key)
+    if (block := blocked(row, now)) is not None:
+        return block
     user = await AdminUserRepository(session).get_by_email(email)
-    if not verify_password(password, user.password_hash if user else None) or user is None:
+    # Argon2 takes tens of milliseconds of CPU on purpose: in a thread, so that the event loop
+    # keeps serving other requests meanwhile.
+    matches = await asyncio.to_thread(
+        verify_password, password, user.password_hash if user else None
+    )
+    if not matches or user is None:
+        count_failure(row, now)
         return None
+    await throttle.clear(key)
     token = create_token(
         user_id=user.id,
         version=user.token_version,
@@ -66,10 +95,11 @@ async def change_password(
     session: AsyncSession, user: AdminUser, current_password: str, new_password: str
 ) -> None:
     """Set a new password and revoke every token issued before."""
-    if not verify_password(current_password, user.password_hash):
+    if not await asyncio.to_thread(verify_password, current_password, user.password_hash):
         raise BadRequest("The current password is wrong.")
+    new_hash = await asyncio.to_thread(hash_password, new_password)
     await AdminUserRepository(session).update(
-        user, password_hash=hash_password(new_password), token_version=user.token_version + 1
+        user, password_hash=new_hash, token_version=user.token_version + 1
     )
 
 
@@ -78,5 +108,6 @@ async def ensure_admin(session: AsyncSession, settings: Settings) -> bool:
     repository = AdminUserRepository(session)
     if await repository.count():
         return False
-    await repository.add(settings.admin_email, hash_password(settings.admin_password))
+    password_hash = await asyncio.to_thread(hash_password, settings.admin_password)
+    await repository.add(settings.admin_email, password_hash)
     return True

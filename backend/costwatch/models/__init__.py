@@ -11,6 +11,7 @@ from costwatch.models.catalog import CategoryCode, Provider, Service, ServiceCat
 from costwatch.models.data_version import DataVersion
 from costwatch.models.invoice import InfraInvoice
 from costwatch.models.license import LicensePlan
+from costwatch.models.login_throttle import LoginThrottle
 from costwatch.models.usage import UsageConsumption, UsageConsumptionMonth, UsageTopup
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "DataVersion",
     "InfraInvoice",
     "LicensePlan",
+    "LoginThrottle",
     "Provider",
     "Service",
     "ServiceCategory",
