@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from costwatch import __version__
 from costwatch.auth.dependencies import require_admin
 from costwatch.auth.router import router as auth_router
+from costwatch.body_limit import BodyLimitMiddleware
 from costwatch.catalog.router import router as catalog_router
 from costwatch.config import Settings, load_settings
 from costwatch.db.engine import make_engine
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.state.write_lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
     install_error_handlers(app)
     # Outermost first: the request id, then the cache (whose hits skip routing entirely).
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(
         ResponseCacheMiddleware, engine=engine, jwt_secret=settings.effective_jwt_secret
     )

@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # Addresses whose X-Forwarded-For/-Proto headers are trusted (the reverse proxy).
     forwarded_allow_ips: str = "127.0.0.1"
+    # The largest request body the API reads (uploads get their own, larger limit).
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024, le=1024**3)
 
     @field_validator("database_url")
     @classmethod

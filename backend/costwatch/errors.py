@@ -1,8 +1,11 @@
 """Domain errors raised below the routers, and the one place that turns them into HTTP."""
 
+import json
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
@@ -68,8 +71,42 @@ def _integrity_error_response(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": "This record clashes with one already stored."}, 409)
 
 
+# Fields whose value is a secret: a 422 about them never repeats what was sent.
+_SECRET_PARTS = ("password", "secret", "token", "api_key", "credentials")
+
+
+def _is_secret(loc: Any) -> bool:
+    return any(
+        isinstance(part, str) and any(word in part.lower() for word in _SECRET_PARTS)
+        for part in loc
+    )
+
+
+def _renderable(value: Any) -> bool:
+    try:
+        json.dumps(jsonable_encoder(value), allow_nan=False, ensure_ascii=False).encode()
+    except (ValueError, TypeError, UnicodeEncodeError):
+        return False
+    return True
+
+
+def _validation_error_response(_: Request, exc: Exception) -> JSONResponse:
+    """FastAPI's 422 body, without the submitted value of a secret field."""
+    assert isinstance(exc, RequestValidationError)
+    errors = []
+    for error in exc.errors():
+        if _is_secret(error.get("loc", ())):
+            error = {key: value for key, value in error.items() if key not in ("input", "ctx")}
+        elif "input" in error and not _renderable(error["input"]):
+            # A lone surrogate or NaN cannot be written back as JSON: say what it was instead.
+            error = {**error, "input": repr(error["input"])[:200]}
+        errors.append(error)
+    return JSONResponse({"detail": jsonable_encoder(errors)}, status_code=422)
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    """Map domain errors and late database integrity errors to JSON responses."""
+    """Map domain errors, validation errors and late database integrity errors to JSON."""
+    app.add_exception_handler(RequestValidationError, _validation_error_response)
     app.add_exception_handler(DomainError, _domain_error_response)
     app.add_exception_handler(IntegrityError, _integrity_error_response)
 

@@ -22,6 +22,10 @@ MONEY_LIMIT = Decimal("10000000000")
 _MONEY_TEXT = re.compile(r"-?\d+(\.\d{1,2})?", re.ASCII)
 
 
+class ExponentDecimal(Decimal):
+    """A JSON number written with an exponent (``1e2``); see ``costwatch.routing``."""
+
+
 def quantize(value: Decimal) -> Decimal:
     """Round a Decimal to cents, half up (the way invoices round)."""
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
@@ -42,7 +46,9 @@ def _parse_money(value: Any) -> Decimal:
         # repr() is the shortest text that reads back as the same float, i.e. what the client
         # wrote for any amount that fits DECIMAL(12,2); NaN and infinities fail is_finite below.
         result = Decimal(repr(value))
-    elif isinstance(value, Decimal):
+    elif isinstance(value, ExponentDecimal):
+        raise ValueError("must be a plain decimal such as 1234.50 (no exponent)")
+    elif isinstance(value, Decimal):  # a JSON number, read exactly (costwatch.routing)
         result = value
     elif isinstance(value, str):
         if not _MONEY_TEXT.fullmatch(value):

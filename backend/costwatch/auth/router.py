@@ -12,8 +12,9 @@ from costwatch.auth.schemas import Me, PasswordChange, Token
 from costwatch.auth.throttle import MAX_FAILURES, WINDOW, Blocked
 from costwatch.db.session import SessionDep
 from costwatch.errors import error_responses
+from costwatch.routing import DecimalJSONRoute
 
-router = APIRouter(prefix="/auth", tags=["auth"])
+router = APIRouter(prefix="/auth", tags=["auth"], route_class=DecimalJSONRoute)
 
 
 @router.post(

@@ -25,10 +25,15 @@ class PasswordChange(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
-                {"current_password": "the-old-password", "new_password": "a-longer-one-2026"}
+                {"current_password": "the-old-password", "new_password": "plum quartz lantern 47"}
             ]
         }
     )
 
     current_password: str = Field(min_length=1, max_length=256)
-    new_password: str = Field(min_length=8, max_length=256)
+    new_password: str = Field(
+        min_length=12,
+        max_length=256,
+        description="12+ characters; not the email, the demo or the current password; not"
+        " guessable (scored with zxcvbn against common passwords and patterns).",
+    )

@@ -5,6 +5,7 @@ import asyncio
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from costwatch import clock
+from costwatch.auth.passwords import password_problem
 from costwatch.auth.repository import AdminUserRepository
 from costwatch.auth.schemas import Token
 from costwatch.auth.security import (
@@ -22,7 +23,7 @@ from costwatch.auth.throttle import (
     throttle_key,
 )
 from costwatch.config import Settings
-from costwatch.errors import BadRequest
+from costwatch.errors import BadRequest, Invalid
 from costwatch.models.admin_user import AdminUser
 
 
@@ -97,6 +98,11 @@ async def change_password(
     """Set a new password and revoke every token issued before."""
     if not await asyncio.to_thread(verify_password, current_password, user.password_hash):
         raise BadRequest("The current password is wrong.")
+    problem = await asyncio.to_thread(
+        password_problem, new_password, email=user.email, current=current_password
+    )
+    if problem is not None:
+        raise Invalid("new_password", f"The new password {problem}.")
     new_hash = await asyncio.to_thread(hash_password, new_password)
     await AdminUserRepository(session).update(
         user, password_hash=new_hash, token_version=user.token_version + 1

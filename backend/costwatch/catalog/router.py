@@ -24,8 +24,9 @@ from costwatch.params import (
     set_total,
     sort_description,
 )
+from costwatch.routing import DecimalJSONRoute
 
-router = APIRouter()
+router = APIRouter(route_class=DecimalJSONRoute)
 
 ProviderSort = Literal["name", "-name", "website", "-website"]
 ServiceSort = Literal[

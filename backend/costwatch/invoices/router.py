@@ -19,8 +19,9 @@ from costwatch.params import (
     set_total,
     sort_description,
 )
+from costwatch.routing import DecimalJSONRoute
 
-router = APIRouter(prefix="/invoices", tags=["invoices"])
+router = APIRouter(prefix="/invoices", tags=["invoices"], route_class=DecimalJSONRoute)
 InvoiceSort = Literal[
     "invoice_month",
     "-invoice_month",

@@ -16,8 +16,9 @@ from costwatch.params import (
     set_total,
     sort_description,
 )
+from costwatch.routing import DecimalJSONRoute
 
-router = APIRouter(prefix="/licenses", tags=["licenses"])
+router = APIRouter(prefix="/licenses", tags=["licenses"], route_class=DecimalJSONRoute)
 LicenseSort = Literal[
     "provider_name",
     "-provider_name",

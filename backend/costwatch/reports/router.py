@@ -16,11 +16,12 @@ from costwatch.licenses.service import get_license_commitments
 from costwatch.params import MonthQuery, YearQuery, month_from_query
 from costwatch.reports import service
 from costwatch.reports.schemas import Overview, Summary
+from costwatch.routing import DecimalJSONRoute
 from costwatch.usage.schemas import LowBalanceAlert
 from costwatch.usage.service import LOW_BALANCE_PERCENT, low_balance_alerts
 
-router = APIRouter(tags=["reports"])
-alerts = APIRouter(prefix="/alerts", tags=["alerts"])
+router = APIRouter(tags=["reports"], route_class=DecimalJSONRoute)
+alerts = APIRouter(prefix="/alerts", tags=["alerts"], route_class=DecimalJSONRoute)
 MONTH_PATTERN = r"^(20\d{2}|2100)-(0[1-9]|1[0-2])$"
 
 

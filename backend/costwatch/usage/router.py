@@ -16,6 +16,7 @@ from costwatch.params import (
     set_total,
     sort_description,
 )
+from costwatch.routing import DecimalJSONRoute
 from costwatch.schemas import MAX_ID
 from costwatch.usage import service
 from costwatch.usage.schemas import (
@@ -28,7 +29,7 @@ from costwatch.usage.schemas import (
 )
 from costwatch.usage.service import LOW_BALANCE_PERCENT
 
-router = APIRouter(prefix="/usage", tags=["usage"])
+router = APIRouter(prefix="/usage", tags=["usage"], route_class=DecimalJSONRoute)
 TopupSort = Literal[
     "topup_date",
     "-topup_date",
