@@ -18,6 +18,23 @@ from costwatch.logs import logging_config
 from costwatch.startup import prepare_database
 
 log = logging.getLogger("costwatch")
+LOOPBACK = ("127.", "::1", "localhost")
+DEMO_WARNING = (
+    "The admin's password is the demo password (costwatch-demo): anyone who can reach this"
+    " server can sign in. Change it on the Settings page or with POST /auth/password."
+)
+
+
+def demo_password_problem(host: str, settings: Settings) -> str | None:
+    """Why the server must not start: the demo password on an address others can reach."""
+    if host.startswith(LOOPBACK) or settings.allow_demo_password_on_network:
+        return None
+    return (
+        f"Refusing to serve the demo password (costwatch-demo) on {host}: anyone on the network"
+        " could sign in. Change the admin password first (set COSTWATCH_ADMIN_PASSWORD before"
+        " the first start, or POST /auth/password), listen on 127.0.0.1, or set"
+        " COSTWATCH_ALLOW_DEMO_PASSWORD_ON_NETWORK=true to accept the risk."
+    )
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -54,7 +71,13 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(create_app(settings).openapi(), indent=2, sort_keys=True))
         return 0
     # Migrations run here, once, before any worker starts (and under a lock, for replicas).
-    asyncio.run(prepare_database(settings, seed=args.seed))
+    demo_password = asyncio.run(prepare_database(settings, seed=args.seed))
+    if demo_password:
+        problem = demo_password_problem(args.host, settings)
+        if problem:
+            print(problem, file=sys.stderr)
+            return 2
+        log.warning(DEMO_WARNING)
 
     import uvicorn
 

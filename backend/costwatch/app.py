@@ -16,6 +16,7 @@ from costwatch.catalog.router import router as catalog_router
 from costwatch.config import Settings, load_settings
 from costwatch.db.engine import make_engine
 from costwatch.db.session import make_sessionmaker
+from costwatch.docs import router as docs_router
 from costwatch.errors import install_error_handlers
 from costwatch.health import router as health_router
 from costwatch.http_cache import ResponseCacheMiddleware
@@ -68,6 +69,9 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         openapi_tags=TAGS,
         lifespan=lifespan,
         swagger_ui_parameters={"persistAuthorization": True},
+        # costwatch.docs serves Swagger UI from local files; ReDoc would load from a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -90,6 +94,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         )
 
     app.include_router(health_router)
+    app.include_router(docs_router)
     app.include_router(auth_router)
     protected = [Depends(require_admin)]
     for router in (

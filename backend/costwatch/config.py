@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # Addresses whose X-Forwarded-For/-Proto headers are trusted (the reverse proxy).
     forwarded_allow_ips: str = "127.0.0.1"
+    # Serve the demo password on an address other than loopback anyway (Replit's preview).
+    allow_demo_password_on_network: bool = False
     # The largest request body the API reads (uploads get their own, larger limit).
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024, le=1024**3)
 
@@ -107,9 +109,13 @@ class Settings(BaseSettings):
     def effective_database_url(self) -> str:
         """The URL to connect to: the configured one, or a SQLite file in the data folder."""
         if self.database_url:
+            url = make_url(self.database_url)
+            if url.drivername.startswith("sqlite") and url.database not in (None, "", ":memory:"):
+                _private_file(Path(url.database))
             return self.database_url
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        return f"sqlite+aiosqlite:///{self.data_dir / 'costwatch.db'}"
+        path = self.data_dir / "costwatch.db"
+        _private_file(path)
+        return f"sqlite+aiosqlite:///{path}"
 
     @cached_property
     def effective_jwt_secret(self) -> str:
@@ -119,13 +125,29 @@ class Settings(BaseSettings):
         path = self.data_dir / "jwt-secret"
         if path.exists():
             return path.read_text().strip()
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        _private_dir(self.data_dir)
         secret = secrets.token_urlsafe(48)
         # Created with owner-only permissions: the key signs every admin token.
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(secret)
         return secret
+
+
+def _private_dir(path: Path) -> None:
+    """Create the data folder readable by its owner only (it holds the data and the key)."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.chmod(0o700)
+
+
+def _private_file(path: Path) -> None:
+    """Create the SQLite file (and its folder) readable by its owner only.
+
+    SQLite gives its -wal and -shm files the permissions of the database file.
+    """
+    _private_dir(path.parent)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    path.chmod(0o600)
 
 
 def load_settings() -> Settings:

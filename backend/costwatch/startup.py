@@ -2,7 +2,7 @@
 
 import logging
 
-from costwatch.auth.service import ensure_admin
+from costwatch.auth.service import demo_password_in_use, ensure_admin
 from costwatch.config import Settings
 from costwatch.db.engine import make_engine
 from costwatch.db.session import make_sessionmaker
@@ -14,11 +14,12 @@ __all__ = ["alembic_config", "prepare_database"]
 log = logging.getLogger("costwatch.startup")
 
 
-async def prepare_database(settings: Settings, *, seed: bool = False) -> None:
+async def prepare_database(settings: Settings, *, seed: bool = False) -> bool:
     """Migrate, create the admin if there is none, and load the demo data when asked.
 
     All of it under one lock: replicas starting together would otherwise each create the
-    admin (or seed the demo data) at the same moment.
+    admin (or seed the demo data) at the same moment. Returns whether the admin's password
+    is still the demo password.
     """
     engine = make_engine(settings.effective_database_url)
     try:
@@ -30,5 +31,6 @@ async def prepare_database(settings: Settings, *, seed: bool = False) -> None:
                 summary = await load_demo_data(session)
                 log.info("demo data: %s", summary)
             await session.commit()
+            return await demo_password_in_use(session)
     finally:
         await engine.dispose()

@@ -213,3 +213,20 @@ class TestGeneratedJwtSecret:
 
         assert load_settings().effective_jwt_secret == STRONG_SECRET
         assert not (tmp_path / "jwt-secret").exists()
+
+
+def test_the_data_folder_and_sqlite_file_are_private(tmp_path):
+    data = tmp_path / "data"
+    settings = Settings(env="test", data_dir=data)
+    url = settings.effective_database_url
+    assert url.endswith("/data/costwatch.db")
+    assert settings.effective_jwt_secret
+    assert (data.stat().st_mode & 0o777) == 0o700
+    assert ((data / "costwatch.db").stat().st_mode & 0o777) == 0o600
+    assert ((data / "jwt-secret").stat().st_mode & 0o777) == 0o600
+    # A folder left world-readable by an older version is tightened too.
+    data.chmod(0o755)
+    (data / "costwatch.db").chmod(0o644)
+    assert Settings(env="test", data_dir=data).effective_database_url == url
+    assert (data.stat().st_mode & 0o777) == 0o700
+    assert ((data / "costwatch.db").stat().st_mode & 0o777) == 0o600

@@ -38,6 +38,10 @@ class AdminUserRepository:
         stmt = select(AdminUser).where(func.lower(AdminUser.email) == email.lower())
         return (await self.session.execute(stmt)).scalar_one_or_none()
 
+    async def all(self) -> list[AdminUser]:
+        """Every user (there is one admin)."""
+        return list((await self.session.execute(select(AdminUser))).scalars())
+
     async def count(self) -> int:
         """How many users exist."""
         return (await self.session.execute(select(func.count(AdminUser.id)))).scalar_one()

@@ -22,7 +22,7 @@ from costwatch.auth.throttle import (
     count_failure,
     throttle_key,
 )
-from costwatch.config import Settings
+from costwatch.config import DEMO_ADMIN_PASSWORD, Settings
 from costwatch.errors import BadRequest, Invalid
 from costwatch.models.admin_user import AdminUser
 
@@ -117,3 +117,12 @@ async def ensure_admin(session: AsyncSession, settings: Settings) -> bool:
     password_hash = await asyncio.to_thread(hash_password, settings.admin_password)
     await repository.add(settings.admin_email, password_hash)
     return True
+
+
+async def demo_password_in_use(session: AsyncSession) -> bool:
+    """Whether the admin still signs in with the documented demo password."""
+    users = AdminUserRepository(session)
+    for user in await users.all():
+        if await asyncio.to_thread(verify_password, DEMO_ADMIN_PASSWORD, user.password_hash):
+            return True
+    return False

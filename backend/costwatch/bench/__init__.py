@@ -1,1 +1,0 @@
-"""Tools to measure CostWatch at scale: a data generator (``generate``)."""
