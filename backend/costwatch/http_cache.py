@@ -12,10 +12,12 @@ report cost about what ``/health`` costs, however many rows are behind it.
 - A cached answer is shown only to a request whose token is valid now (signature, expiry and
   the token version, so a password change revokes at once).
 - Concurrent misses for the same key wait for the first one instead of all computing it.
-- Per process; bounded by total size, least recently used dropped first.
+- Per process; bounded by what the entries weigh (bodies, keys, headers and overhead) and
+  by their number, least recently used dropped first.
 """
 
 import asyncio
+from datetime import date
 from collections import OrderedDict
 from collections.abc import Hashable
 
@@ -28,25 +30,46 @@ from costwatch.auth.service import check_token
 UNCACHED_PREFIXES = ("/auth", "/health", "/ready", "/docs", "/redoc", "/openapi.json")
 KEPT_HEADERS = (b"content-type", b"x-total-count")
 MAX_BYTES = 64 * 1024 * 1024
+MAX_ENTRIES = 20_000
 MAX_ENTRY_BYTES = 4 * 1024 * 1024
+# What an entry costs beyond its bytes: the key tuple, the entry object, the header list,
+# the dict slot (tracemalloc on CPython 3.12: about 350 bytes an entry; counted high).
+ENTRY_OVERHEAD = 1024
+
+CacheKey = tuple[str, bytes, date]
 
 
 class _Entry:
-    __slots__ = ("body", "headers", "version")
+    __slots__ = ("body", "cost", "headers", "version")
 
-    def __init__(self, version: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+    def __init__(
+        self, key: CacheKey, version: int, headers: list[tuple[bytes, bytes]], body: bytes
+    ) -> None:
         self.version = version
         self.headers = headers
         self.body = body
+        # Everything the entry keeps alive, so that many small answers with long URLs are
+        # counted as what they weigh, not only by their bodies.
+        self.cost = (
+            ENTRY_OVERHEAD
+            + len(body)
+            + len(key[0])
+            + len(key[1])
+            + sum(len(name) + len(value) + 64 for name, value in headers)
+        )
 
 
 class ResponseCache:
-    """Answers by key, with the data version they were computed at; bounded by size."""
+    """Answers by key, with the data version they were computed at; bounded by size and count."""
 
-    def __init__(self, max_bytes: int = MAX_BYTES) -> None:
+    def __init__(self, max_bytes: int = MAX_BYTES, max_entries: int = MAX_ENTRIES) -> None:
         self.max_bytes = max_bytes
+        self.max_entries = max_entries
         self.size = 0
         self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
     def get(self, key: Hashable, version: int) -> _Entry | None:
         """The answer kept for ``key`` if it was computed at ``version``."""
@@ -60,12 +83,14 @@ class ResponseCache:
         """Keep an answer, replacing an older one; drop the least recently used past the bound."""
         old = self._entries.pop(key, None)
         if old is not None:
-            self.size -= len(old.body)
+            self.size -= old.cost
         self._entries[key] = entry
-        self.size += len(entry.body)
-        while self.size > self.max_bytes and self._entries:
+        self.size += entry.cost
+        while (self.size > self.max_bytes or len(self._entries) > self.max_entries) and (
+            self._entries
+        ):
             _, dropped = self._entries.popitem(last=False)
-            self.size -= len(dropped.body)
+            self.size -= dropped.cost
 
 
 class ResponseCacheMiddleware:
@@ -91,7 +116,7 @@ class ResponseCacheMiddleware:
         if version is None:  # no valid token: the app answers (401)
             await self.app(scope, receive, send)
             return
-        key = (scope["path"], scope["query_string"], clock.today())
+        key: CacheKey = (scope["path"], scope["query_string"], clock.today())
         entry = self.cache.get(key, version)
         if entry is None and key in self._inflight:
             await self._inflight[key].wait()
@@ -116,7 +141,7 @@ class ResponseCacheMiddleware:
             return await check_token(session, self.jwt_secret, token)
 
     async def _answer_and_keep(
-        self, scope: Scope, receive: Receive, send: Send, key: Hashable
+        self, scope: Scope, receive: Receive, send: Send, key: CacheKey
     ) -> None:
         status = 0
         headers: list[tuple[bytes, bytes]] = []
@@ -136,7 +161,7 @@ class ResponseCacheMiddleware:
         version = scope.get("state", {}).get("data_version")
         body = b"".join(chunks)
         if status == 200 and version is not None and len(body) <= MAX_ENTRY_BYTES:
-            self.cache.put(key, _Entry(version, headers, body))
+            self.cache.put(key, _Entry(key, version, headers, body))
 
 
 def _bearer(scope: Scope) -> str | None:

@@ -4,8 +4,8 @@ import asyncio
 import time
 
 from costwatch.auth import security
-from costwatch.http_cache import ResponseCache, _Entry
-from tests.conftest import ADMIN_PASSWORD
+from costwatch.http_cache import ENTRY_OVERHEAD, ResponseCache, _Entry
+from tests.conftest import ADMIN_PASSWORD, TODAY
 from tests.factories import make_invoice, make_provider, make_service
 
 
@@ -86,16 +86,21 @@ async def test_concurrent_misses_compute_once(concurrent_client, monkeypatch):
 
 
 def test_cache_is_bounded_by_size():
-    cache = ResponseCache(max_bytes=10)
-    cache.put("a", _Entry(1, [], b"12345"))
-    cache.put("b", _Entry(1, [], b"12345"))
+    # Entries weigh their body plus a fixed overhead here (empty keys, no headers).
+    cache = ResponseCache(max_bytes=2 * ENTRY_OVERHEAD + 10)
+
+    def entry(version, body):
+        return _Entry(("", b"", TODAY), version, [], body)
+
+    cache.put("a", entry(1, b"12345"))
+    cache.put("b", entry(1, b"12345"))
     assert cache.get("a", 1) is not None  # a is now the most recently used
-    cache.put("c", _Entry(1, [], b"123"))
+    cache.put("c", entry(1, b"123"))
     assert cache.get("b", 1) is None
     assert cache.get("a", 1) is not None
     assert cache.get("a", 2) is None  # another data version
-    cache.put("a", _Entry(2, [], b"1"))
-    assert cache.size == 4
+    cache.put("a", entry(2, b"1"))
+    assert cache.size == 2 * ENTRY_OVERHEAD + 4
 
 
 def test_tokens_are_remembered_until_they_expire(monkeypatch):
