@@ -25,6 +25,7 @@ from costwatch.licenses.router import router as licenses_router
 from costwatch.logs import RequestContextMiddleware
 from costwatch.reports.router import alerts as alerts_router
 from costwatch.reports.router import router as reports_router
+from costwatch.resilience import ResilienceMiddleware
 from costwatch.usage.router import router as usage_router
 
 DESCRIPTION = """
@@ -78,11 +79,14 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.write_lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
     install_error_handlers(app)
-    # Outermost first: the request id, then the cache (whose hits skip routing entirely).
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    # Added innermost first. From the outside in: the request id and security headers; the
+    # body limit (before anything reads a body); retries of lost transactions and JSON
+    # 503/500 answers; the cache, whose hits skip routing entirely.
     app.add_middleware(
         ResponseCacheMiddleware, engine=engine, jwt_secret=settings.effective_jwt_secret
     )
+    app.add_middleware(ResilienceMiddleware)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)
     if settings.cors_origins:
         app.add_middleware(

@@ -17,9 +17,9 @@ report cost about what ``/health`` costs, however many rows are behind it.
 """
 
 import asyncio
-from datetime import date
 from collections import OrderedDict
 from collections.abc import Hashable
+from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from starlette.types import ASGIApp, Message, Receive, Scope, Send

@@ -21,7 +21,8 @@ async def prepare_database(settings: Settings, *, seed: bool = False) -> bool:
     admin (or seed the demo data) at the same moment. Returns whether the admin's password
     is still the demo password.
     """
-    engine = make_engine(settings.effective_database_url)
+    # Unbounded reads: a migration may rewrite a large table.
+    engine = make_engine(settings.effective_database_url, bounded=False)
     try:
         async with migration_lock(engine), make_sessionmaker(engine)() as session:
             await upgrade_locked(engine)

@@ -9,9 +9,22 @@ from sqlalchemy.pool import StaticPool
 # Execution option of a connection whose transaction will write (see _sqlite_begin).
 WRITE_OPTION = "costwatch_writes"
 
+# No request may wait more than about 5 s on the database: a frozen or unreachable server
+# must turn into a quick 503, not a hung request. Connecting, waiting for a pooled
+# connection, each read, and each row-lock wait are bounded so that even a stale pooled
+# connection (a failed ping, then a new connection) stays under that.
+CONNECT_TIMEOUT_SECONDS = 1.5
+READ_TIMEOUT_SECONDS = 3.0
+POOL_TIMEOUT_SECONDS = 1.0
+LOCK_WAIT_SECONDS = 2
 
-def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
-    """Create the async engine with the pool settings each backend needs."""
+
+def make_engine(url: str, *, echo: bool = False, bounded: bool = True) -> AsyncEngine:
+    """Create the async engine with the pool settings each backend needs.
+
+    ``bounded=False`` lifts the read timeout, for long maintenance statements (bulk loads,
+    rebuilding the rollups) run outside a request.
+    """
     options: dict[str, Any] = {"echo": echo}
     if url.startswith("sqlite"):
         if url in ("sqlite+aiosqlite://", "sqlite+aiosqlite:///:memory:"):
@@ -26,6 +39,10 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         # usage_consumption_month with their UPDATE, then each waits for the other to INSERT:
         # a deadlock. Writers of one service are serialized by its row lock instead.
         options["isolation_level"] = "READ COMMITTED"
+        options["pool_timeout"] = POOL_TIMEOUT_SECONDS
+        options["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT_SECONDS}
+        if bounded:
+            options["connect_args"]["read_timeout"] = READ_TIMEOUT_SECONDS
     engine = create_async_engine(url, **options)
     if url.startswith("sqlite"):
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
@@ -39,7 +56,10 @@ def _mysql_session(dbapi_connection: Any, _: Any) -> None:
     # TIMESTAMP columns are converted to the session's zone: keep every session on UTC, and
     # make MySQL refuse bad values instead of truncating them (strict mode).
     cursor = dbapi_connection.cursor()
-    cursor.execute("SET time_zone = '+00:00', sql_mode = CONCAT(@@sql_mode, ',STRICT_ALL_TABLES')")
+    cursor.execute(
+        "SET time_zone = '+00:00', sql_mode = CONCAT(@@sql_mode, ',STRICT_ALL_TABLES'),"
+        f" innodb_lock_wait_timeout = {LOCK_WAIT_SECONDS}"
+    )
     cursor.close()
 
 
@@ -61,7 +81,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    # Another process holding the write lock is waited for 5 s at most (then a 503).
+    cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
     # SQLite's lower() folds only ASCII letters; names are compared case-insensitively
     # ("Émile" = "émile"), as MySQL's collation does.

@@ -1,0 +1,161 @@
+"""Database failures under a request: retried when lost to another transaction, else a JSON
+503 with Retry-After (never a 500), and a JSON 500 with the request id for anything else."""
+
+import asyncio
+import time
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import exc as sa
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.types import Receive, Scope, Send
+
+from costwatch.app import create_app
+from costwatch.config import Settings
+from costwatch.db.engine import make_engine
+from costwatch.db.errors import is_retryable, is_unavailable
+from costwatch.logs import RequestContextMiddleware
+from costwatch.resilience import ResilienceMiddleware
+from tests.conftest import IS_MYSQL
+from tests.factories import make_service, make_topup
+
+
+class Original(Exception):
+    """Stands for the driver's exception inside SQLAlchemy's wrapper."""
+
+
+def deadlock() -> sa.OperationalError:
+    return sa.OperationalError("INSERT ...", {}, Original(1213, "Deadlock found"))
+
+
+class Flaky:
+    """An ASGI app that fails ``failures`` times, reading the body each time, then answers."""
+
+    def __init__(self, failures: int, error: Exception) -> None:
+        self.failures = failures
+        self.error = error
+        self.bodies: list[bytes] = []
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        message = await receive()
+        self.bodies.append(message.get("body", b""))
+        if len(self.bodies) <= self.failures:
+            raise self.error
+        await send({"type": "http.response.start", "status": 201, "headers": []})
+        await send({"type": "http.response.body", "body": b'{"ok": true}'})
+
+
+def client_of(app: Any) -> httpx.AsyncClient:
+    wrapped = RequestContextMiddleware(ResilienceMiddleware(app))
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=wrapped), base_url="http://t")
+
+
+async def test_a_lost_transaction_is_run_again_with_the_same_body() -> None:
+    app = Flaky(failures=2, error=deadlock())
+    async with client_of(app) as client:
+        response = await client.post("/things", json={"n": 1})
+    assert response.status_code == 201
+    assert app.bodies == [b'{"n":1}'] * 3
+
+
+async def test_retries_run_out_into_a_503() -> None:
+    app = Flaky(failures=100, error=deadlock())
+    async with client_of(app) as client:
+        response = await client.post("/things", json={"n": 1})
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "2"
+    assert response.headers["X-Request-ID"]
+    assert "try again" in response.json()["detail"]
+    assert len(app.bodies) == 4
+
+
+async def test_an_unexpected_error_is_a_json_500_with_the_request_id(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    app = Flaky(failures=100, error=RuntimeError("secret-password-123 leaked?"))
+    async with client_of(app) as client:
+        first = await client.get("/x", headers={"X-Request-ID": "req-1"})
+        second = await client.get("/x")
+    assert first.status_code == 500
+    assert first.headers["X-Request-ID"] == "req-1"
+    assert "request id" in first.json()["detail"]
+    assert "secret-password" not in first.text
+    assert len(app.bodies) == 2  # not retried
+    records = [r for r in caplog.records if r.name == "costwatch.errors"]
+    assert len(records) == 2
+    # The traceback is logged once a minute per kind of error, not per request.
+    assert records[0].exc_info is not None
+    assert records[1].exc_info is None
+    assert second.status_code == 500
+
+
+def test_what_counts_as_retryable_or_unavailable() -> None:
+    assert is_retryable(deadlock())
+    lock_wait = sa.OperationalError("UPDATE", {}, Original(1205, "Lock wait timeout"))
+    assert is_retryable(lock_wait)
+    assert is_retryable(sa.OperationalError("BEGIN", {}, Exception("database is locked")))
+    gone = sa.OperationalError("SELECT", {}, Original(2013, "Lost connection"))
+    assert not is_retryable(gone)
+    assert is_unavailable(gone)
+    assert is_unavailable(sa.TimeoutError("QueuePool limit"))
+    assert not is_unavailable(ValueError("no"))
+    assert not is_unavailable(sa.IntegrityError("INSERT", {}, Original(1062, "Duplicate")))
+
+
+async def test_an_unreachable_database_is_a_quick_503(settings: Settings) -> None:
+    # Nothing listens on port 9 of loopback: every connection is refused at once.
+    dead = make_engine("mysql+asyncmy://root@127.0.0.1:9/nothing?charset=utf8mb4")
+    app = create_app(settings.model_copy(update={"database_url": ""}), dead)
+    transport = httpx.ASGITransport(app=app)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            started = time.monotonic()
+            health = await client.get("/health")
+            data = await client.get("/service", headers={"Authorization": "Bearer x.y.z"})
+            login = await client.post(
+                "/auth/login", data={"username": "a@example.com", "password": "whatever"}
+            )
+            elapsed = time.monotonic() - started
+    finally:
+        await dead.dispose()
+    assert health.status_code == 503
+    assert health.json() == {"status": "unavailable"}
+    # A token that does not verify is a 401 without asking the database; a login needs it.
+    assert data.status_code == 401
+    assert login.status_code == 503
+    assert login.headers["Retry-After"] == "2"
+    assert login.headers["X-Request-ID"]
+    assert elapsed < 30  # a sanity bound only; refused connections fail at once
+
+
+@pytest.mark.skipif(not IS_MYSQL, reason="row-lock waits are a MySQL/MariaDB matter")
+async def test_a_lock_wait_timeout_is_retried_and_applies_once(
+    client: httpx.AsyncClient, engine: AsyncEngine
+) -> None:
+    service = await make_service(client, "Usage", name="OpenAI")
+    await make_topup(client, service["id"], "2025-07-01", "10.00")
+    async with engine.connect() as holder:
+        await holder.execute(text("SET SESSION innodb_lock_wait_timeout = 50"))
+        # Hold the service's row lock: the top-up below waits for it, times out (2 s),
+        # and is retried; the lock is let go before the retries run out.
+        await holder.execute(
+            text("SELECT id FROM service WHERE id = :id FOR UPDATE"), {"id": service["id"]}
+        )
+        request = asyncio.create_task(
+            client.post(
+                "/usage/topups",
+                json={
+                    "service_id": service["id"],
+                    "topup_date": "2025-07-02",
+                    "amount_purchased": "5.00",
+                },
+            )
+        )
+        await asyncio.sleep(2.5)
+        await holder.rollback()  # ends the transaction the SELECT began
+    response = await request
+    assert response.status_code == 201, response.text
+    topups = (await client.get("/usage/topups", params={"service_id": service["id"]})).json()
+    assert sorted(row["amount_purchased"] for row in topups) == ["10.00", "5.00"]
