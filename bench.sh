@@ -3,14 +3,13 @@
 # and a small data set, with wrk at 32 and 4 connections; writes BENCHMARKS.md.
 #   ./bench.sh [--seconds 10] [--reuse]
 # Needs a MySQL-compatible server: COSTWATCH_BENCH_SERVER_URL, default the local MariaDB as root.
+# The code is in backend/tools/bench (not part of the installed package); the generator alone:
+#   cd backend && ../.venv/bin/python -m tools.bench.generate --url mysql+asyncmy://...
 set -euo pipefail
 source "$(dirname "$0")/scripts/lib.sh"
 cd "$ROOT"
 ensure_backend dev
-if ! command -v wrk >/dev/null; then
-  say "installing wrk (Debian package)"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
-fi
+"$ROOT/scripts/system-packages.sh" wrk
 server="${COSTWATCH_BENCH_SERVER_URL:-mysql+asyncmy://root@127.0.0.1:3306/mysql?charset=utf8mb4}"
 cd backend
-exec "$PY" -m costwatch.bench.run --server-url "$server" "$@"
+exec "$PY" -m tools.bench.run --server-url "$server" "$@"

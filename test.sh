@@ -8,14 +8,16 @@ source "$(dirname "$0")/scripts/lib.sh"
 cd "$ROOT"
 
 ensure_backend dev
+say "system packages the checks need (chromium, nginx, wrk)"
+"$ROOT/scripts/system-packages.sh"
 cd backend
 
 say "ruff (lint and format)"
-"$VENV/bin/ruff" check --config pyproject.toml . ../scripts
-"$VENV/bin/ruff" format --check --config pyproject.toml . ../scripts
+"$VENV/bin/ruff" check --config pyproject.toml .
+"$VENV/bin/ruff" format --check --config pyproject.toml .
 
 say "mypy"
-"$VENV/bin/mypy" costwatch main.py
+"$VENV/bin/mypy" costwatch main.py tools tests
 
 say "import-linter (one-way layers, see docs/architecture.md)"
 "$VENV/bin/lint-imports"

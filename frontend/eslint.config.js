@@ -1,8 +1,44 @@
 // ESLint 9 flat config with the AirBnB rules (eslint-config-airbnb-extended),
 // for JavaScript, React and TypeScript.
+import { readdirSync } from 'node:fs';
 import js from '@eslint/js';
 import globals from 'globals';
 import { configs, plugins } from 'eslint-config-airbnb-extended';
+
+// The SPA's one-way ladder: shared code (api, components, lib) <- features <- app.
+// A feature never imports another feature (app/routes composes them), and shared
+// code imports neither features nor app.
+const features = readdirSync(new URL('./src/features', import.meta.url), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name);
+
+const boundaries = {
+  name: 'costwatch/boundaries',
+  files: ['src/**/*.{ts,tsx}'],
+  rules: {
+    'import-x/no-restricted-paths': ['error', {
+      zones: [
+        ...features.map((feature) => ({
+          target: `./src/features/${feature}`,
+          from: './src/features',
+          except: [`./${feature}`],
+          message: 'A feature never imports another feature: compose them in src/app/routes.',
+        })),
+        {
+          target: './src/features',
+          from: './src/app',
+          message: 'Features do not import the app; the app (routes) imports features.',
+        },
+        {
+          target: ['./src/api', './src/components', './src/lib'],
+          from: ['./src/features', './src/app'],
+          message: 'Shared code (api, components, lib) imports neither features nor the app.',
+        },
+      ],
+    }],
+    'import-x/no-cycle': ['error', { maxDepth: Infinity }],
+  },
+};
 
 const jsConfig = [
   { name: 'js/config', ...js.configs.recommended },
@@ -29,6 +65,7 @@ export default [
   ...jsConfig,
   ...reactConfig,
   ...typescriptConfig,
+  boundaries,
   {
     name: 'costwatch/overrides',
     languageOptions: { globals: { ...globals.browser } },
@@ -43,8 +80,8 @@ export default [
       '@stylistic/max-len': ['error', {
         code: 120, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreUrls: true,
       }],
-      // Table cell renderers are plain functions that DataTable calls directly
-      // (not components), so defining them inside column lists is safe.
+      // Table cell renderers live in column lists that are memoized (or module-level),
+      // so flexRender keeps the same component between renders.
       'react/no-unstable-nested-components': ['error', { allowAsProps: true }],
       // This rule is for the React Compiler, which the app does not use.
       'react-hooks/incompatible-library': 'off',
@@ -65,6 +102,8 @@ export default [
     rules: {
       // A browser script steps through pages one after the other, on purpose.
       'no-await-in-loop': 'off',
+      // Node's ES modules need the file extension of a relative import (./browser.mjs).
+      'import-x/extensions': ['error', 'always', { ignorePackages: true }],
       'no-restricted-syntax': 'off',
     },
   },

@@ -53,7 +53,7 @@ export default defineConfig({
       ],
       reporter: ['text-summary', 'text', 'html'],
       thresholds: {
-        lines: 85, statements: 85, functions: 85, branches: 80,
+        lines: 90, statements: 90, functions: 90, branches: 85,
       },
     },
   },

@@ -17,11 +17,7 @@ COSTWATCH_PYTHON="$PY" npm run --silent check:api
 say "dashboard: production build"
 npm run --silent build
 
-if [ ! -x /usr/bin/chromium ]; then
-  say "installing Chromium (Debian package) for the browser test"
-  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
-    || die "the browser test needs Debian's chromium: apt-get install chromium"
-fi
+"$ROOT/scripts/system-packages.sh" chromium  # Debian's, for the browser test
 
 say "dashboard: end-to-end in headless Chromium (backend --seed + vite preview)"
 work="$(mktemp -d /tmp/costwatch-e2e-XXXXXX)"

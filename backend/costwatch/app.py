@@ -9,15 +9,17 @@ from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from costwatch import __version__
-from costwatch.auth.dependencies import require_admin
+from costwatch.audit.router import router as audit_router
+from costwatch.auth.dependencies import require_admin, require_login
 from costwatch.auth.router import router as auth_router
+from costwatch.auth.router import tokens as tokens_router
 from costwatch.body_limit import BodyLimitMiddleware
 from costwatch.catalog.router import router as catalog_router
 from costwatch.config import Settings, load_settings
 from costwatch.db.engine import make_engine
 from costwatch.db.session import make_sessionmaker
 from costwatch.docs import router as docs_router
-from costwatch.errors import install_error_handlers
+from costwatch.errors import error_responses, install_error_handlers
 from costwatch.health import router as health_router
 from costwatch.http_cache import ResponseCacheMiddleware
 from costwatch.invoices.router import router as invoices_router
@@ -49,6 +51,8 @@ TAGS = [
     {"name": "usage", "description": "Prepaid usage services: top-ups, consumption, balances."},
     {"name": "reports", "description": "Spend per month by category."},
     {"name": "alerts", "description": "Commitments ending soon and balances running low."},
+    {"name": "tokens", "description": "API tokens for scripts (managed with the admin login)."},
+    {"name": "audit", "description": "Every create, update and delete: who, when, from what."},
     {"name": "health", "description": "Liveness of the server and its database."},
 ]
 
@@ -101,6 +105,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.include_router(docs_router)
     app.include_router(auth_router)
     protected = [Depends(require_admin)]
+    forbidden = error_responses(403)
     for router in (
         catalog_router,
         invoices_router,
@@ -108,6 +113,10 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         usage_router,
         reports_router,
         alerts_router,
+        audit_router,
     ):
-        app.include_router(router, dependencies=protected)
+        app.include_router(router, dependencies=protected, responses=forbidden)
+    app.include_router(
+        tokens_router, dependencies=[*protected, Depends(require_login)], responses=forbidden
+    )
     return app

@@ -116,6 +116,7 @@ def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     described = {
         400: "The request cannot be carried out.",
         401: "Missing, invalid or expired token.",
+        403: "The token may not do this (a read-only API token, or a token managing tokens).",
         404: "No record with that id.",
         409: "Clashes with a record already stored.",
         422: "A field is missing or invalid.",

@@ -138,7 +138,10 @@ class ResponseCacheMiddleware:
         if token is None:
             return None
         async with AsyncSession(self.engine) as session:
-            return await check_token(session, self.jwt_secret, token)
+            identity = await check_token(session, self.jwt_secret, token)
+            if session.info.get("commit_reads"):  # an API token's last use, noted
+                await session.commit()
+        return identity.data_version if identity else None
 
     async def _answer_and_keep(
         self, scope: Scope, receive: Receive, send: Send, key: CacheKey

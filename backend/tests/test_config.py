@@ -2,6 +2,8 @@
 
 import os
 import stat
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import make_url
@@ -24,14 +26,14 @@ SAFE_PRODUCTION = {
 
 
 @pytest.fixture
-def env(monkeypatch, tmp_path):
+def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Callable[..., None]:
     """A clean COSTWATCH_* environment with the data dir in a temporary folder."""
     for name in list(os.environ):
         if name.upper().startswith("COSTWATCH_"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("COSTWATCH_DATA_DIR", str(tmp_path))
 
-    def set_vars(**values):
+    def set_vars(**values: str | None) -> None:
         for name, value in values.items():
             if value is None:
                 monkeypatch.delenv(name, raising=False)
@@ -42,7 +44,7 @@ def env(monkeypatch, tmp_path):
 
 
 class TestProductionMode:
-    def test_safe_settings_load(self, env):
+    def test_safe_settings_load(self, env: Callable[..., None]) -> None:
         env(**SAFE_PRODUCTION)
 
         settings = load_settings()
@@ -76,7 +78,9 @@ class TestProductionMode:
             "password-repeated",
         ],
     )
-    def test_missing_short_or_weak_jwt_secret_is_refused(self, env, secret):
+    def test_missing_short_or_weak_jwt_secret_is_refused(
+        self, env: Callable[..., None], secret: str | None
+    ) -> None:
         env(**{**SAFE_PRODUCTION, "COSTWATCH_JWT_SECRET": secret})
 
         with pytest.raises(ConfigError, match="COSTWATCH_JWT_SECRET"):
@@ -90,7 +94,9 @@ class TestProductionMode:
         ],
         ids=["hex", "base64"],
     )
-    def test_generated_looking_secrets_are_accepted(self, env, secret):
+    def test_generated_looking_secrets_are_accepted(
+        self, env: Callable[..., None], secret: str | None
+    ) -> None:
         env(**{**SAFE_PRODUCTION, "COSTWATCH_JWT_SECRET": secret})
 
         assert load_settings().jwt_secret == secret
@@ -98,20 +104,22 @@ class TestProductionMode:
     @pytest.mark.parametrize(
         "password", [None, DEMO_ADMIN_PASSWORD, "short-pw"], ids=["default", "demo", "short"]
     )
-    def test_demo_or_short_admin_password_is_refused(self, env, password):
+    def test_demo_or_short_admin_password_is_refused(
+        self, env: Callable[..., None], password: str | None
+    ) -> None:
         env(**{**SAFE_PRODUCTION, "COSTWATCH_ADMIN_PASSWORD": password})
 
         with pytest.raises(ConfigError, match="COSTWATCH_ADMIN_PASSWORD"):
             load_settings()
 
     @pytest.mark.parametrize("email", [None, DEMO_ADMIN_EMAIL], ids=["default", "demo"])
-    def test_demo_admin_email_is_refused(self, env, email):
+    def test_demo_admin_email_is_refused(self, env: Callable[..., None], email: str | None) -> None:
         env(**{**SAFE_PRODUCTION, "COSTWATCH_ADMIN_EMAIL": email})
 
         with pytest.raises(ConfigError, match="COSTWATCH_ADMIN_EMAIL"):
             load_settings()
 
-    def test_every_problem_is_named_at_once(self, env):
+    def test_every_problem_is_named_at_once(self, env: Callable[..., None]) -> None:
         env(COSTWATCH_ENV="production")
 
         with pytest.raises(ConfigError) as caught:
@@ -124,7 +132,9 @@ class TestProductionMode:
         assert "production" in message
 
     @pytest.mark.parametrize("mode", ["development", "test"])
-    def test_other_modes_accept_the_demo_defaults(self, env, mode):
+    def test_other_modes_accept_the_demo_defaults(
+        self, env: Callable[..., None], mode: str
+    ) -> None:
         env(COSTWATCH_ENV=mode)
 
         settings = load_settings()
@@ -133,10 +143,10 @@ class TestProductionMode:
         assert settings.admin_password == DEMO_ADMIN_PASSWORD
         assert len(settings.effective_jwt_secret) >= 32
 
-    def test_default_mode_is_development(self, env):
+    def test_default_mode_is_development(self, env: Callable[..., None]) -> None:
         assert load_settings().env == "development"
 
-    def test_an_unknown_mode_is_a_config_error(self, env):
+    def test_an_unknown_mode_is_a_config_error(self, env: Callable[..., None]) -> None:
         env(COSTWATCH_ENV="prod")
 
         with pytest.raises(ConfigError, match="env"):
@@ -149,7 +159,7 @@ class TestDatabaseUrl:
         ["not a url", "://nothing", "sqlite:///plain-sync.db", "postgresql+asyncpg://u:p@h/db"],
         ids=["garbage", "no-scheme", "sync-driver", "unsupported-database"],
     )
-    def test_bad_url_gives_a_clear_error(self, env, url):
+    def test_bad_url_gives_a_clear_error(self, env: Callable[..., None], url: str) -> None:
         env(COSTWATCH_DATABASE_URL=url)
 
         with pytest.raises(ConfigError, match="COSTWATCH_DATABASE_URL") as caught:
@@ -165,12 +175,17 @@ class TestDatabaseUrl:
             "mariadb+asyncmy://user:pw@db.example/costwatch",
         ],
     )
-    def test_supported_urls_are_used_as_given(self, env, url):
+    def test_supported_urls_are_used_as_given(
+        self, env: Callable[..., None], url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.chdir(tmp_path)  # the relative SQLite file is created here, not in the repo
         env(COSTWATCH_DATABASE_URL=url)
 
         assert load_settings().effective_database_url == url
 
-    def test_default_is_a_sqlite_file_in_the_data_dir(self, env, tmp_path):
+    def test_default_is_a_sqlite_file_in_the_data_dir(
+        self, env: Callable[..., None], tmp_path: Path
+    ) -> None:
         data_dir = tmp_path / "nested" / "data"
         env(COSTWATCH_DATA_DIR=str(data_dir))
 
@@ -182,7 +197,9 @@ class TestDatabaseUrl:
 
 
 class TestGeneratedJwtSecret:
-    def test_written_once_with_owner_only_permissions(self, env, tmp_path):
+    def test_written_once_with_owner_only_permissions(
+        self, env: Callable[..., None], tmp_path: Path
+    ) -> None:
         settings = load_settings()
 
         secret = settings.effective_jwt_secret
@@ -192,7 +209,7 @@ class TestGeneratedJwtSecret:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
         assert len(secret) >= 32
 
-    def test_reused_by_the_next_start(self, env, tmp_path):
+    def test_reused_by_the_next_start(self, env: Callable[..., None], tmp_path: Path) -> None:
         first = load_settings().effective_jwt_secret
         written = (tmp_path / "jwt-secret").stat().st_mtime_ns
 
@@ -201,21 +218,23 @@ class TestGeneratedJwtSecret:
         assert second == first
         assert (tmp_path / "jwt-secret").stat().st_mtime_ns == written
 
-    def test_each_data_dir_gets_its_own_secret(self, tmp_path):
+    def test_each_data_dir_gets_its_own_secret(self, tmp_path: Path) -> None:
         one = Settings(data_dir=tmp_path / "one").effective_jwt_secret
         two = Settings(data_dir=tmp_path / "two").effective_jwt_secret
 
         assert one != two
         assert (tmp_path / "one" / "jwt-secret").exists()
 
-    def test_a_configured_secret_writes_no_file(self, env, tmp_path):
+    def test_a_configured_secret_writes_no_file(
+        self, env: Callable[..., None], tmp_path: Path
+    ) -> None:
         env(COSTWATCH_JWT_SECRET=STRONG_SECRET)
 
         assert load_settings().effective_jwt_secret == STRONG_SECRET
         assert not (tmp_path / "jwt-secret").exists()
 
 
-def test_the_data_folder_and_sqlite_file_are_private(tmp_path):
+def test_the_data_folder_and_sqlite_file_are_private(tmp_path: Path) -> None:
     data = tmp_path / "data"
     settings = Settings(env="test", data_dir=data)
     url = settings.effective_database_url

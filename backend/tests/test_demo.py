@@ -1,24 +1,31 @@
 """The --seed demo data: every page and alert has something to show; loading twice adds nothing."""
 
+from collections.abc import Callable
 from datetime import date
 
-from costwatch.db.session import make_sessionmaker
+import httpx
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
 from costwatch.demo import load_demo_data
 
+Sessions = async_sessionmaker[AsyncSession]
 
-async def seed(engine):
-    async with make_sessionmaker(engine)() as session:
+
+async def seed(sessions: Sessions) -> dict[str, int]:
+    async with sessions() as session:
         added = await load_demo_data(session)
         await session.commit()
     return added
 
 
-async def test_demo_data_matches_spec_section_8(client, engine, today):
-    added = await seed(engine)
+async def test_demo_data_matches_spec_section_8(
+    client: httpx.AsyncClient, sessions: Sessions, today: date
+) -> None:
+    added = await seed(sessions)
     assert added["services"] == 7
     assert added["invoices"] == 18  # 3 infrastructure services x 6 months
     services = (await client.get("/service")).json()
-    by_category = {}
+    by_category: dict[str, list[str]] = {}
     for service in services:
         by_category.setdefault(service["category_name"], []).append(service["provider_name"])
     assert sorted(by_category["Infrastructure"]) == [
@@ -47,8 +54,8 @@ async def test_demo_data_matches_spec_section_8(client, engine, today):
     assert first_start <= "2024-07-01"  # a year ago already had licenses: a YoY delta exists
 
 
-async def test_demo_data_raises_both_alerts(client, engine):
-    await seed(engine)
+async def test_demo_data_raises_both_alerts(client: httpx.AsyncClient, sessions: Sessions) -> None:
+    await seed(sessions)
     low = (await client.get("/alerts/low-balance")).json()
     assert [alert["service_name"] for alert in low] == ["OpenAI API"]
     commitments = (await client.get("/alerts/commitments")).json()
@@ -62,18 +69,20 @@ async def test_demo_data_raises_both_alerts(client, engine):
     assert now["total"] != "0.00"
 
 
-async def test_consumption_never_lies_in_the_future(client, engine, set_today):
+async def test_consumption_never_lies_in_the_future(
+    client: httpx.AsyncClient, sessions: Sessions, set_today: Callable[[date], None]
+) -> None:
     set_today(date(2025, 7, 1))
-    await seed(engine)
+    await seed(sessions)
     rows = (await client.get("/usage/consumption", params={"limit": 1000})).json()
     assert rows
     assert max(row["consumption_date"] for row in rows) <= "2025-07-01"
 
 
-async def test_second_seed_adds_nothing(client, engine):
-    await seed(engine)
+async def test_second_seed_adds_nothing(client: httpx.AsyncClient, sessions: Sessions) -> None:
+    await seed(sessions)
     before = (await client.get("/usage/consumption")).headers["X-Total-Count"]
-    again = await seed(engine)
+    again = await seed(sessions)
     assert again == {"services": 0, "invoices": 0, "plans": 0, "topups": 0, "consumption": 0}
     assert (await client.get("/usage/consumption")).headers["X-Total-Count"] == before
     assert (await client.get("/service")).headers["X-Total-Count"] == "7"

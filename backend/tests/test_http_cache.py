@@ -1,48 +1,118 @@
-"""The GET cache: served again only while the data version and the token stay valid."""
+"""The GET cache: served again only while the data version and the token stay valid.
+
+``reached`` lists the requests that got past the cache to the routes: an answer "served from
+the cache" is one whose request is not in it.
+"""
 
 import asyncio
 import time
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
 
 from costwatch.auth import security
+from costwatch.auth.security import create_token
 from costwatch.http_cache import ENTRY_OVERHEAD, ResponseCache, _Entry
-from tests.conftest import ADMIN_PASSWORD, TODAY
+from costwatch.models.admin_user import AdminUser
+from costwatch.reports import service as reports
+from tests.conftest import ADMIN_PASSWORD, JWT_SECRET, TODAY, cache_middleware
 from tests.factories import make_invoice, make_provider, make_service
 
 
-def middleware(client):
-    """The app's cache middleware (its built middleware stack, outermost first)."""
-    app = client._transport.app
-    layer = app.middleware_stack
-    while layer is not None and type(layer).__name__ != "ResponseCacheMiddleware":
-        layer = getattr(layer, "app", None)
-    assert layer is not None
-    return layer
-
-
-async def test_repeated_get_is_served_from_the_cache(client):
+async def test_repeated_get_is_served_from_the_cache(
+    client: httpx.AsyncClient, reached: list[str]
+) -> None:
     await make_provider(client, "Acme")
     first = await client.get("/providers")
-    cache = middleware(client).cache
-    assert cache.size > 0
+    assert first.status_code == 200
+    assert reached.count("/providers") == 2  # the POST, then the first GET
+
     again = await client.get("/providers")
-    assert again.json() == first.json()
+
+    assert reached.count("/providers") == 2  # no route ran for the second GET
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert again.json()[0]["name"] == "Acme"
     assert again.headers["X-Total-Count"] == "1"
     assert again.headers["content-type"] == "application/json"
+    assert again.headers["content-length"] == str(len(first.content))
+    # The cache sits inside the request-id middleware: a hit still gets its own id.
+    assert again.headers["X-Request-ID"] != first.headers["X-Request-ID"]
 
 
-async def test_any_write_invalidates(client):
-    service = await make_service(client, "Infrastructure", name="AWS")
+async def test_other_query_strings_are_other_answers(
+    client: httpx.AsyncClient, reached: list[str]
+) -> None:
+    await make_provider(client, "Acme")
+    await make_provider(client, "Globex")
+    everything = await client.get("/providers")
+    some = await client.get("/providers", params={"q": "glo"})
+    assert [row["name"] for row in everything.json()] == ["Acme", "Globex"]
+    assert [row["name"] for row in some.json()] == ["Globex"]
+    assert reached.count("/providers") == 4
+    assert (await client.get("/providers", params={"q": "glo"})).json() == some.json()
+    assert reached.count("/providers") == 4
+
+
+async def test_any_write_invalidates(client: httpx.AsyncClient, reached: list[str]) -> None:
+    service = await make_service(client, "infrastructure", name="AWS")
+    path = f"/service/{service['id']}"
     await make_invoice(client, service["id"], "2025-07", "10.00")
     assert (await client.get("/summary")).json()["total"] == "10.00"
+    assert (await client.get(path)).json()["name"] == "AWS"
+    # Asked again with nothing written in between: both come from the cache.
+    assert (await client.get("/summary")).json()["total"] == "10.00"
+    assert (await client.get(path)).json()["name"] == "AWS"
+    assert reached.count("/summary") == 1
+    assert reached.count(path) == 1
+
+    # A POST,
     await make_invoice(client, (await make_service(client, name="GCP"))["id"], "2025-07", "5.00")
     assert (await client.get("/summary")).json()["total"] == "15.00"
-    # a PUT and a DELETE too
-    await client.put(f"/service/{service['id']}", json={"name": "AWS (prod)"})
-    assert (await client.get(f"/service/{service['id']}")).json()["name"] == "AWS (prod)"
+    assert reached.count("/summary") == 2
+    # a PUT
+    assert (await client.put(path, json={"name": "AWS (prod)"})).status_code == 200
+    assert (await client.get(path)).json()["name"] == "AWS (prod)"
+    # and a DELETE each make the next GET run its route again.
+    assert (await client.delete(path)).status_code == 204
+    assert (await client.get(path)).json()["active"] is False
+    assert reached.count(path) == 1 + 2 + 2  # first GET, then a PUT and a GET, a DELETE and a GET
 
 
-async def test_a_revoked_token_is_not_answered_from_the_cache(client):
-    await client.get("/categories")
+async def test_a_kept_answer_goes_only_to_a_token_valid_now(
+    client: httpx.AsyncClient, admin: AdminUser, reached: list[str]
+) -> None:
+    assert (await client.get("/categories")).status_code == 200
+    assert reached.count("/categories") == 1
+
+    def token(**changes: Any) -> str:
+        good: dict[str, Any] = {"user_id": admin.id, "version": 0, "secret": JWT_SECRET}
+        return create_token(**{**good, "minutes": 60, **changes})
+
+    # At the same data version, with the answer kept, none of these is answered from it.
+    for authorization in [
+        f"Bearer {token(version=1)}",  # issued under another token version
+        f"Bearer {token(minutes=-1)}",  # expired
+        f"Bearer {token(secret='y' * 48)}",  # signed with another key
+        f"Bearer {token(user_id=999)}",  # an unknown user
+        "Bearer nope",
+    ]:
+        response = await client.get("/categories", headers={"Authorization": authorization})
+        assert response.status_code == 401, authorization
+    assert reached.count("/categories") == 6  # each went to the app, which said 401
+    # The kept answer is still there for the valid token.
+    assert (await client.get("/categories")).status_code == 200
+    assert reached.count("/categories") == 6
+
+
+async def test_a_revoked_token_is_not_answered_from_the_cache(
+    client: httpx.AsyncClient, reached: list[str]
+) -> None:
+    assert (await client.get("/categories")).status_code == 200
+    assert (await client.get("/categories")).status_code == 200
+    assert reached.count("/categories") == 1  # kept, and served
     old = client.headers["Authorization"]
     changed = await client.post(
         "/auth/password",
@@ -53,24 +123,29 @@ async def test_a_revoked_token_is_not_answered_from_the_cache(client):
     assert response.status_code == 401
 
 
-async def test_errors_and_anonymous_requests_are_not_cached(client):
-    assert (await client.get("/service/424242")).status_code == 404
-    assert middleware(client).cache.size == 0
+async def test_errors_and_anonymous_requests_are_not_cached(
+    app: FastAPI, client: httpx.AsyncClient, reached: list[str]
+) -> None:
+    for _ in range(2):
+        assert (await client.get("/service/424242")).status_code == 404
+    assert cache_middleware(app).cache.size == 0
     bad = await client.get("/categories", headers={"Authorization": "Bearer nope"})
     assert bad.status_code == 401
     del client.headers["Authorization"]
-    assert (await client.get("/categories")).status_code == 401
-    assert middleware(client).cache.size == 0
+    for _ in range(2):
+        assert (await client.get("/categories")).status_code == 401
+    assert cache_middleware(app).cache.size == 0
+    assert reached == ["/service/424242"] * 2 + ["/categories"] * 3
 
 
-async def test_concurrent_misses_compute_once(concurrent_client, monkeypatch):
+async def test_concurrent_misses_compute_once(
+    concurrent_client: tuple[httpx.AsyncClient, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
     client, _ = concurrent_client
-    from costwatch.reports import service as reports
-
     calls = 0
     original = reports.get_spend_series
 
-    async def counted(*args, **kwargs):
+    async def counted(*args: Any, **kwargs: Any) -> Any:
         nonlocal calls
         calls += 1
         await asyncio.sleep(0.05)
@@ -85,11 +160,11 @@ async def test_concurrent_misses_compute_once(concurrent_client, monkeypatch):
     assert calls == 1
 
 
-def test_cache_is_bounded_by_size():
+def test_cache_is_bounded_by_size() -> None:
     # Entries weigh their body plus a fixed overhead here (empty keys, no headers).
     cache = ResponseCache(max_bytes=2 * ENTRY_OVERHEAD + 10)
 
-    def entry(version, body):
+    def entry(version: int, body: bytes) -> _Entry:
         return _Entry(("", b"", TODAY), version, [], body)
 
     cache.put("a", entry(1, b"12345"))
@@ -103,11 +178,11 @@ def test_cache_is_bounded_by_size():
     assert cache.size == 2 * ENTRY_OVERHEAD + 4
 
 
-def test_tokens_are_remembered_until_they_expire(monkeypatch):
-    decoded = []
+def test_tokens_are_remembered_until_they_expire(monkeypatch: pytest.MonkeyPatch) -> None:
+    decoded: list[str] = []
     original = security._decode
 
-    def counting(token, secret):
+    def counting(token: str, secret: str) -> tuple[int, int, float] | None:
         decoded.append(token)
         return original(token, secret)
 
@@ -118,6 +193,6 @@ def test_tokens_are_remembered_until_they_expire(monkeypatch):
     assert len(decoded) == 1  # the second time from memory
     assert security.decode_token_cached(token, "t" * 40) is None  # another key: checked again
     later = time.time() + 120
-    monkeypatch.setattr(security.time, "time", lambda: later)
+    monkeypatch.setattr(time, "time", lambda: later)
     security.decode_token_cached(token, "s" * 40)
     assert len(decoded) == 3  # past its expiry the memory is not trusted

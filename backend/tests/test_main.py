@@ -1,6 +1,7 @@
 """The entry point: --print-openapi, configuration errors, and the start-up preparation."""
 
 import json
+from pathlib import Path
 
 import httpx
 import pytest
@@ -16,12 +17,14 @@ from costwatch.models.catalog import Service
 from costwatch.startup import prepare_database
 
 
-def clear_env(monkeypatch):
+def clear_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("ENV", "JWT_SECRET", "ADMIN_EMAIL", "ADMIN_PASSWORD", "DATABASE_URL", "DATA_DIR"):
         monkeypatch.delenv(f"COSTWATCH_{name}", raising=False)
 
 
-def test_print_openapi(monkeypatch, tmp_path, capsys):
+def test_print_openapi(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     clear_env(monkeypatch)
     monkeypatch.setenv("COSTWATCH_DATA_DIR", str(tmp_path))
     assert main.main(["--print-openapi"]) == 0
@@ -30,7 +33,9 @@ def test_print_openapi(monkeypatch, tmp_path, capsys):
     assert "/alerts/low-balance" in schema["paths"]
 
 
-def test_production_without_secrets_refuses_to_start(monkeypatch, capsys):
+def test_production_without_secrets_refuses_to_start(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     clear_env(monkeypatch)
     monkeypatch.setenv("COSTWATCH_ENV", "production")
     assert main.main([]) == 2
@@ -39,13 +44,13 @@ def test_production_without_secrets_refuses_to_start(monkeypatch, capsys):
     assert "COSTWATCH_ADMIN_PASSWORD" in message
 
 
-def test_arguments():
+def test_arguments() -> None:
     args = main.parse_args(["--seed", "--host", "0.0.0.0", "--port", "9000"])  # noqa: S104
     assert (args.seed, args.host, args.port) == (True, "0.0.0.0", 9000)  # noqa: S104
     assert main.parse_args([]).port == 8000
 
 
-async def test_prepare_database_migrates_creates_the_admin_and_seeds_once(tmp_path):
+async def test_prepare_database_migrates_creates_the_admin_and_seeds_once(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}"
     settings = Settings(
         env="test",
@@ -74,7 +79,9 @@ async def test_prepare_database_migrates_creates_the_admin_and_seeds_once(tmp_pa
         await engine.dispose()
 
 
-async def test_health_is_503_when_the_database_does_not_answer(settings, tmp_path):
+async def test_health_is_503_when_the_database_does_not_answer(
+    settings: Settings, tmp_path: Path
+) -> None:
     broken = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'missing' / 'dir' / 'x.db'}")
     app = create_app(settings, broken)
     transport = httpx.ASGITransport(app=app)
@@ -86,5 +93,5 @@ async def test_health_is_503_when_the_database_does_not_answer(settings, tmp_pat
 
 
 @pytest.mark.parametrize("path", ["/docs", "/openapi.json", "/health"])
-async def test_open_routes_need_no_token(anon, path):
+async def test_open_routes_need_no_token(anon: httpx.AsyncClient, path: str) -> None:
     assert (await anon.get(path)).status_code == 200

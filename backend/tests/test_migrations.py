@@ -1,17 +1,24 @@
 """The Alembic migrations: up and down on the test database's kind, and they match the models."""
 
 import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect, select, text, update
+from sqlalchemy import Connection, inspect, select, text, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from costwatch.app import create_app
+from costwatch.config import Settings
 from costwatch.db.engine import make_engine
 from costwatch.migrate import head_revision, is_at_head, upgrade_to_head
 from costwatch.models import Base
-from costwatch.models.catalog import ServiceCategory
+from costwatch.models.catalog import Provider, ServiceCategory
 from tests.conftest import IS_MYSQL, TEST_URL, drop_everything, migrate
 from tests.factories import make_provider
 
@@ -26,34 +33,41 @@ TABLES = {
     "usage_topup",
 }
 # Derived tables of revision 0002: the monthly consumption totals and the data version.
-ALL_TABLES = {*TABLES, "usage_consumption_month", "data_version", "login_throttle"}
+ALL_TABLES = {
+    *TABLES,
+    "usage_consumption_month",
+    "data_version",
+    "login_throttle",
+    "api_token",
+    "audit_log",
+}
 
 
 @pytest.fixture
-async def scratch_engine(engine):
-    """An empty database of the same kind as the test database."""
+async def scratch_engine(database: AsyncEngine) -> AsyncIterator[AsyncEngine]:
+    """An empty database of the same kind as the test database, dropped after the test."""
     if not IS_MYSQL:
         scratch = make_engine("sqlite+aiosqlite://")
         yield scratch
         await scratch.dispose()
         return
     name = urlsplit(TEST_URL).path.lstrip("/") + "_migrations"
-    async with engine.connect() as connection:
+    async with database.connect() as connection:
         await connection.execute(text(f"DROP DATABASE IF EXISTS `{name}`"))
         await connection.execute(text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4"))
     parts = urlsplit(TEST_URL)
     scratch = make_engine(parts._replace(path=f"/{name}").geturl())
     yield scratch
     await scratch.dispose()
-    async with engine.connect() as connection:
+    async with database.connect() as connection:
         await connection.execute(text(f"DROP DATABASE IF EXISTS `{name}`"))
 
 
-def table_names(connection):
+def table_names(connection: Connection) -> set[str]:
     return set(inspect(connection).get_table_names()) - {"alembic_version"}
 
 
-async def test_upgrade_downgrade_upgrade(scratch_engine):
+async def test_upgrade_downgrade_upgrade(scratch_engine: AsyncEngine) -> None:
     async with scratch_engine.begin() as connection:
         await connection.run_sync(drop_everything)
         await connection.run_sync(migrate)
@@ -70,21 +84,20 @@ async def test_upgrade_downgrade_upgrade(scratch_engine):
         assert await connection.run_sync(table_names) == ALL_TABLES
 
 
-async def test_models_match_the_migrations(engine):
-    def diff(connection):
-        return compare_metadata(MigrationContext.configure(connection), Base.metadata)
+async def test_models_match_the_migrations(connection: AsyncConnection) -> None:
+    def diff(connection: Connection) -> list[Any]:
+        found: list[Any] = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        return found
 
-    async with engine.connect() as connection:
-        assert await connection.run_sync(diff) == []
+    assert await connection.run_sync(diff) == []
 
 
-async def test_money_columns_are_decimal_12_2_and_ids_bigint(engine):
-    def columns(connection):
+async def test_money_columns_are_decimal_12_2_and_ids_bigint(connection: AsyncConnection) -> None:
+    def columns(connection: Connection) -> dict[str, dict[str, Any]]:
         inspector = inspect(connection)
         return {table: {c["name"]: c for c in inspector.get_columns(table)} for table in TABLES}
 
-    async with engine.connect() as connection:
-        found = await connection.run_sync(columns)
+    found = await connection.run_sync(columns)
     for table, column in [
         ("infra_invoice", "amount"),
         ("license_plan", "monthly_unit_cost"),
@@ -97,13 +110,12 @@ async def test_money_columns_are_decimal_12_2_and_ids_bigint(engine):
         assert all(str(found[table]["id"]["type"]).startswith("BIGINT") for table in TABLES)
 
 
-async def test_updated_at_is_kept_by_the_database(engine):
-    async with engine.connect() as connection:
-        if IS_MYSQL:
-            ddl = (await connection.execute(text("SHOW CREATE TABLE service"))).one()[1]
-        else:
-            query = text("SELECT sql FROM sqlite_master WHERE name = 'service'")
-            ddl = (await connection.execute(query)).scalar_one()
+async def test_updated_at_is_kept_by_the_database(connection: AsyncConnection) -> None:
+    if IS_MYSQL:
+        ddl = (await connection.execute(text("SHOW CREATE TABLE service"))).one()[1]
+    else:
+        query = text("SELECT sql FROM sqlite_master WHERE name = 'service'")
+        ddl = (await connection.execute(query)).scalar_one()
     ddl = ddl.upper()
     expected = {
         True: "`UPDATED_AT` TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP() "
@@ -114,22 +126,23 @@ async def test_updated_at_is_kept_by_the_database(engine):
     assert expected[IS_MYSQL] in ddl
 
 
-async def test_updated_at_moves_on_update(client, engine):
+async def test_updated_at_moves_on_update(
+    client: httpx.AsyncClient, connection: AsyncConnection
+) -> None:
     provider = await make_provider(client, "Old name")
-    from costwatch.models.catalog import Provider
-
-    async with engine.begin() as connection:
-        await connection.execute(
-            update(Provider)
-            .where(Provider.id == provider["id"])
-            .values(updated_at=text("'2001-01-01 00:00:00'"))
-        )
+    await connection.execute(
+        update(Provider)
+        .where(Provider.id == provider["id"])
+        .values(updated_at=text("'2001-01-01 00:00:00'"))
+    )
     changed = (await client.put(f"/providers/{provider['id']}", json={"name": "New name"})).json()
     assert changed["updated_at"] > "2001-01-01T00:00:00Z"
     assert changed["created_at"] == provider["created_at"]
 
 
-async def test_replicas_starting_together_migrate_once(scratch_engine, tmp_path):
+async def test_replicas_starting_together_migrate_once(
+    scratch_engine: AsyncEngine, tmp_path: Path
+) -> None:
     """Two processes' worth of engines race to migrate: one runs the migration, one waits."""
     if IS_MYSQL:
         url = scratch_engine.url.render_as_string(hide_password=False)
@@ -148,11 +161,9 @@ async def test_replicas_starting_together_migrate_once(scratch_engine, tmp_path)
     assert sorted(results, key=lambda result: result[0] or "") == [(None, head), (head, head)]
 
 
-async def test_ready_needs_the_newest_migration(settings, scratch_engine):
-    import httpx
-
-    from costwatch.app import create_app
-
+async def test_ready_needs_the_newest_migration(
+    settings: Settings, scratch_engine: AsyncEngine
+) -> None:
     async with scratch_engine.begin() as connection:
         await connection.run_sync(drop_everything)
     app = create_app(settings, scratch_engine)

@@ -8,7 +8,10 @@
  *   CHROMIUM_PATH           default /usr/bin/chromium
  *   SCREENSHOT_DIR          default ../docs/screenshots (from frontend/)
  *
- * Fails on any console error or uncaught page error.
+ *   E2E_MAX_REQUESTS        default 10: API requests allowed per page load
+ *
+ * Fails on any console error or uncaught page error, and when a page makes more
+ * API requests than the bound (a regression to whole-table downloads).
  */
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -17,14 +20,12 @@ import {
   after, before, describe, test,
 } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import {
+  BASE_URL, countRequests, EMAIL, launchBrowser, login, MAX_REQUESTS, noLoaders, TIMEOUT,
+} from './browser.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const BASE_URL = (process.env.E2E_BASE_URL ?? 'http://127.0.0.1:5173').replace(/\/$/, '');
-const EMAIL = process.env.COSTWATCH_ADMIN_EMAIL ?? 'admin@example.com';
-const PASSWORD = process.env.COSTWATCH_ADMIN_PASSWORD ?? 'costwatch-demo';
 const SHOTS = resolve(process.env.SCREENSHOT_DIR ?? resolve(here, '../../docs/screenshots'));
-const TIMEOUT = 15_000;
 
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
@@ -39,6 +40,17 @@ const PAGES = [
 
 let browser;
 const consoleErrors = [];
+/** API requests per page load: { label, count, paths }. */
+const requestCounts = [];
+
+/** Record and check the API requests of one page load. */
+function checkRequests(label, paths) {
+  requestCounts.push({ label, count: paths.length, paths });
+  assert.ok(
+    paths.length <= MAX_REQUESTS,
+    `${label}: ${paths.length} API requests (at most ${MAX_REQUESTS}):\n  ${paths.join('\n  ')}`,
+  );
+}
 
 function watch(page) {
   page.on('console', (message) => {
@@ -55,18 +67,10 @@ async function newPage(viewport) {
   return page;
 }
 
-async function login(page) {
-  await page.goto(`${BASE_URL}/login`);
-  await page.getByLabel('Email').fill(EMAIL);
-  await page.getByLabel(/^Password/).fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
-}
-
 /** Wait until loaders are gone and the chart (if any) has drawn. */
 async function settle(page) {
   await page.waitForLoadState('networkidle');
-  await page.waitForFunction(() => document.querySelectorAll('[role="status"]').length === 0, null, { timeout: TIMEOUT });
+  await noLoaders(page);
   await page.waitForTimeout(400);
 }
 
@@ -89,17 +93,15 @@ async function expectToast(page, title) {
 describe('CostWatch dashboard in Chromium', () => {
   before(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: [
-        '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      ],
-    });
+    browser = await launchBrowser();
   });
 
   after(async () => {
     await browser?.close();
+    if (requestCounts.length > 0) {
+      console.log('\nAPI requests per page load:');
+      console.table(requestCounts.map(({ label, count }) => ({ page: label, requests: count })));
+    }
   });
 
   test('a wrong password is refused', async () => {
@@ -122,17 +124,35 @@ describe('CostWatch dashboard in Chromium', () => {
       const page = await newPage(viewport);
       await login(page);
       for (const { name, path, heading } of PAGES) {
+        const counter = countRequests(page);
         await page.goto(`${BASE_URL}${path}`);
         await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
         await settle(page);
+        checkRequests(`${kind} ${path}`, counter.stop());
         await assertNoHorizontalScroll(page, `${kind} ${path}`);
         await shoot(page, `${kind}-${name}`);
+        if (name === 'usage') {
+          // A service's events load only when its section opens: one more request.
+          const opened = countRequests(page);
+          await page.getByRole('button', { name: 'Top-ups and consumption' }).first().click();
+          await page.getByRole('table', { name: / top-ups and consumption$/ }).first().waitFor();
+          await settle(page);
+          const paths = opened.stop();
+          assert.ok(paths.length >= 1 && paths.every((p) => p.includes('/api/usage/events?')), paths.join(', '));
+          checkRequests(`${kind} /usage (a section opened)`, paths);
+          await assertNoHorizontalScroll(page, `${kind} usage with events`);
+        }
       }
       // A service's detail page, reached from the table.
       await page.goto(`${BASE_URL}/services`);
-      await page.getByRole('table', { name: 'Services' }).getByRole('link').first().click();
-      await page.getByRole('navigation', { name: 'breadcrumb' }).or(page.getByText('Services', { exact: true }).first()).waitFor();
+      const href = await page.getByRole('table', { name: 'Services' }).getByRole('link').first().getAttribute('href');
+      const counter = countRequests(page);
+      await page.goto(`${BASE_URL}${href}`);
+      // The breadcrumb back to the list, then the service's own heading.
+      await page.getByRole('main').getByRole('link', { name: 'Services', exact: true }).waitFor();
+      await page.getByRole('heading', { level: 1 }).waitFor();
       await settle(page);
+      checkRequests(`${kind} ${href}`, counter.stop());
       await assertNoHorizontalScroll(page, `${kind} service detail`);
       await shoot(page, `${kind}-service-detail`);
       if (kind === 'phone') {
@@ -159,23 +179,39 @@ describe('CostWatch dashboard in Chromium', () => {
     assert.deepEqual(consoleErrors, []);
   });
 
-  test('create a service, record a price change and a top-up', async () => {
+  test('create and edit a service, record a price change and a top-up', async () => {
     const page = await newPage(DESKTOP);
     await login(page);
 
-    // Create a service with a new provider.
+    // Create a service with a new provider (the provider picker searches the server).
     const name = `E2E Service ${Date.now()}`;
     await page.getByRole('link', { name: 'Services' }).click();
     await page.getByRole('button', { name: 'New service' }).click();
     const dialog = page.getByRole('dialog', { name: 'New service' });
     await dialog.getByLabel('Name').fill(name);
     await dialog.getByRole('textbox', { name: 'Provider' }).fill('E2E Provider');
-    await page.getByRole('option', { name: /E2E Provider/ }).first().click();
+    await page.getByRole('option', { name: '+ Add provider “E2E Provider”' }).click();
     await dialog.getByRole('textbox', { name: 'Category' }).click();
     await page.getByRole('option', { name: 'Infrastructure' }).click();
     await dialog.getByRole('button', { name: 'Create service' }).click();
     await expectToast(page, 'Created');
-    await page.getByRole('table', { name: 'Services' }).getByRole('link', { name }).waitFor();
+    await dialog.waitFor({ state: 'hidden' });
+    // The table is paged on the server: find the new service with its search box.
+    const services = page.getByRole('table', { name: 'Services' });
+    await page.getByRole('textbox', { name: 'Search Services' }).fill(name);
+    await services.getByRole('link', { name }).waitFor();
+
+    // Edit it in its modal.
+    const renamed = `${name} (edited)`;
+    await services.getByRole('button', { name: `Edit ${name}` }).click();
+    const edit = page.getByRole('dialog', { name: `Edit “${name}”` });
+    await edit.getByLabel('Name').fill(renamed);
+    await edit.getByLabel('Description').fill('Edited by the browser test');
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await expectToast(page, `Service “${renamed}” updated`);
+    await edit.waitFor({ state: 'hidden' });
+    await services.getByRole('link', { name: renamed }).waitFor();
+    await services.getByText('Edited by the browser test').waitFor();
 
     // Record a price/quantity change on the first license in force.
     await page.getByRole('link', { name: 'Licenses' }).click();
@@ -201,6 +237,7 @@ describe('CostWatch dashboard in Chromium', () => {
     await topup.getByLabel('Amount purchased').fill('125.00');
     await topup.getByRole('button', { name: 'Record top-up' }).click();
     await expectToast(page, 'Top-up recorded');
+    await topup.waitFor({ state: 'hidden' });
     await page.waitForFunction(
       ([el, old]) => el && el.textContent.trim() !== old,
       [await balance.elementHandle(), previous],

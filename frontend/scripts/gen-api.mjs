@@ -1,26 +1,28 @@
 #!/usr/bin/env node
 /**
- * Generate src/api/generated/schema.d.ts from the backend's OpenAPI schema.
+ * Generate src/api/generated/schema.d.ts (the types, by openapi-typescript) and
+ * src/api/generated/defaults.ts (values the schema declares, such as the default
+ * currency) from the backend's OpenAPI schema.
  *
- *   npm run gen:api      write the file
- *   npm run check:api    regenerate in memory and fail if the committed file differs
+ *   npm run gen:api      write the files
+ *   npm run check:api    regenerate in memory and fail if a committed file differs
  *
- * Where the schema comes from, first match wins:
- *   1. OPENAPI_FILE=path/to/openapi.json
- *   2. ../backend/openapi.json, if the backend commits one
- *   3. `python backend/main.py --print-openapi`, run from the repo root with
- *      COSTWATCH_PYTHON, ../.venv/bin/python, python3.12 or python3 (first found)
+ * Where the schema comes from:
+ *   - OPENAPI_FILE=path/to/openapi.json, if set;
+ *   - else `python backend/main.py --print-openapi`, run from the repo root with
+ *     COSTWATCH_PYTHON, ../.venv/bin/python, python3.12 or python3 (first found)
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const frontend = resolve(here, '..');
 const repo = resolve(frontend, '..');
-const target = resolve(frontend, 'src/api/generated/schema.d.ts');
+const typesFile = resolve(frontend, 'src/api/generated/schema.d.ts');
+const defaultsFile = resolve(frontend, 'src/api/generated/defaults.ts');
 const check = process.argv.includes('--check');
 
 const HEADER = `/**
@@ -49,8 +51,6 @@ function loadSchema() {
     const file = resolve(process.cwd(), process.env.OPENAPI_FILE);
     return { source: file, schema: JSON.parse(readFileSync(file, 'utf8')) };
   }
-  const committed = resolve(repo, 'backend/openapi.json');
-  if (existsSync(committed)) return { source: committed, schema: JSON.parse(readFileSync(committed, 'utf8')) };
   const python = findPython();
   if (!python) {
     throw new Error('No OpenAPI schema: set OPENAPI_FILE, or install the backend (python with backend/main.py).');
@@ -64,19 +64,42 @@ function loadSchema() {
   return { source: `${python} backend/main.py --print-openapi`, schema: JSON.parse(output) };
 }
 
+/** The currency the API uses when a request names none (the default of every `currency` field). */
+function defaultCurrency(schema) {
+  const found = new Set();
+  Object.entries(schema.components?.schemas ?? {}).forEach(([name, model]) => {
+    const value = model.properties?.currency?.default;
+    if (name.endsWith('Create') && typeof value === 'string') found.add(value);
+  });
+  if (found.size !== 1 || !/^[A-Z]{3}$/.test([...found][0])) {
+    throw new Error(`Expected one default currency in the schema's *Create models, found: ${[...found].join(', ') || 'none'}`);
+  }
+  return [...found][0];
+}
+
 const { source, schema } = loadSchema();
 const ast = await openapiTS(schema, { alphabetize: true });
-const contents = HEADER + astToString(ast);
+const files = [
+  { path: typesFile, contents: HEADER + astToString(ast) },
+  {
+    path: defaultsFile,
+    contents: `${HEADER}/** The currency of a record that names none, and of every report. */
+export const DEFAULT_CURRENCY = '${defaultCurrency(schema)}';
+`,
+  },
+];
 
 if (check) {
-  const current = existsSync(target) ? readFileSync(target, 'utf8') : '';
-  if (current !== contents) {
-    console.error(`src/api/generated/schema.d.ts is out of date with the backend's schema (${source}).`);
+  const stale = files.filter(({ path, contents }) => (existsSync(path) ? readFileSync(path, 'utf8') : '') !== contents);
+  if (stale.length > 0) {
+    stale.forEach(({ path }) => console.error(`${relative(frontend, path)} is out of date with the backend's schema (${source}).`));
     console.error('Run `npm run gen:api` in frontend/ and commit the result.');
     process.exit(1);
   }
   console.log(`API types match the backend's schema (${source}).`);
 } else {
-  writeFileSync(target, contents);
-  console.log(`Wrote ${target} from ${source}.`);
+  files.forEach(({ path, contents }) => {
+    writeFileSync(path, contents);
+    console.log(`Wrote ${path} from ${source}.`);
+  });
 }

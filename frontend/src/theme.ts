@@ -11,15 +11,15 @@ export const theme = createTheme({
   },
 });
 
-/** Category colours, shared by the chart and the badges. */
+/** Category colours by the category's stable code, shared by the chart and the badges. */
 export const CATEGORY_COLORS: Record<string, string> = {
-  Infrastructure: '#4c6ef5',
-  'User License': '#12b886',
-  Usage: '#fab005',
+  infrastructure: '#4c6ef5',
+  license: '#12b886',
+  usage: '#fab005',
 };
 
 export const CATEGORY_BADGE: Record<string, string> = {
-  Infrastructure: 'indigo',
-  'User License': 'teal',
-  Usage: 'yellow',
+  infrastructure: 'indigo',
+  license: 'teal',
+  usage: 'yellow',
 };

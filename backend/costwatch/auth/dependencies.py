@@ -5,12 +5,16 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordBearer
 
-from costwatch.auth.service import check_token, user_from_token
+from costwatch.auth.service import ADMIN_ACTOR, check_token, user_from_token
+from costwatch.auth.tokens import looks_like_api_token
 from costwatch.config import Settings
+from costwatch.db.audit_trail import set_actor
 from costwatch.db.session import SessionDep
+from costwatch.logs import request_id_var
 from costwatch.models.admin_user import AdminUser
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="auth/login", auto_error=False)
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def get_settings(request: Request) -> Settings:
@@ -23,15 +27,28 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
 async def get_current_admin(
+    request: Request,
     session: SessionDep,
     settings: SettingsDep,
     token: Annotated[str | None, Depends(oauth2_scheme)],
 ) -> AdminUser:
-    """The admin named by a valid bearer token, or 401."""
+    """The admin named by a valid bearer token (a login or an API token), or 401."""
+    if token and looks_like_api_token(token) and request.method not in READ_METHODS:
+        identity = await check_token(session, settings.effective_jwt_secret, token)
+        if identity is not None and not identity.can_write:
+            raise _read_only()
     user = await user_from_token(session, settings, token) if token else None
     if user is None:
         raise _unauthorized()
+    set_actor(session.sync_session, ADMIN_ACTOR, request_id_var.get())
     return user
+
+
+def _read_only() -> HTTPException:
+    return HTTPException(
+        status_code=status.HTTP_403_FORBIDDEN,
+        detail="This API token may only read; use a token with the write scope.",
+    )
 
 
 def _unauthorized() -> HTTPException:
@@ -51,13 +68,25 @@ async def require_admin(
     settings: SettingsDep,
     token: Annotated[str | None, Depends(oauth2_scheme)],
 ) -> None:
-    """Guard of every data route: a valid, current token, or 401.
+    """Guard of every data route: a valid, current token, or 401; a read token writes nothing.
 
-    Also leaves the data version in ``request.state`` for the report cache: one query does both.
+    Also leaves the data version in ``request.state`` for the report cache (one query does
+    both), and names the actor of this request's changes for the audit log.
     """
-    data_version = (
-        await check_token(session, settings.effective_jwt_secret, token) if token else None
-    )
-    if data_version is None:
+    identity = await check_token(session, settings.effective_jwt_secret, token) if token else None
+    if identity is None:
         raise _unauthorized()
-    request.state.data_version = data_version
+    if request.method not in READ_METHODS and not identity.can_write:
+        raise _read_only()
+    request.state.data_version = identity.data_version
+    request.state.actor = identity.actor
+    set_actor(session.sync_session, identity.actor, request_id_var.get())
+
+
+async def require_login(request: Request) -> None:
+    """Only the admin's own login may manage API tokens (a token cannot make more tokens)."""
+    if getattr(request.state, "actor", None) != ADMIN_ACTOR:
+        raise HTTPException(
+            status_code=status.HTTP_403_FORBIDDEN,
+            detail="API tokens are managed with the admin's login, not with a token.",
+        )

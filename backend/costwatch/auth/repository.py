@@ -1,10 +1,12 @@
 """SQL for the ``admin_user`` table."""
 
-from sqlalchemy import bindparam, func, select
+from datetime import datetime, timedelta
+
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from costwatch.models.admin_user import AdminUser
-from costwatch.models.data_version import DataVersion
+from costwatch.db.repository import Repository
+from costwatch.models import AdminUser, ApiToken, DataVersion
 
 # The token's version and the data version in one read (built once: this runs on every request).
 TOKEN_STATE = (
@@ -12,6 +14,17 @@ TOKEN_STATE = (
     .join(DataVersion, DataVersion.id == 1)
     .where(AdminUser.id == bindparam("user_id"))
 )
+
+
+# An API token's state and the data version in one read, by the token's hash.
+API_TOKEN_STATE = (
+    select(ApiToken.id, ApiToken.name, ApiToken.scope, ApiToken.expires_at, DataVersion.version)
+    .join(DataVersion, DataVersion.id == 1)
+    .where(ApiToken.token_hash == bindparam("token_hash"))
+)
+# last_used_at is written at most once a minute per token: a busy script must not turn
+# every read into a write.
+LAST_USED_EVERY = timedelta(minutes=1)
 
 
 class AdminUserRepository:
@@ -59,3 +72,34 @@ class AdminUserRepository:
         user.password_hash = password_hash
         user.token_version = token_version
         await self.session.flush()
+
+
+class ApiTokenRepository(Repository[ApiToken]):
+    """CRUD on ``api_token``."""
+
+    model = ApiToken
+
+    async def state(self, token_hash: str) -> tuple[int, str, str, datetime | None, int] | None:
+        """(id, name, scope, expiry, data version) of the token with that hash."""
+        connection = await self.session.connection()
+        row = (await connection.execute(API_TOKEN_STATE, {"token_hash": token_hash})).first()
+        return (row[0], row[1], row[2], row[3], row[4]) if row else None
+
+    async def list_page(self, *, limit: int, offset: int) -> tuple[list[ApiToken], int]:
+        """Tokens, newest first."""
+        stmt = select(ApiToken).order_by(ApiToken.id.desc())
+        return await self.page(stmt, limit=limit, offset=offset)
+
+    async def touch(self, token_id: int, now: datetime) -> None:
+        """Note that a token was used.
+
+        A Core statement: no audit entry and no new data version, so cached answers stay valid.
+        """
+        await self.session.execute(
+            update(ApiToken)
+            .where(
+                ApiToken.id == token_id,
+                or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < now - LAST_USED_EVERY),
+            )
+            .values(last_used_at=now)
+        )

@@ -22,9 +22,12 @@ from costwatch.auth.throttle import (
     count_failure,
     throttle_key,
 )
+from costwatch.auth.tokens import Identity, check_api_token, looks_like_api_token
 from costwatch.config import DEMO_ADMIN_PASSWORD, Settings
 from costwatch.errors import BadRequest, Invalid
 from costwatch.models.admin_user import AdminUser
+
+ADMIN_ACTOR = "admin"
 
 
 async def login(
@@ -65,7 +68,15 @@ async def login(
 async def user_from_token(
     session: AsyncSession, settings: Settings, token: str
 ) -> AdminUser | None:
-    """The admin a token names, if it is valid and was issued since the last password change."""
+    """The admin a token names, if it is valid and was issued since the last password change.
+
+    An API token speaks for the (single) admin too.
+    """
+    if looks_like_api_token(token):
+        if await check_api_token(session, token) is None:
+            return None
+        users = await AdminUserRepository(session).all()
+        return users[0] if users else None
     claims = decode_token(token, settings.effective_jwt_secret)
     if claims is None:
         return None
@@ -76,12 +87,16 @@ async def user_from_token(
     return user
 
 
-async def check_token(session: AsyncSession, secret: str, token: str) -> int | None:
-    """The data version if the token is valid and still current, else ``None``.
+async def check_token(session: AsyncSession, secret: str, token: str) -> Identity | None:
+    """Who a valid, current token speaks for (and the data version), else ``None``.
 
     The one token check of every data route, and of the HTTP cache before it serves a kept
-    answer: one primary-key read gives both the token version and the data version.
+    answer: one indexed read gives both the token's state and the data version. A login
+    token (JWT) is current while the admin's token version is unchanged; an API token while
+    its row exists and has not expired.
     """
+    if looks_like_api_token(token):
+        return await check_api_token(session, token)
     claims = decode_token_cached(token, secret)
     if claims is None:
         return None
@@ -89,7 +104,7 @@ async def check_token(session: AsyncSession, secret: str, token: str) -> int | N
     state = await AdminUserRepository(session).token_state(user_id)
     if state is None or state[0] != version:
         return None
-    return state[1]
+    return Identity(actor=ADMIN_ACTOR, can_write=True, data_version=state[1])
 
 
 async def change_password(

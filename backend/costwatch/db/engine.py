@@ -15,7 +15,7 @@ WRITE_OPTION = "costwatch_writes"
 # connection (a failed ping, then a new connection) stays under that.
 CONNECT_TIMEOUT_SECONDS = 1.5
 READ_TIMEOUT_SECONDS = 3.0
-POOL_TIMEOUT_SECONDS = 1.0
+POOL_TIMEOUT_SECONDS = 3.0
 LOCK_WAIT_SECONDS = 2
 
 

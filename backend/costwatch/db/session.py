@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+import costwatch.db.audit_trail
 import costwatch.db.data_version  # noqa: F401 - registers the data-version hooks on every Session
 from costwatch.db.engine import WRITE_OPTION
 
@@ -33,7 +34,8 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
             if writes:
                 await session.connection(execution_options={WRITE_OPTION: True})
             yield session
-            if writes:
+            # A read may have something to keep too (when an API token was last used).
+            if writes or session.info.get("commit_reads"):
                 await session.commit()
         except BaseException:
             await session.rollback()

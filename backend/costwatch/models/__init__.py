@@ -6,6 +6,8 @@ a one-way graph (see docs/architecture.md). Importing this package also tells
 """
 
 from costwatch.models.admin_user import AdminUser
+from costwatch.models.api_token import ApiToken
+from costwatch.models.audit import AuditEntry
 from costwatch.models.base import Base
 from costwatch.models.catalog import CategoryCode, Provider, Service, ServiceCategory
 from costwatch.models.data_version import DataVersion
@@ -16,6 +18,8 @@ from costwatch.models.usage import UsageConsumption, UsageConsumptionMonth, Usag
 
 __all__ = [
     "AdminUser",
+    "ApiToken",
+    "AuditEntry",
     "Base",
     "CategoryCode",
     "DataVersion",

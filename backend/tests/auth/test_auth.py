@@ -3,12 +3,15 @@
 import base64
 import json
 import re
+from typing import Any
 
+import httpx
 import pytest
 
 from costwatch.app import create_app
 from costwatch.auth.security import create_token
 from costwatch.config import Settings
+from costwatch.models.admin_user import AdminUser
 from tests.conftest import ADMIN_EMAIL, ADMIN_PASSWORD, JWT_SECRET
 
 # The contract's public routes: everything else needs a bearer token.
@@ -37,27 +40,31 @@ PROTECTED = [(method, path) for method, path in OPERATIONS if path not in PUBLIC
 PROTECTED_PARAMS = [pytest.param(method, path, id=f"{method} {path}") for method, path in PROTECTED]
 
 
-async def call(client, method, path, headers=None):
+async def call(
+    client: httpx.AsyncClient, method: str, path: str, headers: dict[str, str] | None = None
+) -> httpx.Response:
     """Send a plausible request to a route: ids of 1 in the path, an empty JSON body."""
     url = re.sub(r"\{[^}]+\}", "1", path)
-    body = {"json": {}} if method in {"POST", "PUT", "PATCH"} else {}
+    body: dict[str, Any] = {"json": {}} if method in {"POST", "PUT", "PATCH"} else {}
     return await client.request(method, url, headers=headers or {}, **body)
 
 
-def unsigned_token(claims):
+def unsigned_token(claims: dict[str, Any]) -> str:
     """A token with ``alg: none``: no signature at all."""
 
-    def part(value):
+    def part(value: dict[str, Any]) -> str:
         return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
 
     return f"{part({'alg': 'none', 'typ': 'JWT'})}.{part(claims)}."
 
 
-async def login(anon, username=ADMIN_EMAIL, password=ADMIN_PASSWORD):
+async def login(
+    anon: httpx.AsyncClient, username: str = ADMIN_EMAIL, password: str = ADMIN_PASSWORD
+) -> httpx.Response:
     return await anon.post("/auth/login", data={"username": username, "password": password})
 
 
-def test_the_schema_lists_the_protected_routes():
+def test_the_schema_lists_the_protected_routes() -> None:
     # Guards the parametrised tests below against an empty or truncated route list.
     assert len(PROTECTED) >= 30
     for expected in [
@@ -80,7 +87,9 @@ def test_the_schema_lists_the_protected_routes():
 
 class TestEveryProtectedRoute:
     @pytest.mark.parametrize(("method", "path"), PROTECTED_PARAMS)
-    async def test_without_a_token_is_401_with_www_authenticate(self, anon, admin, method, path):
+    async def test_without_a_token_is_401_with_www_authenticate(
+        self, anon: httpx.AsyncClient, admin: AdminUser, method: str, path: str
+    ) -> None:
         response = await call(anon, method, path)
 
         assert response.status_code == 401, response.text
@@ -102,9 +111,14 @@ class TestEveryProtectedRoute:
     )
     @pytest.mark.parametrize(("method", "path"), PROTECTED_PARAMS)
     async def test_with_a_bad_token_is_401_with_www_authenticate(
-        self, anon, admin, method, path, kind
-    ):
-        good = {"user_id": admin.id, "version": 0, "secret": JWT_SECRET, "minutes": 60}
+        self, anon: httpx.AsyncClient, admin: AdminUser, method: str, path: str, kind: str
+    ) -> None:
+        good: dict[str, Any] = {
+            "user_id": admin.id,
+            "version": 0,
+            "secret": JWT_SECRET,
+            "minutes": 60,
+        }
         authorization = {
             "garbage": "Bearer not-a-token",
             "expired": f"Bearer {create_token(**{**good, 'minutes': -1})}",
@@ -121,7 +135,7 @@ class TestEveryProtectedRoute:
         assert response.status_code == 401, response.text
         assert response.headers["WWW-Authenticate"] == "Bearer"
 
-    async def test_a_valid_token_is_let_through(self, client):
+    async def test_a_valid_token_is_let_through(self, client: httpx.AsyncClient) -> None:
         # The counterpart of the tests above: the same requests with a good token are not 401.
         for method, path in PROTECTED:
             if path == "/auth/password":
@@ -132,25 +146,27 @@ class TestEveryProtectedRoute:
 
 
 class TestPublicRoutes:
-    async def test_health_needs_no_token(self, anon):
+    async def test_health_needs_no_token(self, anon: httpx.AsyncClient) -> None:
         response = await anon.get("/health")
 
         assert response.status_code == 200
         assert response.json() == {"status": "ok"}
 
-    async def test_docs_need_no_token(self, anon):
+    async def test_docs_need_no_token(self, anon: httpx.AsyncClient) -> None:
         response = await anon.get("/docs")
 
         assert response.status_code == 200
         assert "swagger" in response.text.lower()
 
-    async def test_openapi_json_needs_no_token(self, anon):
+    async def test_openapi_json_needs_no_token(self, anon: httpx.AsyncClient) -> None:
         response = await anon.get("/openapi.json")
 
         assert response.status_code == 200
         assert response.json()["info"]["title"] == "CostWatch"
 
-    async def test_ready_needs_no_token_and_tells_only_status_and_revision(self, anon):
+    async def test_ready_needs_no_token_and_tells_only_status_and_revision(
+        self, anon: httpx.AsyncClient
+    ) -> None:
         response = await anon.get("/ready")
 
         assert response.status_code == 200
@@ -158,7 +174,7 @@ class TestPublicRoutes:
         assert set(body) == {"status", "revision"}
         assert body["status"] == "ready"
 
-    async def test_public_routes_ignore_a_bad_token(self, anon):
+    async def test_public_routes_ignore_a_bad_token(self, anon: httpx.AsyncClient) -> None:
         headers = {"Authorization": "Bearer not-a-token"}
 
         for path in ("/health", "/docs", "/openapi.json", *PUBLIC_PROBES):
@@ -166,7 +182,9 @@ class TestPublicRoutes:
 
 
 class TestLogin:
-    async def test_right_credentials_give_a_bearer_token(self, anon, admin, settings):
+    async def test_right_credentials_give_a_bearer_token(
+        self, anon: httpx.AsyncClient, admin: AdminUser, settings: Settings
+    ) -> None:
         response = await login(anon)
 
         assert response.status_code == 200
@@ -177,7 +195,7 @@ class TestLogin:
         assert isinstance(body["access_token"], str)
         assert body["access_token"]
 
-    async def test_the_token_signs_in(self, anon, admin):
+    async def test_the_token_signs_in(self, anon: httpx.AsyncClient, admin: AdminUser) -> None:
         token = (await login(anon)).json()["access_token"]
 
         response = await anon.get("/auth/me", headers={"Authorization": f"Bearer {token}"})
@@ -185,7 +203,9 @@ class TestLogin:
         assert response.status_code == 200
         assert response.json() == {"email": ADMIN_EMAIL}
 
-    async def test_email_is_not_case_sensitive(self, anon, admin):
+    async def test_email_is_not_case_sensitive(
+        self, anon: httpx.AsyncClient, admin: AdminUser
+    ) -> None:
         response = await login(anon, username=ADMIN_EMAIL.upper())
 
         assert response.status_code == 200
@@ -200,14 +220,16 @@ class TestLogin:
         ],
         ids=["wrong-password", "password-case", "unknown-email", "both-wrong"],
     )
-    async def test_wrong_credentials_are_401(self, anon, admin, username, password):
+    async def test_wrong_credentials_are_401(
+        self, anon: httpx.AsyncClient, admin: AdminUser, username: str, password: str
+    ) -> None:
         response = await login(anon, username, password)
 
         assert response.status_code == 401
         assert "access_token" not in response.json()
         assert isinstance(response.json()["detail"], str)
 
-    async def test_without_any_user_is_401(self, anon):
+    async def test_without_any_user_is_401(self, anon: httpx.AsyncClient) -> None:
         response = await login(anon)
 
         assert response.status_code == 401
@@ -217,12 +239,16 @@ class TestLogin:
         [{}, {"username": ADMIN_EMAIL}, {"password": ADMIN_PASSWORD}],
         ids=["empty", "no-password", "no-username"],
     )
-    async def test_missing_form_fields_are_422(self, anon, admin, form):
+    async def test_missing_form_fields_are_422(
+        self, anon: httpx.AsyncClient, admin: AdminUser, form: dict[str, str]
+    ) -> None:
         response = await anon.post("/auth/login", data=form)
 
         assert response.status_code == 422
 
-    async def test_json_instead_of_a_form_is_422(self, anon, admin):
+    async def test_json_instead_of_a_form_is_422(
+        self, anon: httpx.AsyncClient, admin: AdminUser
+    ) -> None:
         response = await anon.post(
             "/auth/login", json={"username": ADMIN_EMAIL, "password": ADMIN_PASSWORD}
         )
@@ -231,7 +257,7 @@ class TestLogin:
 
 
 class TestMe:
-    async def test_returns_the_admins_email(self, client):
+    async def test_returns_the_admins_email(self, client: httpx.AsyncClient) -> None:
         response = await client.get("/auth/me")
 
         assert response.status_code == 200
@@ -239,12 +265,16 @@ class TestMe:
 
 
 class TestPasswordChange:
-    async def change(self, client, current=ADMIN_PASSWORD, new=NEW_PASSWORD):
+    async def change(
+        self, client: httpx.AsyncClient, current: str = ADMIN_PASSWORD, new: str = NEW_PASSWORD
+    ) -> httpx.Response:
         return await client.post(
             "/auth/password", json={"current_password": current, "new_password": new}
         )
 
-    async def test_wrong_current_password_is_400_and_changes_nothing(self, client, anon):
+    async def test_wrong_current_password_is_400_and_changes_nothing(
+        self, client: httpx.AsyncClient, anon: httpx.AsyncClient
+    ) -> None:
         response = await self.change(client, current="not the password")
 
         assert response.status_code == 400
@@ -253,7 +283,9 @@ class TestPasswordChange:
         assert (await login(anon, password=ADMIN_PASSWORD)).status_code == 200
 
     @pytest.mark.parametrize("new", ["", "short", "7chars!"])
-    async def test_too_short_new_password_is_422(self, client, anon, new):
+    async def test_too_short_new_password_is_422(
+        self, client: httpx.AsyncClient, anon: httpx.AsyncClient, new: str
+    ) -> None:
         response = await self.change(client, new=new)
 
         assert response.status_code == 422
@@ -265,17 +297,21 @@ class TestPasswordChange:
         [{}, {"current_password": ADMIN_PASSWORD}, {"new_password": NEW_PASSWORD}],
         ids=["empty", "no-new", "no-current"],
     )
-    async def test_missing_fields_are_422(self, client, body):
+    async def test_missing_fields_are_422(
+        self, client: httpx.AsyncClient, body: dict[str, str]
+    ) -> None:
         response = await client.post("/auth/password", json=body)
 
         assert response.status_code == 422
 
-    async def test_twelve_characters_are_enough(self, client):
+    async def test_twelve_characters_are_enough(self, client: httpx.AsyncClient) -> None:
         response = await self.change(client, new="zebra-quilt9")
 
         assert response.status_code == 204
 
-    async def test_success_revokes_old_tokens_and_swaps_the_passwords(self, client, anon):
+    async def test_success_revokes_old_tokens_and_swaps_the_passwords(
+        self, client: httpx.AsyncClient, anon: httpx.AsyncClient
+    ) -> None:
         old_token = client.headers["Authorization"]
 
         response = await self.change(client)
@@ -297,7 +333,9 @@ class TestPasswordChange:
         assert me.status_code == 200
         assert me.json() == {"email": ADMIN_EMAIL}
 
-    async def test_a_second_change_revokes_the_tokens_of_the_first(self, client, anon):
+    async def test_a_second_change_revokes_the_tokens_of_the_first(
+        self, client: httpx.AsyncClient, anon: httpx.AsyncClient
+    ) -> None:
         assert (await self.change(client)).status_code == 204
         token = (await login(anon, password=NEW_PASSWORD)).json()["access_token"]
         headers = {"Authorization": f"Bearer {token}"}

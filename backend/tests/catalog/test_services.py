@@ -1,9 +1,12 @@
 """/service: create, read, list with filters, update (category rule), soft delete."""
 
+from typing import Any
+
+import httpx
 import pytest
 
 from tests.factories import (
-    CATEGORY_IDS,
+    JSON,
     make_invoice,
     make_provider,
     make_service,
@@ -23,23 +26,28 @@ READ_KEYS = {
     "created_at",
     "updated_at",
 }
-INFRA, LICENSE, USAGE = (CATEGORY_IDS[name] for name in ("Infrastructure", "User License", "Usage"))
 
 
 @pytest.fixture
-async def provider(client):
+async def provider(client: httpx.AsyncClient) -> JSON:
     return await make_provider(client, "Acme Cloud")
 
 
-def names(response):
+def names(response: httpx.Response) -> list[str]:
     return [row["name"] for row in response.json()]
 
 
 class TestCreate:
-    async def test_returns_201_with_names_and_defaults(self, client, provider):
+    async def test_returns_201_with_names_and_defaults(
+        self, client: httpx.AsyncClient, provider: JSON, categories: dict[str, int]
+    ) -> None:
         response = await client.post(
             "/service",
-            json={"provider_id": provider["id"], "category_id": USAGE, "name": "OpenAI API"},
+            json={
+                "provider_id": provider["id"],
+                "category_id": categories["usage"],
+                "name": "OpenAI API",
+            },
         )
 
         assert response.status_code == 201
@@ -47,15 +55,18 @@ class TestCreate:
         assert set(body) == READ_KEYS
         assert body["provider_id"] == provider["id"]
         assert body["provider_name"] == "Acme Cloud"
-        assert body["category_id"] == USAGE
+        assert body["category_id"] == categories["usage"]
         assert body["category_name"] == "Usage"
+        assert body["category_code"] == "usage"
         assert body["name"] == "OpenAI API"
         assert body["description"] is None
         assert body["active"] is True
         assert body["created_at"]
         assert body["updated_at"]
+        # Read back: the same service, names and codes included.
+        assert (await client.get(f"/service/{body['id']}")).json() == body
 
-    async def test_all_fields_are_stored(self, client, provider):
+    async def test_all_fields_are_stored(self, client: httpx.AsyncClient, provider: JSON) -> None:
         body = await make_service(
             client,
             "User License",
@@ -71,17 +82,31 @@ class TestCreate:
         assert body["category_name"] == "User License"
         assert (await client.get(f"/service/{body['id']}")).json() == body
 
-    async def test_missing_provider_is_422_on_provider_id(self, client):
+    async def test_missing_provider_is_422_on_provider_id(
+        self, client: httpx.AsyncClient, categories: dict[str, int]
+    ) -> None:
         response = await client.post(
-            "/service", json={"provider_id": 987654, "category_id": INFRA, "name": "VMs"}
+            "/service",
+            json={
+                "provider_id": 987654,
+                "category_id": categories["infrastructure"],
+                "name": "VMs",
+            },
         )
 
         assert response.status_code == 422
         assert response.json()["detail"][0]["loc"] == ["body", "provider_id"]
         assert (await client.get("/service")).json() == []
 
-    @pytest.mark.parametrize("category_id", [4, 987654])
-    async def test_missing_category_is_422_on_category_id(self, client, provider, category_id):
+    @pytest.mark.parametrize("past_the_last", [1, 987654])
+    async def test_missing_category_is_422_on_category_id(
+        self,
+        client: httpx.AsyncClient,
+        provider: JSON,
+        categories: dict[str, int],
+        past_the_last: int,
+    ) -> None:
+        category_id = max(categories.values()) + past_the_last
         response = await client.post(
             "/service",
             json={"provider_id": provider["id"], "category_id": category_id, "name": "VMs"},
@@ -110,8 +135,19 @@ class TestCreate:
         ],
         ids=lambda change: "-".join(f"{key}={str(value)[:8]}" for key, value in change.items()),
     )
-    async def test_invalid_fields_are_422_and_store_nothing(self, client, provider, change):
-        body = {"provider_id": provider["id"], "category_id": INFRA, "name": "VMs", **change}
+    async def test_invalid_fields_are_422_and_store_nothing(
+        self,
+        client: httpx.AsyncClient,
+        provider: JSON,
+        change: dict[str, Any],
+        categories: dict[str, int],
+    ) -> None:
+        body = {
+            "provider_id": provider["id"],
+            "category_id": categories["infrastructure"],
+            "name": "VMs",
+            **change,
+        }
 
         response = await client.post("/service", json=body)
 
@@ -119,8 +155,14 @@ class TestCreate:
         assert (await client.get("/service")).headers["X-Total-Count"] == "0"
 
     @pytest.mark.parametrize("missing", ["provider_id", "category_id", "name"])
-    async def test_required_fields_are_required(self, client, provider, missing):
-        body = {"provider_id": provider["id"], "category_id": INFRA, "name": "VMs"}
+    async def test_required_fields_are_required(
+        self, client: httpx.AsyncClient, provider: JSON, missing: str, categories: dict[str, int]
+    ) -> None:
+        body = {
+            "provider_id": provider["id"],
+            "category_id": categories["infrastructure"],
+            "name": "VMs",
+        }
         del body[missing]
 
         response = await client.post("/service", json=body)
@@ -130,14 +172,14 @@ class TestCreate:
 
 
 class TestRead:
-    async def test_unknown_id_is_404(self, client):
+    async def test_unknown_id_is_404(self, client: httpx.AsyncClient) -> None:
         response = await client.get("/service/999999")
 
         assert response.status_code == 404
         assert isinstance(response.json()["detail"], str)
 
     @pytest.mark.parametrize("bad_id", ["0", "abc", str(2**63)])
-    async def test_invalid_id_is_422(self, client, bad_id):
+    async def test_invalid_id_is_422(self, client: httpx.AsyncClient, bad_id: str) -> None:
         response = await client.get(f"/service/{bad_id}")
 
         assert response.status_code == 422
@@ -145,7 +187,7 @@ class TestRead:
 
 class TestList:
     @pytest.fixture
-    async def catalog(self, client):
+    async def catalog(self, client: httpx.AsyncClient) -> dict[str, JSON]:
         """Two providers, services of every category, one of them inactive."""
         aws = await make_provider(client, "AWS")
         zoom = await make_provider(client, "Zoom Video")
@@ -158,7 +200,9 @@ class TestList:
             "meetings": await make_service(client, "User License", "Zoom Meetings", zoom["id"]),
         }
 
-    async def test_lists_every_service_by_provider_then_name(self, client, catalog):
+    async def test_lists_every_service_by_provider_then_name(
+        self, client: httpx.AsyncClient, catalog: dict[str, JSON]
+    ) -> None:
         response = await client.get("/service")
 
         assert response.status_code == 200
@@ -170,7 +214,7 @@ class TestList:
         assert by_name["Zoom Meetings"]["provider_name"] == "Zoom Video"
         assert by_name["Zoom Meetings"]["category_name"] == "User License"
 
-    async def test_active_filter(self, client, catalog):
+    async def test_active_filter(self, client: httpx.AsyncClient, catalog: dict[str, JSON]) -> None:
         active = await client.get("/service", params={"active": "true"})
         inactive = await client.get("/service", params={"active": "false"})
 
@@ -179,40 +223,52 @@ class TestList:
         assert names(inactive) == ["Bedrock"]
         assert inactive.headers["X-Total-Count"] == "1"
 
-    async def test_category_filter(self, client, catalog):
-        infra = await client.get("/service", params={"category_id": INFRA})
-        usage = await client.get("/service", params={"category_id": USAGE})
+    async def test_category_filter(
+        self, client: httpx.AsyncClient, catalog: dict[str, JSON], categories: dict[str, int]
+    ) -> None:
+        infra = await client.get("/service", params={"category_id": categories["infrastructure"]})
+        usage = await client.get("/service", params={"category_id": categories["usage"]})
 
         assert names(infra) == ["EC2", "S3 Storage"]
         assert names(usage) == ["Bedrock"]
         assert infra.headers["X-Total-Count"] == "2"
 
-    async def test_provider_filter(self, client, catalog):
+    async def test_provider_filter(
+        self, client: httpx.AsyncClient, catalog: dict[str, JSON]
+    ) -> None:
         response = await client.get("/service", params={"provider_id": catalog["zoom"]["id"]})
 
         assert names(response) == ["Zoom Meetings"]
         assert response.headers["X-Total-Count"] == "1"
 
-    async def test_unknown_provider_or_category_filter_gives_an_empty_list(self, client, catalog):
+    async def test_unknown_provider_or_category_filter_gives_an_empty_list(
+        self, client: httpx.AsyncClient, catalog: dict[str, JSON]
+    ) -> None:
         by_provider = await client.get("/service", params={"provider_id": 999999})
         by_category = await client.get("/service", params={"category_id": 999999})
 
         assert by_provider.status_code == by_category.status_code == 200
         assert by_provider.json() == by_category.json() == []
 
-    async def test_q_is_case_insensitive_on_the_service_name(self, client, catalog):
+    async def test_q_is_case_insensitive_on_the_service_name(
+        self, client: httpx.AsyncClient, catalog: dict[str, JSON]
+    ) -> None:
         response = await client.get("/service", params={"q": "zOOm"})
 
         # Only the service's own name counts, not its provider's.
         assert names(response) == ["Zoom Meetings"]
 
-    async def test_q_does_not_match_the_provider_name(self, client, catalog):
+    async def test_q_does_not_match_the_provider_name(
+        self, client: httpx.AsyncClient, catalog: dict[str, JSON]
+    ) -> None:
         response = await client.get("/service", params={"q": "AWS"})
 
         assert response.json() == []
         assert response.headers["X-Total-Count"] == "0"
 
-    async def test_q_matches_percent_and_underscore_literally(self, client, provider):
+    async def test_q_matches_percent_and_underscore_literally(
+        self, client: httpx.AsyncClient, provider: JSON
+    ) -> None:
         for name in ("50% off", "50 off", "db_main", "dbXmain"):
             await make_service(client, name=name, provider_id=provider["id"])
 
@@ -222,12 +278,14 @@ class TestList:
         assert names(percent) == ["50% off"]
         assert names(underscore) == ["db_main"]
 
-    async def test_filters_combine(self, client, catalog):
+    async def test_filters_combine(
+        self, client: httpx.AsyncClient, catalog: dict[str, JSON], categories: dict[str, int]
+    ) -> None:
         response = await client.get(
             "/service",
             params={
                 "active": "true",
-                "category_id": INFRA,
+                "category_id": categories["infrastructure"],
                 "provider_id": catalog["aws"]["id"],
                 "q": "s3",
             },
@@ -236,7 +294,9 @@ class TestList:
         assert names(response) == ["S3 Storage"]
         assert response.headers["X-Total-Count"] == "1"
 
-    async def test_limit_and_offset_with_the_filtered_total(self, client, catalog):
+    async def test_limit_and_offset_with_the_filtered_total(
+        self, client: httpx.AsyncClient, catalog: dict[str, JSON]
+    ) -> None:
         page = await client.get("/service", params={"limit": 2, "offset": 1})
         filtered = await client.get("/service", params={"active": "true", "limit": 1})
 
@@ -257,14 +317,18 @@ class TestList:
         ],
         ids=["limit-0", "limit-1001", "offset-negative", "active-text", "category-0", "provider-x"],
     )
-    async def test_bad_query_parameters_are_422(self, client, params):
+    async def test_bad_query_parameters_are_422(
+        self, client: httpx.AsyncClient, params: dict[str, Any]
+    ) -> None:
         response = await client.get("/service", params=params)
 
         assert response.status_code == 422
 
 
 class TestUpdate:
-    async def test_changes_only_the_sent_fields(self, client, provider):
+    async def test_changes_only_the_sent_fields(
+        self, client: httpx.AsyncClient, provider: JSON, categories: dict[str, int]
+    ) -> None:
         service = await make_service(
             client, name="VMs", provider_id=provider["id"], description="compute"
         )
@@ -277,11 +341,13 @@ class TestUpdate:
         assert body["description"] == "compute"
         assert body["active"] is True
         assert body["provider_id"] == provider["id"]
-        assert body["category_id"] == INFRA
+        assert body["category_id"] == categories["infrastructure"]
         assert body["created_at"] == service["created_at"]
         assert set(body) == READ_KEYS
 
-    async def test_empty_body_changes_nothing(self, client, provider):
+    async def test_empty_body_changes_nothing(
+        self, client: httpx.AsyncClient, provider: JSON
+    ) -> None:
         service = await make_service(client, name="VMs", provider_id=provider["id"])
 
         response = await client.put(f"/service/{service['id']}", json={})
@@ -290,7 +356,9 @@ class TestUpdate:
         unchanged = {key: value for key, value in response.json().items() if key != "updated_at"}
         assert unchanged == {key: value for key, value in service.items() if key != "updated_at"}
 
-    async def test_description_can_be_cleared_and_active_toggled(self, client, provider):
+    async def test_description_can_be_cleared_and_active_toggled(
+        self, client: httpx.AsyncClient, provider: JSON
+    ) -> None:
         service = await make_service(
             client, name="VMs", provider_id=provider["id"], description="compute"
         )
@@ -304,7 +372,9 @@ class TestUpdate:
         assert off.json()["active"] is False
         assert on.json()["active"] is True
 
-    async def test_moving_to_another_provider_updates_provider_name(self, client, provider):
+    async def test_moving_to_another_provider_updates_provider_name(
+        self, client: httpx.AsyncClient, provider: JSON
+    ) -> None:
         other = await make_provider(client, "Other Cloud")
         service = await make_service(client, name="VMs", provider_id=provider["id"])
 
@@ -315,7 +385,9 @@ class TestUpdate:
         assert response.json()["provider_name"] == "Other Cloud"
 
     @pytest.mark.parametrize("field", ["provider_id", "category_id", "name", "active"])
-    async def test_explicit_null_for_a_required_field_is_422(self, client, provider, field):
+    async def test_explicit_null_for_a_required_field_is_422(
+        self, client: httpx.AsyncClient, provider: JSON, field: str
+    ) -> None:
         service = await make_service(client, name="VMs", provider_id=provider["id"])
 
         response = await client.put(f"/service/{service['id']}", json={field: None})
@@ -325,7 +397,9 @@ class TestUpdate:
 
     @pytest.mark.parametrize("field", ["provider_id", "category_id"])
     @pytest.mark.parametrize("value", [0, 2**63, 2**64])
-    async def test_id_out_of_range_is_422(self, client, provider, field, value):
+    async def test_id_out_of_range_is_422(
+        self, client: httpx.AsyncClient, provider: JSON, field: str, value: int
+    ) -> None:
         service = await make_service(client, name="VMs", provider_id=provider["id"])
 
         response = await client.put(f"/service/{service['id']}", json={field: value})
@@ -334,7 +408,7 @@ class TestUpdate:
         assert response.json()["detail"][0]["loc"] == ["body", field]
         assert (await client.get(f"/service/{service['id']}")).json() == service
 
-    async def test_missing_provider_is_422(self, client, provider):
+    async def test_missing_provider_is_422(self, client: httpx.AsyncClient, provider: JSON) -> None:
         service = await make_service(client, name="VMs", provider_id=provider["id"])
 
         response = await client.put(f"/service/{service['id']}", json={"provider_id": 987654})
@@ -345,57 +419,78 @@ class TestUpdate:
             "id"
         ]
 
-    async def test_missing_category_is_422(self, client, provider):
+    async def test_missing_category_is_422(
+        self, client: httpx.AsyncClient, provider: JSON, categories: dict[str, int]
+    ) -> None:
         service = await make_service(client, name="VMs", provider_id=provider["id"])
 
         response = await client.put(f"/service/{service['id']}", json={"category_id": 987654})
 
         assert response.status_code == 422
         assert response.json()["detail"][0]["loc"] == ["body", "category_id"]
-        assert (await client.get(f"/service/{service['id']}")).json()["category_id"] == INFRA
+        assert (await client.get(f"/service/{service['id']}")).json()["category_id"] == categories[
+            "infrastructure"
+        ]
 
-    async def test_category_change_without_cost_records_is_allowed(self, client, provider):
+    async def test_category_change_without_cost_records_is_allowed(
+        self, client: httpx.AsyncClient, provider: JSON, categories: dict[str, int]
+    ) -> None:
         service = await make_service(client, name="VMs", provider_id=provider["id"])
 
-        response = await client.put(f"/service/{service['id']}", json={"category_id": USAGE})
+        response = await client.put(
+            f"/service/{service['id']}", json={"category_id": categories["usage"]}
+        )
 
         assert response.status_code == 200
-        assert response.json()["category_id"] == USAGE
+        assert response.json()["category_id"] == categories["usage"]
         assert response.json()["category_name"] == "Usage"
 
-    async def test_category_change_with_an_invoice_is_409(self, client, provider):
-        service = await make_service(client, name="VMs", provider_id=provider["id"])
-        await make_invoice(client, service["id"], "2025-06", "100.00")
-
-        response = await client.put(f"/service/{service['id']}", json={"category_id": LICENSE})
-
-        assert response.status_code == 409
-        assert isinstance(response.json()["detail"], str)
-        assert (await client.get(f"/service/{service['id']}")).json()["category_id"] == INFRA
-
-    async def test_category_change_with_a_topup_is_409(self, client, provider):
-        service = await make_service(client, "Usage", name="API", provider_id=provider["id"])
-        await make_topup(client, service["id"], "2025-07-01", "50.00")
-
-        response = await client.put(f"/service/{service['id']}", json={"category_id": INFRA})
-
-        assert response.status_code == 409
-        assert (await client.get(f"/service/{service['id']}")).json()["category_id"] == USAGE
-
-    async def test_same_category_and_other_fields_are_fine_with_cost_records(
-        self, client, provider
-    ):
+    async def test_category_change_with_an_invoice_is_409(
+        self, client: httpx.AsyncClient, provider: JSON, categories: dict[str, int]
+    ) -> None:
         service = await make_service(client, name="VMs", provider_id=provider["id"])
         await make_invoice(client, service["id"], "2025-06", "100.00")
 
         response = await client.put(
-            f"/service/{service['id']}", json={"category_id": INFRA, "name": "Compute"}
+            f"/service/{service['id']}", json={"category_id": categories["license"]}
+        )
+
+        assert response.status_code == 409
+        assert isinstance(response.json()["detail"], str)
+        assert (await client.get(f"/service/{service['id']}")).json()["category_id"] == categories[
+            "infrastructure"
+        ]
+
+    async def test_category_change_with_a_topup_is_409(
+        self, client: httpx.AsyncClient, provider: JSON, categories: dict[str, int]
+    ) -> None:
+        service = await make_service(client, "Usage", name="API", provider_id=provider["id"])
+        await make_topup(client, service["id"], "2025-07-01", "50.00")
+
+        response = await client.put(
+            f"/service/{service['id']}", json={"category_id": categories["infrastructure"]}
+        )
+
+        assert response.status_code == 409
+        assert (await client.get(f"/service/{service['id']}")).json()["category_id"] == categories[
+            "usage"
+        ]
+
+    async def test_same_category_and_other_fields_are_fine_with_cost_records(
+        self, client: httpx.AsyncClient, provider: JSON, categories: dict[str, int]
+    ) -> None:
+        service = await make_service(client, name="VMs", provider_id=provider["id"])
+        await make_invoice(client, service["id"], "2025-06", "100.00")
+
+        response = await client.put(
+            f"/service/{service['id']}",
+            json={"category_id": categories["infrastructure"], "name": "Compute"},
         )
 
         assert response.status_code == 200
         assert response.json()["name"] == "Compute"
 
-    async def test_unknown_id_is_404(self, client):
+    async def test_unknown_id_is_404(self, client: httpx.AsyncClient) -> None:
         response = await client.put("/service/999999", json={"name": "Nothing"})
 
         assert response.status_code == 404
@@ -403,7 +498,9 @@ class TestUpdate:
 
 
 class TestSoftDelete:
-    async def test_delete_makes_the_service_inactive_but_readable(self, client, provider):
+    async def test_delete_makes_the_service_inactive_but_readable(
+        self, client: httpx.AsyncClient, provider: JSON
+    ) -> None:
         service = await make_service(client, name="VMs", provider_id=provider["id"])
 
         response = await client.delete(f"/service/{service['id']}")
@@ -415,7 +512,9 @@ class TestSoftDelete:
         assert read.json()["active"] is False
         assert read.json()["name"] == "VMs"
 
-    async def test_deleted_service_is_listed_as_inactive_only(self, client, provider):
+    async def test_deleted_service_is_listed_as_inactive_only(
+        self, client: httpx.AsyncClient, provider: JSON
+    ) -> None:
         service = await make_service(client, name="VMs", provider_id=provider["id"])
         await client.delete(f"/service/{service['id']}")
 
@@ -427,7 +526,9 @@ class TestSoftDelete:
         assert active.json() == []
         assert [row["id"] for row in inactive.json()] == [service["id"]]
 
-    async def test_past_invoice_still_counts_in_the_summary(self, client, provider):
+    async def test_past_invoice_still_counts_in_the_summary(
+        self, client: httpx.AsyncClient, provider: JSON
+    ) -> None:
         service = await make_service(client, name="VMs", provider_id=provider["id"])
         await make_invoice(client, service["id"], "2025-06", "1234.50")
 
@@ -442,7 +543,9 @@ class TestSoftDelete:
         invoices = await client.get("/invoices", params={"service_id": service["id"]})
         assert [row["amount"] for row in invoices.json()] == ["1234.50"]
 
-    async def test_a_deleted_service_can_be_reactivated(self, client, provider):
+    async def test_a_deleted_service_can_be_reactivated(
+        self, client: httpx.AsyncClient, provider: JSON
+    ) -> None:
         service = await make_service(client, name="VMs", provider_id=provider["id"])
         await client.delete(f"/service/{service['id']}")
 
@@ -450,7 +553,7 @@ class TestSoftDelete:
 
         assert response.json()["active"] is True
 
-    async def test_unknown_id_is_404(self, client):
+    async def test_unknown_id_is_404(self, client: httpx.AsyncClient) -> None:
         response = await client.delete("/service/999999")
 
         assert response.status_code == 404

@@ -1,28 +1,31 @@
 """/invoices: create, list with filters, read, update, delete; months, money, currencies."""
 
+from typing import Any
+
+import httpx
 import pytest
 
-from tests.factories import make_invoice, make_service
+from tests.factories import JSON, make_invoice, make_service
 
 READ_KEYS = {"id", "service_id", "invoice_month", "amount", "currency", "created_at", "updated_at"}
 
 
 @pytest.fixture
-async def infra(client):
+async def infra(client: httpx.AsyncClient) -> JSON:
     return await make_service(client, "Infrastructure", name="AWS production")
 
 
 @pytest.fixture
-async def other_infra(client):
+async def other_infra(client: httpx.AsyncClient) -> JSON:
     return await make_service(client, "Infrastructure", name="Hetzner servers")
 
 
-async def create(client, service_id, **fields):
+async def create(client: httpx.AsyncClient, service_id: int, **fields: Any) -> httpx.Response:
     body = {"service_id": service_id, "invoice_month": "2025-07", "amount": "10.00", **fields}
     return await client.post("/invoices", json=body)
 
 
-async def assert_nothing_stored(client):
+async def assert_nothing_stored(client: httpx.AsyncClient) -> None:
     listed = await client.get("/invoices")
     assert listed.status_code == 200
     assert listed.json() == []
@@ -30,7 +33,9 @@ async def assert_nothing_stored(client):
 
 
 class TestCreate:
-    async def test_returns_201_with_the_stored_invoice(self, client, infra):
+    async def test_returns_201_with_the_stored_invoice(
+        self, client: httpx.AsyncClient, infra: JSON
+    ) -> None:
         response = await create(client, infra["id"], amount="1234.50", currency="EUR")
 
         assert response.status_code == 201
@@ -44,7 +49,7 @@ class TestCreate:
         assert body["updated_at"]
         assert (await client.get(f"/invoices/{body['id']}")).json() == body
 
-    async def test_currency_defaults_to_usd(self, client, infra):
+    async def test_currency_defaults_to_usd(self, client: httpx.AsyncClient, infra: JSON) -> None:
         response = await client.post(
             "/invoices",
             json={"service_id": infra["id"], "invoice_month": "2025-07", "amount": "1"},
@@ -53,7 +58,9 @@ class TestCreate:
         assert response.status_code == 201
         assert response.json()["currency"] == "USD"
 
-    async def test_second_invoice_for_the_same_service_and_month_is_409(self, client, infra):
+    async def test_second_invoice_for_the_same_service_and_month_is_409(
+        self, client: httpx.AsyncClient, infra: JSON
+    ) -> None:
         first = await make_invoice(client, infra["id"], "2025-07", "10.00")
 
         # The same month written the other way still clashes.
@@ -65,8 +72,8 @@ class TestCreate:
         assert listed == [first]
 
     async def test_same_month_on_another_service_and_another_month_are_fine(
-        self, client, infra, other_infra
-    ):
+        self, client: httpx.AsyncClient, infra: JSON, other_infra: JSON
+    ) -> None:
         await make_invoice(client, infra["id"], "2025-07", "10.00")
 
         other_service = await create(client, other_infra["id"])
@@ -76,7 +83,9 @@ class TestCreate:
         assert other_month.status_code == 201
 
     @pytest.mark.parametrize("category", ["User License", "Usage"])
-    async def test_service_of_another_category_is_422(self, client, category):
+    async def test_service_of_another_category_is_422(
+        self, client: httpx.AsyncClient, category: str
+    ) -> None:
         service = await make_service(client, category, name=f"{category} thing")
 
         response = await create(client, service["id"])
@@ -85,14 +94,16 @@ class TestCreate:
         assert response.json()["detail"][0]["loc"] == ["body", "service_id"]
         await assert_nothing_stored(client)
 
-    async def test_missing_service_is_422(self, client):
+    async def test_missing_service_is_422(self, client: httpx.AsyncClient) -> None:
         response = await create(client, 987654)
 
         assert response.status_code == 422
         assert response.json()["detail"][0]["loc"] == ["body", "service_id"]
         await assert_nothing_stored(client)
 
-    async def test_an_inactive_service_keeps_taking_invoices(self, client, infra):
+    async def test_an_inactive_service_keeps_taking_invoices(
+        self, client: httpx.AsyncClient, infra: JSON
+    ) -> None:
         # Soft delete keeps the history: a late invoice for a past month can still be filed.
         await client.delete(f"/service/{infra['id']}")
 
@@ -101,7 +112,9 @@ class TestCreate:
         assert response.status_code == 201
 
     @pytest.mark.parametrize("missing", ["service_id", "invoice_month", "amount"])
-    async def test_required_fields(self, client, infra, missing):
+    async def test_required_fields(
+        self, client: httpx.AsyncClient, infra: JSON, missing: str
+    ) -> None:
         body = {"service_id": infra["id"], "invoice_month": "2025-07", "amount": "1.00"}
         del body[missing]
 
@@ -112,7 +125,9 @@ class TestCreate:
         await assert_nothing_stored(client)
 
     @pytest.mark.parametrize("service_id", [0, -1, "abc", 2**63, None])
-    async def test_bad_service_id_is_422(self, client, service_id):
+    async def test_bad_service_id_is_422(
+        self, client: httpx.AsyncClient, service_id: object
+    ) -> None:
         response = await client.post(
             "/invoices",
             json={"service_id": service_id, "invoice_month": "2025-07", "amount": "1.00"},
@@ -124,14 +139,18 @@ class TestCreate:
 
 class TestMonths:
     @pytest.mark.parametrize("month", ["2025-07", "2025-07-01"])
-    async def test_month_or_first_of_month_is_returned_as_the_first(self, client, infra, month):
+    async def test_month_or_first_of_month_is_returned_as_the_first(
+        self, client: httpx.AsyncClient, infra: JSON, month: str
+    ) -> None:
         response = await create(client, infra["id"], invoice_month=month)
 
         assert response.status_code == 201
         assert response.json()["invoice_month"] == "2025-07-01"
 
     @pytest.mark.parametrize("month", ["2000-01", "2100-12-01"])
-    async def test_years_2000_to_2100_are_accepted(self, client, infra, month):
+    async def test_years_2000_to_2100_are_accepted(
+        self, client: httpx.AsyncClient, infra: JSON, month: str
+    ) -> None:
         response = await create(client, infra["id"], invoice_month=month)
 
         assert response.status_code == 201
@@ -157,7 +176,9 @@ class TestMonths:
             None,
         ],
     )
-    async def test_other_values_are_422_and_store_nothing(self, client, infra, month):
+    async def test_other_values_are_422_and_store_nothing(
+        self, client: httpx.AsyncClient, infra: JSON, month: object
+    ) -> None:
         response = await create(client, infra["id"], invoice_month=month)
 
         assert response.status_code == 422
@@ -187,8 +208,8 @@ class TestMoney:
         ],
     )
     async def test_amount_is_returned_as_a_string_with_two_decimals(
-        self, client, infra, sent, returned
-    ):
+        self, client: httpx.AsyncClient, infra: JSON, sent: str | float, returned: str
+    ) -> None:
         response = await create(client, infra["id"], amount=sent)
 
         assert response.status_code == 201, response.text
@@ -232,14 +253,18 @@ class TestMoney:
         ],
         ids=repr,
     )
-    async def test_bad_amounts_are_422_and_store_nothing(self, client, infra, amount):
+    async def test_bad_amounts_are_422_and_store_nothing(
+        self, client: httpx.AsyncClient, infra: JSON, amount: object
+    ) -> None:
         response = await create(client, infra["id"], amount=amount)
 
         assert response.status_code == 422, response.text
         assert response.json()["detail"][0]["loc"][:2] == ["body", "amount"]
         await assert_nothing_stored(client)
 
-    async def test_amounts_keep_their_cents_in_the_database(self, client, infra, other_infra):
+    async def test_amounts_keep_their_cents_in_the_database(
+        self, client: httpx.AsyncClient, infra: JSON, other_infra: JSON
+    ) -> None:
         # 0.1 + 0.2 is where binary floats go wrong; Decimal columns must not.
         await make_invoice(client, infra["id"], "2025-06", "0.10")
         await make_invoice(client, other_infra["id"], "2025-06", "0.20")
@@ -253,14 +278,18 @@ class TestMoney:
 
 class TestCurrency:
     @pytest.mark.parametrize(("sent", "returned"), [("eur", "EUR"), ("Gbp", "GBP"), ("USD", "USD")])
-    async def test_currency_is_returned_in_capitals(self, client, infra, sent, returned):
+    async def test_currency_is_returned_in_capitals(
+        self, client: httpx.AsyncClient, infra: JSON, sent: str, returned: str
+    ) -> None:
         response = await create(client, infra["id"], currency=sent)
 
         assert response.status_code == 201
         assert response.json()["currency"] == returned
 
     @pytest.mark.parametrize("currency", ["ABC", "US", "USDD", "", "\u20ac", "EU1", 840, None])
-    async def test_not_an_iso_4217_code_is_422(self, client, infra, currency):
+    async def test_not_an_iso_4217_code_is_422(
+        self, client: httpx.AsyncClient, infra: JSON, currency: object
+    ) -> None:
         response = await create(client, infra["id"], currency=currency)
 
         assert response.status_code == 422
@@ -270,7 +299,9 @@ class TestCurrency:
 
 class TestList:
     @pytest.fixture
-    async def invoices(self, client, infra, other_infra):
+    async def invoices(
+        self, client: httpx.AsyncClient, infra: JSON, other_infra: JSON
+    ) -> dict[str, JSON]:
         return {
             "june": await make_invoice(client, infra["id"], "2025-06", "100.00"),
             "july": await make_invoice(client, infra["id"], "2025-07", "110.00"),
@@ -278,14 +309,16 @@ class TestList:
             "last_year": await make_invoice(client, other_infra["id"], "2024-07", "4.00"),
         }
 
-    async def test_empty_list(self, client):
+    async def test_empty_list(self, client: httpx.AsyncClient) -> None:
         response = await client.get("/invoices")
 
         assert response.status_code == 200
         assert response.json() == []
         assert response.headers["X-Total-Count"] == "0"
 
-    async def test_lists_newest_month_first(self, client, invoices, infra, other_infra):
+    async def test_lists_newest_month_first(
+        self, client: httpx.AsyncClient, invoices: dict[str, JSON], infra: JSON, other_infra: JSON
+    ) -> None:
         response = await client.get("/invoices")
 
         body = response.json()
@@ -300,7 +333,9 @@ class TestList:
         assert all(set(row) == READ_KEYS for row in body)
         assert all(isinstance(row["amount"], str) for row in body)
 
-    async def test_filter_by_service(self, client, invoices, infra):
+    async def test_filter_by_service(
+        self, client: httpx.AsyncClient, invoices: dict[str, JSON], infra: JSON
+    ) -> None:
         response = await client.get("/invoices", params={"service_id": infra["id"]})
 
         assert [row["id"] for row in response.json()] == [
@@ -309,7 +344,9 @@ class TestList:
         ]
         assert response.headers["X-Total-Count"] == "2"
 
-    async def test_filter_by_year_and_month(self, client, invoices):
+    async def test_filter_by_year_and_month(
+        self, client: httpx.AsyncClient, invoices: dict[str, JSON]
+    ) -> None:
         response = await client.get("/invoices", params={"year": 2025, "month": 7})
 
         assert {row["id"] for row in response.json()} == {
@@ -318,7 +355,9 @@ class TestList:
         }
         assert response.headers["X-Total-Count"] == "2"
 
-    async def test_filters_combine(self, client, invoices, other_infra):
+    async def test_filters_combine(
+        self, client: httpx.AsyncClient, invoices: dict[str, JSON], other_infra: JSON
+    ) -> None:
         response = await client.get(
             "/invoices", params={"service_id": other_infra["id"], "year": 2025, "month": 7}
         )
@@ -326,14 +365,18 @@ class TestList:
         assert [row["id"] for row in response.json()] == [invoices["other_july"]["id"]]
         assert response.json()[0]["currency"] == "EUR"
 
-    async def test_a_month_without_invoices_is_empty(self, client, invoices):
+    async def test_a_month_without_invoices_is_empty(
+        self, client: httpx.AsyncClient, invoices: dict[str, JSON]
+    ) -> None:
         response = await client.get("/invoices", params={"year": 2025, "month": 1})
 
         assert response.status_code == 200
         assert response.json() == []
         assert response.headers["X-Total-Count"] == "0"
 
-    async def test_limit_and_offset_with_the_total(self, client, invoices):
+    async def test_limit_and_offset_with_the_total(
+        self, client: httpx.AsyncClient, invoices: dict[str, JSON]
+    ) -> None:
         everything = [row["id"] for row in (await client.get("/invoices")).json()]
 
         page = await client.get("/invoices", params={"limit": 2, "offset": 1})
@@ -358,7 +401,9 @@ class TestList:
         ],
         ids=repr,
     )
-    async def test_bad_filters_are_422(self, client, params):
+    async def test_bad_filters_are_422(
+        self, client: httpx.AsyncClient, params: dict[str, Any]
+    ) -> None:
         response = await client.get("/invoices", params=params)
 
         assert response.status_code == 422
@@ -366,21 +411,23 @@ class TestList:
 
 
 class TestRead:
-    async def test_unknown_id_is_404(self, client):
+    async def test_unknown_id_is_404(self, client: httpx.AsyncClient) -> None:
         response = await client.get("/invoices/999999")
 
         assert response.status_code == 404
         assert isinstance(response.json()["detail"], str)
 
     @pytest.mark.parametrize("bad_id", ["0", "abc", str(2**63)])
-    async def test_invalid_id_is_422(self, client, bad_id):
+    async def test_invalid_id_is_422(self, client: httpx.AsyncClient, bad_id: str) -> None:
         response = await client.get(f"/invoices/{bad_id}")
 
         assert response.status_code == 422
 
 
 class TestUpdate:
-    async def test_changes_the_sent_fields_only(self, client, infra):
+    async def test_changes_the_sent_fields_only(
+        self, client: httpx.AsyncClient, infra: JSON
+    ) -> None:
         invoice = await make_invoice(client, infra["id"], "2025-07", "10.00", "EUR")
 
         response = await client.put(f"/invoices/{invoice['id']}", json={"amount": 1299.9})
@@ -394,7 +441,9 @@ class TestUpdate:
         assert body["created_at"] == invoice["created_at"]
         assert (await client.get(f"/invoices/{invoice['id']}")).json()["amount"] == "1299.90"
 
-    async def test_month_currency_and_service_can_change(self, client, infra, other_infra):
+    async def test_month_currency_and_service_can_change(
+        self, client: httpx.AsyncClient, infra: JSON, other_infra: JSON
+    ) -> None:
         invoice = await make_invoice(client, infra["id"], "2025-07", "10.00")
 
         response = await client.put(
@@ -412,7 +461,9 @@ class TestUpdate:
         assert body["currency"] == "CHF"
         assert body["service_id"] == other_infra["id"]
 
-    async def test_keeping_its_own_month_is_not_a_clash(self, client, infra):
+    async def test_keeping_its_own_month_is_not_a_clash(
+        self, client: httpx.AsyncClient, infra: JSON
+    ) -> None:
         invoice = await make_invoice(client, infra["id"], "2025-07", "10.00")
 
         response = await client.put(
@@ -422,7 +473,9 @@ class TestUpdate:
         assert response.status_code == 200
         assert response.json()["amount"] == "11.00"
 
-    async def test_moving_onto_another_invoices_month_is_409(self, client, infra):
+    async def test_moving_onto_another_invoices_month_is_409(
+        self, client: httpx.AsyncClient, infra: JSON
+    ) -> None:
         await make_invoice(client, infra["id"], "2025-06", "10.00")
         july = await make_invoice(client, infra["id"], "2025-07", "20.00")
 
@@ -431,7 +484,9 @@ class TestUpdate:
         assert response.status_code == 409
         assert (await client.get(f"/invoices/{july['id']}")).json() == july
 
-    async def test_moving_onto_another_services_month_is_409(self, client, infra, other_infra):
+    async def test_moving_onto_another_services_month_is_409(
+        self, client: httpx.AsyncClient, infra: JSON, other_infra: JSON
+    ) -> None:
         await make_invoice(client, other_infra["id"], "2025-07", "10.00")
         mine = await make_invoice(client, infra["id"], "2025-07", "20.00")
 
@@ -443,7 +498,9 @@ class TestUpdate:
         assert (await client.get(f"/invoices/{mine['id']}")).json()["service_id"] == infra["id"]
 
     @pytest.mark.parametrize("category", ["User License", "Usage"])
-    async def test_moving_to_a_service_of_another_category_is_422(self, client, infra, category):
+    async def test_moving_to_a_service_of_another_category_is_422(
+        self, client: httpx.AsyncClient, infra: JSON, category: str
+    ) -> None:
         invoice = await make_invoice(client, infra["id"], "2025-07", "10.00")
         wrong = await make_service(client, category, name="wrong kind")
 
@@ -453,7 +510,9 @@ class TestUpdate:
         assert response.json()["detail"][0]["loc"] == ["body", "service_id"]
         assert (await client.get(f"/invoices/{invoice['id']}")).json() == invoice
 
-    async def test_moving_to_a_missing_service_is_422(self, client, infra):
+    async def test_moving_to_a_missing_service_is_422(
+        self, client: httpx.AsyncClient, infra: JSON
+    ) -> None:
         invoice = await make_invoice(client, infra["id"], "2025-07", "10.00")
 
         response = await client.put(f"/invoices/{invoice['id']}", json={"service_id": 987654})
@@ -476,7 +535,9 @@ class TestUpdate:
         ],
         ids=repr,
     )
-    async def test_invalid_changes_are_422_and_change_nothing(self, client, infra, change):
+    async def test_invalid_changes_are_422_and_change_nothing(
+        self, client: httpx.AsyncClient, infra: JSON, change: dict[str, Any]
+    ) -> None:
         invoice = await make_invoice(client, infra["id"], "2025-07", "10.00")
 
         response = await client.put(f"/invoices/{invoice['id']}", json=change)
@@ -484,7 +545,7 @@ class TestUpdate:
         assert response.status_code == 422
         assert (await client.get(f"/invoices/{invoice['id']}")).json() == invoice
 
-    async def test_unknown_id_is_404(self, client):
+    async def test_unknown_id_is_404(self, client: httpx.AsyncClient) -> None:
         response = await client.put("/invoices/999999", json={"amount": "1.00"})
 
         assert response.status_code == 404
@@ -492,7 +553,7 @@ class TestUpdate:
 
 
 class TestDelete:
-    async def test_delete_removes_the_invoice(self, client, infra):
+    async def test_delete_removes_the_invoice(self, client: httpx.AsyncClient, infra: JSON) -> None:
         invoice = await make_invoice(client, infra["id"], "2025-07", "10.00")
 
         response = await client.delete(f"/invoices/{invoice['id']}")
@@ -502,7 +563,9 @@ class TestDelete:
         assert (await client.get(f"/invoices/{invoice['id']}")).status_code == 404
         await assert_nothing_stored(client)
 
-    async def test_the_month_is_free_again_after_delete(self, client, infra):
+    async def test_the_month_is_free_again_after_delete(
+        self, client: httpx.AsyncClient, infra: JSON
+    ) -> None:
         invoice = await make_invoice(client, infra["id"], "2025-07", "10.00")
         await client.delete(f"/invoices/{invoice['id']}")
 
@@ -510,7 +573,9 @@ class TestDelete:
 
         assert response.status_code == 201
 
-    async def test_deleted_invoice_leaves_the_summary(self, client, infra):
+    async def test_deleted_invoice_leaves_the_summary(
+        self, client: httpx.AsyncClient, infra: JSON
+    ) -> None:
         invoice = await make_invoice(client, infra["id"], "2025-07", "10.00")
         before = (await client.get("/summary")).json()
 
@@ -520,13 +585,15 @@ class TestDelete:
         assert before["total"] == "10.00"
         assert after["total"] == "0.00"
 
-    async def test_unknown_id_is_404(self, client):
+    async def test_unknown_id_is_404(self, client: httpx.AsyncClient) -> None:
         response = await client.delete("/invoices/999999")
 
         assert response.status_code == 404
         assert isinstance(response.json()["detail"], str)
 
-    async def test_deleting_twice_is_404_the_second_time(self, client, infra):
+    async def test_deleting_twice_is_404_the_second_time(
+        self, client: httpx.AsyncClient, infra: JSON
+    ) -> None:
         invoice = await make_invoice(client, infra["id"], "2025-07", "10.00")
 
         first = await client.delete(f"/invoices/{invoice['id']}")
@@ -535,7 +602,7 @@ class TestDelete:
         assert (first.status_code, second.status_code) == (204, 404)
 
 
-async def test_invoice_routes_need_a_token(anon):
+async def test_invoice_routes_need_a_token(anon: httpx.AsyncClient) -> None:
     response = await anon.get("/invoices")
 
     assert response.status_code == 401

@@ -1,20 +1,26 @@
 """License plans: the plan-in-force rule, monthly cost, uniqueness and commitments."""
 
+from datetime import date
+
+import httpx
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from tests.factories import make_plan, make_service
+from costwatch.licenses.service import get_license_commitments
+from tests.factories import JSON, make_plan, make_service
 
 
-async def license_service(client, name="Microsoft 365"):
+async def license_service(client: httpx.AsyncClient, name: str = "Microsoft 365") -> JSON:
     return await make_service(client, "User License", name=name)
 
 
-async def license_amount(client, year, month):
+async def license_amount(client: httpx.AsyncClient, year: int, month: int) -> str:
     body = (await client.get("/summary", params={"year": year, "month": month})).json()
-    return {item["category"]: item["amount"] for item in body["by_category"]}["User License"]
+    amount: str = {item["code"]: item["amount"] for item in body["by_category"]}["license"]
+    return amount
 
 
-async def test_monthly_cost_is_unit_cost_times_qty(client):
+async def test_monthly_cost_is_unit_cost_times_qty(client: httpx.AsyncClient) -> None:
     service = await license_service(client)
     plan = await make_plan(client, service["id"], "2025-01", "12.50", 40)
     assert plan["monthly_cost"] == "500.00"
@@ -25,7 +31,9 @@ async def test_monthly_cost_is_unit_cost_times_qty(client):
     assert plan["currency"] == "USD"
 
 
-async def test_plan_in_force_across_a_price_change_and_an_end_month(client):
+async def test_plan_in_force_across_a_price_change_and_an_end_month(
+    client: httpx.AsyncClient,
+) -> None:
     service = await license_service(client)
     await make_plan(client, service["id"], "2025-01", "10.00", 5)
     await make_plan(client, service["id"], "2025-04-01", "12.00", 5, end_month="2025-06")
@@ -42,7 +50,7 @@ async def test_plan_in_force_across_a_price_change_and_an_end_month(client):
         assert await license_amount(client, year, month) == amount, (year, month)
 
 
-async def test_plans_of_several_services_add_up(client):
+async def test_plans_of_several_services_add_up(client: httpx.AsyncClient) -> None:
     first = await license_service(client, "Microsoft 365")
     second = await license_service(client, "Adobe CC")
     await make_plan(client, first["id"], "2025-01", "12.50", 40)
@@ -53,7 +61,9 @@ async def test_plans_of_several_services_add_up(client):
     assert await license_amount(client, 2025, 7) == "679.97"  # 500.00 + 3 x 59.99
 
 
-async def test_active_filter_splits_on_the_plan_in_force_this_month(client):
+async def test_active_filter_splits_on_the_plan_in_force_this_month(
+    client: httpx.AsyncClient,
+) -> None:
     # today is 2025-07-15
     service = await license_service(client)
     old = await make_plan(client, service["id"], "2025-01", "10.00", 5)
@@ -73,7 +83,7 @@ async def test_active_filter_splits_on_the_plan_in_force_this_month(client):
     assert [plan["id"] for plan in by_service.json()] == [gone["id"]]
 
 
-async def test_pagination(client):
+async def test_pagination(client: httpx.AsyncClient) -> None:
     service = await license_service(client)
     for month in range(1, 6):
         await make_plan(client, service["id"], f"2025-0{month}", "1.00", month)
@@ -83,7 +93,7 @@ async def test_pagination(client):
     assert [plan["start_month"] for plan in page.json()] == ["2025-04-01", "2025-03-01"]
 
 
-async def test_same_service_and_start_month_is_a_conflict(client):
+async def test_same_service_and_start_month_is_a_conflict(client: httpx.AsyncClient) -> None:
     service = await license_service(client)
     await make_plan(client, service["id"], "2025-01", "10.00", 5)
     response = await client.post(
@@ -114,7 +124,9 @@ async def test_same_service_and_start_month_is_a_conflict(client):
         ("service_id", 0),
     ],
 )
-async def test_bad_plan_is_rejected_and_nothing_is_stored(client, field, value):
+async def test_bad_plan_is_rejected_and_nothing_is_stored(
+    client: httpx.AsyncClient, field: str, value: object
+) -> None:
     service = await license_service(client)
     body = {
         "service_id": service["id"],
@@ -127,7 +139,7 @@ async def test_bad_plan_is_rejected_and_nothing_is_stored(client, field, value):
     assert (await client.get("/licenses")).json() == []
 
 
-async def test_plan_on_a_service_of_another_category_is_rejected(client):
+async def test_plan_on_a_service_of_another_category_is_rejected(client: httpx.AsyncClient) -> None:
     infra = await make_service(client, "Infrastructure", name="AWS")
     body = {"service_id": infra["id"], "start_month": "2025-01", "monthly_unit_cost": "1", "qty": 1}
     response = await client.post("/licenses", json=body)
@@ -137,7 +149,7 @@ async def test_plan_on_a_service_of_another_category_is_rejected(client):
     assert missing.status_code == 422
 
 
-async def test_update_and_delete_a_plan(client):
+async def test_update_and_delete_a_plan(client: httpx.AsyncClient) -> None:
     service = await license_service(client)
     plan = await make_plan(client, service["id"], "2025-01", "10.00", 5)
     later = await make_plan(client, service["id"], "2025-03", "10.00", 6)
@@ -167,7 +179,7 @@ async def test_update_and_delete_a_plan(client):
     assert (await client.put(f"/licenses/{plan['id']}", json={"qty": 1})).status_code == 404
 
 
-async def test_commitment_window_bounds(client, today):
+async def test_commitment_window_bounds(client: httpx.AsyncClient, today: date) -> None:
     # today is 2025-07-15, so the default window ends on 2025-10-13 (today + 90 days).
     service = await license_service(client)
     ends = {
@@ -201,17 +213,14 @@ async def test_commitment_window_bounds(client, today):
     assert bad.status_code == 422
 
 
-async def test_spec_helper_get_license_commitments(client, engine):
-    from datetime import date
-
-    from costwatch.db.session import make_sessionmaker
-    from costwatch.licenses.service import get_license_commitments
-
+async def test_spec_helper_get_license_commitments(
+    client: httpx.AsyncClient, sessions: async_sessionmaker[AsyncSession]
+) -> None:
     service = await license_service(client)
     await make_plan(
         client, service["id"], "2025-01", "10.00", 3, annual_commitment_end="2025-08-31"
     )
-    async with make_sessionmaker(engine)() as session:
+    async with sessions() as session:
         alerts = await get_license_commitments(session, date(2025, 9, 1))
         none = await get_license_commitments(session, date(2025, 8, 30))
     assert [alert.annual_commitment_end for alert in alerts] == [date(2025, 8, 31)]

@@ -5,8 +5,12 @@ test drives a random history through the API and recomputes everything in Python
 """
 
 import random
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
+
+import httpx
 
 from costwatch.calendar import add_months
 from tests.factories import make_consumption, make_invoice, make_plan, make_service, make_topup
@@ -15,17 +19,23 @@ D = Decimal
 START = date(2024, 1, 1)
 
 
-def money(value):
+JSON = dict[str, Any]
+
+
+def money(value: Decimal | str) -> str:
     return f"{D(value):.2f}"
 
 
-async def fetch_all(client, path, **params):
+async def fetch_all(client: httpx.AsyncClient, path: str, **params: Any) -> list[JSON]:
     response = await client.get(path, params={"limit": 1000, **params})
     assert response.status_code == 200
-    return response.json()
+    rows: list[JSON] = response.json()
+    return rows
 
 
-def expected_month(month, invoices, plans, consumption):
+def expected_month(
+    month: date, invoices: list[JSON], plans: list[JSON], consumption: list[JSON]
+) -> dict[str, str]:
     infra = sum((D(i["amount"]) for i in invoices if i["invoice_month"] == month.isoformat()), D(0))
     licenses = D(0)
     for service_id in {plan["service_id"] for plan in plans}:
@@ -50,7 +60,9 @@ def expected_month(month, invoices, plans, consumption):
     return {"Infrastructure": money(infra), "User License": money(licenses), "Usage": money(usage)}
 
 
-async def test_reports_match_a_recomputation_from_raw_rows(client, set_today):
+async def test_reports_match_a_recomputation_from_raw_rows(
+    client: httpx.AsyncClient, set_today: Callable[[date], None]
+) -> None:
     set_today(date(2025, 6, 18))
     rng = random.Random(7)
     infra = [
@@ -116,7 +128,7 @@ async def test_reports_match_a_recomputation_from_raw_rows(client, set_today):
     assert single == series[4]
 
     balances = {row["service_id"]: row for row in (await client.get("/usage/balances")).json()}
-    expected_low = []
+    expected_low: list[int] = []
     for service_id in usage:
         mine_topups = [t for t in topups if t["service_id"] == service_id]
         mine_spent = [c for c in consumption if c["service_id"] == service_id]
@@ -139,14 +151,29 @@ async def test_reports_match_a_recomputation_from_raw_rows(client, set_today):
     assert [alert["service_id"] for alert in low] == expected_low
 
 
-async def test_a_write_invalidates_every_cached_report(client):
+async def test_a_write_invalidates_every_cached_report(
+    client: httpx.AsyncClient, reached: list[str]
+) -> None:
     service = await make_service(client, "Usage", name="OpenAI")
     await make_topup(client, service["id"], "2025-07-01", "100.00")
-    before = (await client.get("/usage/balances")).json()
-    assert before[0]["balance"] == "100.00"
-    assert (await client.get("/usage/balances")).json() == before  # served from the cache
+    reports = ["/usage/balances", "/summary", "/summary/series", "/alerts/low-balance"]
+    params = {"/summary/series": {"start": "2025-06", "end": "2025-07"}}
+
+    async def read_all() -> list[Any]:
+        return [(await client.get(path, params=params.get(path))).json() for path in reports]
+
+    before = await read_all()
+    assert before[0][0]["balance"] == "100.00"
+    assert before[1]["total"] == "0.00"
+    assert before[3] == []
+    assert await read_all() == before
+    assert [reached.count(path) for path in reports] == [1, 1, 1, 1]  # the second time cached
+
     await make_consumption(client, service["id"], "2025-07-02", "99.00")
-    after = (await client.get("/usage/balances")).json()
-    assert after[0]["balance"] == "1.00"
-    summary = (await client.get("/summary")).json()
-    assert summary["total"] == "99.00"
+    after = await read_all()
+
+    assert [reached.count(path) for path in reports] == [2, 2, 2, 2]
+    assert after[0][0]["balance"] == "1.00"
+    assert after[1]["total"] == "99.00"
+    assert [entry["total"] for entry in after[2]] == ["0.00", "99.00"]
+    assert [alert["service_id"] for alert in after[3]] == [service["id"]]

@@ -2,25 +2,37 @@
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
+import httpx
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from costwatch.db.session import make_sessionmaker
 from costwatch.reports.service import get_monthly_spend
-from tests.factories import make_consumption, make_invoice, make_plan, make_service, make_topup
+from tests.factories import (
+    JSON,
+    make_consumption,
+    make_invoice,
+    make_plan,
+    make_service,
+    make_topup,
+)
 
 
-def amounts(summary):
+def amounts(summary: JSON) -> dict[str, str]:
     return {item["category"]: item["amount"] for item in summary["by_category"]}
 
 
-async def summary(client, **params):
+async def summary(client: httpx.AsyncClient, **params: Any) -> JSON:
     response = await client.get("/summary", params=params)
     assert response.status_code == 200, response.text
-    return response.json()
+    body: JSON = response.json()
+    return body
 
 
-async def test_empty_month_has_every_category_at_zero(client):
+async def test_empty_month_has_every_category_at_zero(
+    client: httpx.AsyncClient, categories: dict[str, int]
+) -> None:
     body = await summary(client, year=2024, month=2)
     assert body == {
         "year": 2024,
@@ -29,29 +41,34 @@ async def test_empty_month_has_every_category_at_zero(client):
         "total": "0.00",
         "by_category": [
             {
-                "category_id": 1,
+                "category_id": categories["infrastructure"],
                 "category": "Infrastructure",
                 "code": "infrastructure",
                 "amount": "0.00",
             },
             {
-                "category_id": 2,
+                "category_id": categories["license"],
                 "category": "User License",
                 "code": "license",
                 "amount": "0.00",
             },
-            {"category_id": 3, "category": "Usage", "code": "usage", "amount": "0.00"},
+            {
+                "category_id": categories["usage"],
+                "category": "Usage",
+                "code": "usage",
+                "amount": "0.00",
+            },
         ],
         "unconverted": [],
     }
 
 
-async def test_default_is_the_current_month(client):
+async def test_default_is_the_current_month(client: httpx.AsyncClient) -> None:
     body = await summary(client)
     assert (body["year"], body["month"]) == (2025, 7)  # today is 2025-07-15
 
 
-async def test_a_month_worked_out_by_hand(client):
+async def test_a_month_worked_out_by_hand(client: httpx.AsyncClient) -> None:
     aws = await make_service(client, "Infrastructure", name="AWS")
     gcp = await make_service(client, "Infrastructure", name="GCP")
     m365 = await make_service(client, "User License", name="Microsoft 365")
@@ -78,7 +95,7 @@ async def test_a_month_worked_out_by_hand(client):
     assert june["total"] == "1506.99"
 
 
-async def test_other_currencies_are_listed_apart_never_added(client):
+async def test_other_currencies_are_listed_apart_never_added(client: httpx.AsyncClient) -> None:
     aws = await make_service(client, "Infrastructure", name="AWS")
     ovh = await make_service(client, "Infrastructure", name="OVH")
     adobe = await make_service(client, "User License", name="Adobe")
@@ -91,7 +108,7 @@ async def test_other_currencies_are_listed_apart_never_added(client):
     assert body["unconverted"] == [{"currency": "EUR", "amount": "100.00"}]
 
 
-async def test_soft_deleted_service_keeps_its_history(client):
+async def test_soft_deleted_service_keeps_its_history(client: httpx.AsyncClient) -> None:
     aws = await make_service(client, "Infrastructure", name="AWS")
     await make_invoice(client, aws["id"], "2025-05", "321.00")
     assert (await client.delete(f"/service/{aws['id']}")).status_code == 204
@@ -116,12 +133,12 @@ async def test_soft_deleted_service_keeps_its_history(client):
         {"year": "x", "month": 1},
     ],
 )
-async def test_bad_month_is_rejected(client, params):
+async def test_bad_month_is_rejected(client: httpx.AsyncClient, params: dict[str, Any]) -> None:
     response = await client.get("/summary", params=params)
     assert response.status_code == 422
 
 
-async def test_series_is_one_summary_per_month_oldest_first(client):
+async def test_series_is_one_summary_per_month_oldest_first(client: httpx.AsyncClient) -> None:
     aws = await make_service(client, "Infrastructure", name="AWS")
     await make_invoice(client, aws["id"], "2024-12", "10.00")
     await make_invoice(client, aws["id"], "2025-02", "20.00")
@@ -139,7 +156,7 @@ async def test_series_is_one_summary_per_month_oldest_first(client):
     assert series[1] == await summary(client, year=2024, month=12)
 
 
-async def test_series_of_a_single_month_and_of_ten_years(client):
+async def test_series_of_a_single_month_and_of_ten_years(client: httpx.AsyncClient) -> None:
     one = await client.get("/summary/series", params={"start": "2025-07", "end": "2025-07"})
     assert len(one.json()) == 1
     ten_years = await client.get("/summary/series", params={"start": "2015-08", "end": "2025-07"})
@@ -158,15 +175,17 @@ async def test_series_of_a_single_month_and_of_ten_years(client):
         {"start": "2025-01"},
     ],
 )
-async def test_bad_series_is_rejected(client, params):
+async def test_bad_series_is_rejected(client: httpx.AsyncClient, params: dict[str, Any]) -> None:
     response = await client.get("/summary/series", params=params)
     assert response.status_code == 422
 
 
-async def test_spec_helper_get_monthly_spend(client, engine):
+async def test_spec_helper_get_monthly_spend(
+    client: httpx.AsyncClient, sessions: async_sessionmaker[AsyncSession]
+) -> None:
     aws = await make_service(client, "Infrastructure", name="AWS")
     await make_invoice(client, aws["id"], "2025-03", "42.42")
-    async with make_sessionmaker(engine)() as session:
+    async with sessions() as session:
         result = await get_monthly_spend(session, 2025, 3)
     assert result.total == Decimal("42.42")
     assert [item.category for item in result.by_category] == [

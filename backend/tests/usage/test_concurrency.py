@@ -7,8 +7,11 @@ database, since an in-memory one lives in a single shared connection.
 import asyncio
 import random
 from decimal import Decimal
+from typing import Any
 
+import httpx
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from costwatch.models.usage import UsageConsumption, UsageConsumptionMonth
 from tests.factories import make_service
@@ -16,15 +19,17 @@ from tests.factories import make_service
 WRITERS = 50
 
 
-async def test_fifty_concurrent_writers(concurrent_client):
+async def test_fifty_concurrent_writers(
+    concurrent_client: tuple[httpx.AsyncClient, AsyncEngine],
+) -> None:
     client, engine = concurrent_client
     services = [(await make_service(client, "Usage", name=f"shared {i}"))["id"] for i in range(2)]
     rng = random.Random(50)
-    plan = []  # (path, body) of every write, decided up front
-    for writer in range(WRITERS):
-        service_id = services[writer % 2]
+    plan: list[tuple[str, dict[str, Any]]] = []  # (path, body) of every write, decided up front
+    for number in range(WRITERS):
+        service_id = services[number % 2]
         day = f"2025-07-{rng.randint(1, 28):02d}"
-        if writer % 5 == 0:
+        if number % 5 == 0:
             body = {"service_id": service_id, "topup_date": day, "amount_purchased": "100.00"}
             plan.append(("/usage/topups", body))
         for _ in range(3):
@@ -32,8 +37,8 @@ async def test_fifty_concurrent_writers(concurrent_client):
             body = {"service_id": service_id, "consumption_date": day, "amount_consumed": amount}
             plan.append(("/usage/consumption", body))
 
-    async def writer(number):
-        statuses = []
+    async def writer(number: int) -> list[int]:
+        statuses: list[int] = []
         for path, body in plan[number::WRITERS]:
             statuses.append((await client.post(path, json=body)).status_code)
         return statuses

@@ -1,25 +1,28 @@
 """Usage services: top-ups, consumption, balances and low-balance alerts."""
 
 from decimal import Decimal
+from typing import Any
 
+import httpx
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from costwatch.db.session import make_sessionmaker
 from costwatch.usage.service import get_usage_balance, low_balance_alerts
-from tests.factories import make_consumption, make_service, make_topup
+from tests.factories import JSON, make_consumption, make_service, make_topup
 
 
-async def usage_service(client, name="OpenAI API"):
+async def usage_service(client: httpx.AsyncClient, name: str = "OpenAI API") -> JSON:
     return await make_service(client, "Usage", name=name)
 
 
-async def balance_of(client, service_id):
+async def balance_of(client: httpx.AsyncClient, service_id: int) -> JSON:
     response = await client.get(f"/usage/balances/{service_id}")
     assert response.status_code == 200
-    return response.json()
+    balance: JSON = response.json()
+    return balance
 
 
-async def test_ten_consumptions_of_ten_cents_make_exactly_one(client):
+async def test_ten_consumptions_of_ten_cents_make_exactly_one(client: httpx.AsyncClient) -> None:
     service = await usage_service(client)
     await make_topup(client, service["id"], "2025-07-01", "5.00")
     for day in range(1, 11):
@@ -32,7 +35,9 @@ async def test_ten_consumptions_of_ten_cents_make_exactly_one(client):
     assert usage == "1.00"
 
 
-async def test_balance_is_topups_minus_consumption_and_may_go_negative(client):
+async def test_balance_is_topups_minus_consumption_and_may_go_negative(
+    client: httpx.AsyncClient,
+) -> None:
     service = await usage_service(client)
     await make_topup(client, service["id"], "2025-05-01", "100.00")
     await make_topup(client, service["id"], "2025-06-01", 50.5)
@@ -52,7 +57,7 @@ async def test_balance_is_topups_minus_consumption_and_may_go_negative(client):
     }
 
 
-async def test_balances_list_every_usage_service(client):
+async def test_balances_list_every_usage_service(client: httpx.AsyncClient) -> None:
     funded = await usage_service(client, "OpenAI API")
     unfunded = await usage_service(client, "Twilio")
     await make_service(client, "Infrastructure", name="AWS")  # not a usage service
@@ -69,7 +74,9 @@ async def test_balances_list_every_usage_service(client):
     assert empty["last_topup_amount"] is None
 
 
-async def test_last_topup_is_the_latest_date_then_the_latest_entry(client):
+async def test_last_topup_is_the_latest_date_then_the_latest_entry(
+    client: httpx.AsyncClient,
+) -> None:
     service = await usage_service(client)
     await make_topup(client, service["id"], "2025-07-02", "30.00")
     await make_topup(client, service["id"], "2025-07-01", "999.00")  # entered later, dated earlier
@@ -78,7 +85,7 @@ async def test_last_topup_is_the_latest_date_then_the_latest_entry(client):
     assert (balance["last_topup_date"], balance["last_topup_amount"]) == ("2025-07-02", "20.00")
 
 
-async def test_one_currency_per_service(client):
+async def test_one_currency_per_service(client: httpx.AsyncClient) -> None:
     service = await usage_service(client)
     topup = await make_topup(client, service["id"], "2025-07-01", "100.00", currency="eur")
     assert topup["currency"] == "EUR"
@@ -115,7 +122,9 @@ async def test_one_currency_per_service(client):
         ("/usage/consumption", "consumption_date", 20250701),
     ],
 )
-async def test_bad_usage_input_is_rejected_and_nothing_is_stored(client, path, field, value):
+async def test_bad_usage_input_is_rejected_and_nothing_is_stored(
+    client: httpx.AsyncClient, path: str, field: str, value: object
+) -> None:
     service = await usage_service(client)
     bodies = {
         "/usage/topups": {
@@ -136,7 +145,7 @@ async def test_bad_usage_input_is_rejected_and_nothing_is_stored(client, path, f
     assert listing.headers["X-Total-Count"] == "0"
 
 
-async def test_records_need_a_usage_service(client):
+async def test_records_need_a_usage_service(client: httpx.AsyncClient) -> None:
     infra = await make_service(client, "Infrastructure", name="AWS")
     topup = await client.post(
         "/usage/topups",
@@ -151,7 +160,7 @@ async def test_records_need_a_usage_service(client):
     assert (await client.get(f"/usage/balances/{infra['id']}")).status_code == 404
 
 
-async def test_lists_filter_paginate_and_delete(client):
+async def test_lists_filter_paginate_and_delete(client: httpx.AsyncClient) -> None:
     first = await usage_service(client, "OpenAI API")
     second = await usage_service(client, "Twilio")
     for day in range(1, 4):
@@ -174,13 +183,14 @@ async def test_lists_filter_paginate_and_delete(client):
     assert (balance["total_topups"], balance["total_consumed"]) == ("20.00", "3.00")
 
 
-async def low_balance(client, **params):
+async def low_balance(client: httpx.AsyncClient, **params: Any) -> list[JSON]:
     response = await client.get("/alerts/low-balance", params=params)
     assert response.status_code == 200, response.text
-    return response.json()
+    alerts: list[JSON] = response.json()
+    return alerts
 
 
-async def test_low_balance_at_the_threshold_edge(client):
+async def test_low_balance_at_the_threshold_edge(client: httpx.AsyncClient) -> None:
     service = await usage_service(client)
     await make_topup(client, service["id"], "2025-07-01", "100.00")
     await make_consumption(client, service["id"], "2025-07-02", "80.00")
@@ -202,7 +212,7 @@ async def test_low_balance_at_the_threshold_edge(client):
     assert len(await low_balance(client, threshold_percent=20)) == 1
 
 
-async def test_low_balance_compares_against_the_last_topup_only(client):
+async def test_low_balance_compares_against_the_last_topup_only(client: httpx.AsyncClient) -> None:
     service = await usage_service(client)
     await make_topup(client, service["id"], "2025-06-01", "1000.00")
     await make_topup(client, service["id"], "2025-07-01", "10.00")
@@ -213,23 +223,27 @@ async def test_low_balance_compares_against_the_last_topup_only(client):
     assert [alert["threshold_amount"] for alert in alerts] == ["5.00"]  # 5.001 shown rounded
 
 
-async def test_low_balance_skips_services_never_topped_up(client):
+async def test_low_balance_skips_services_never_topped_up(client: httpx.AsyncClient) -> None:
     service = await usage_service(client)
     await make_consumption(client, service["id"], "2025-07-02", "5.00")
     assert await low_balance(client, threshold_percent=100) == []
 
 
 @pytest.mark.parametrize("value", ["-1", "100.01", "abc", "1.234"])
-async def test_low_balance_threshold_must_be_a_percent(client, value):
+async def test_low_balance_threshold_must_be_a_percent(
+    client: httpx.AsyncClient, value: str
+) -> None:
     response = await client.get("/alerts/low-balance", params={"threshold_percent": value})
     assert response.status_code == 422
 
 
-async def test_spec_helpers(client, engine):
+async def test_spec_helpers(
+    client: httpx.AsyncClient, sessions: async_sessionmaker[AsyncSession]
+) -> None:
     service = await usage_service(client)
     await make_topup(client, service["id"], "2025-07-01", "50.00")
     await make_consumption(client, service["id"], "2025-07-02", "45.50")
-    async with make_sessionmaker(engine)() as session:
+    async with sessions() as session:
         assert await get_usage_balance(session, service["id"]) == Decimal("4.50")
         alerts = await low_balance_alerts(session, Decimal(10))
     assert [alert.service_id for alert in alerts] == [service["id"]]

@@ -1,9 +1,13 @@
 /**
- * The one way the SPA talks to the backend: base URL /api, the JWT as a
- * bearer header, JSON in and out, FastAPI's error bodies turned into
- * readable messages, and a 401 that signs the admin out.
+ * The one way the SPA talks to the backend: an openapi-fetch client typed by the
+ * generated schema (paths, parameters and bodies are checked at compile time),
+ * with middleware for what every call shares: base URL /api, the JWT as a bearer
+ * header, FastAPI's error bodies turned into readable messages (an `ApiError`
+ * is thrown), a 401 that signs the admin out, and network failures.
  */
+import createClient, { type Middleware } from 'openapi-fetch';
 import { clearToken, getToken } from '@/lib/auth-token';
+import type { paths } from './generated/schema';
 
 export const API_BASE = '/api';
 
@@ -84,32 +88,10 @@ export function setUnauthorizedHandler(handler: Unauthorized | null): void {
   unauthorizedHandler = handler ?? defaultUnauthorized;
 }
 
-export type QueryValue = string | number | boolean | null | undefined;
-export type Query = Record<string, QueryValue>;
-
-export interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  query?: Query;
-  /** Sent as JSON. */
-  body?: unknown;
-  /** Sent as application/x-www-form-urlencoded (OAuth2 login). */
-  form?: Record<string, string>;
-  signal?: AbortSignal;
-  /** For the login call: a 401 there means wrong credentials, not an expired session. */
-  skipAuthRedirect?: boolean;
-}
-
-export function buildUrl(path: string, query?: Query): string {
-  const params = new URLSearchParams();
-  Object.entries(query ?? {}).forEach(([key, value]) => {
-    if (value !== undefined && value !== null && value !== '') params.append(key, String(value));
-  });
-  const qs = params.toString();
-  return `${API_BASE}${path}${qs ? `?${qs}` : ''}`;
-}
+/** The login call answers 401 for wrong credentials: that is not an expired session. */
+const NO_AUTH_REDIRECT = new Set<string>(['/auth/login']);
 
 async function readBody(response: Response): Promise<unknown> {
-  if (response.status === 204) return undefined;
   const text = await response.text();
   if (!text) return undefined;
   try {
@@ -119,72 +101,86 @@ async function readBody(response: Response): Promise<unknown> {
   }
 }
 
-/** Low-level request: returns the parsed body and the response (for headers). */
-export async function request<T>(path: string, options: RequestOptions = {}): Promise<{ data: T; response: Response }> {
-  const headers = new Headers({ Accept: 'application/json' });
-  const token = getToken();
-  if (token) headers.set('Authorization', `Bearer ${token}`);
+/** Bearer token on every request. */
+const authMiddleware: Middleware = {
+  onRequest({ request }) {
+    request.headers.set('Accept', 'application/json');
+    const token = getToken();
+    if (token) request.headers.set('Authorization', `Bearer ${token}`);
+    return request;
+  },
+};
 
-  let body: BodyInit | undefined;
-  if (options.form) {
-    headers.set('Content-Type', 'application/x-www-form-urlencoded');
-    body = new URLSearchParams(options.form).toString();
-  } else if (options.body !== undefined) {
-    headers.set('Content-Type', 'application/json');
-    body = JSON.stringify(options.body);
-  }
-
-  let response: Response;
-  try {
-    response = await fetch(buildUrl(path, options.query), {
-      method: options.method ?? 'GET',
-      headers,
-      body,
-      signal: options.signal,
-    });
-  } catch (error) {
-    if ((error as Error)?.name === 'AbortError') throw error;
-    throw new ApiError(0, 'Cannot reach the server. Check your connection and try again.');
-  }
-
-  const data = await readBody(response);
-  if (!response.ok) {
-    const detail = data && typeof data === 'object' && 'detail' in data ? (data).detail : data;
+/** Any answer but 2xx becomes an ApiError with a readable message; a 401 signs out. */
+const errorMiddleware: Middleware = {
+  async onResponse({ response, schemaPath }) {
+    if (response.ok) return undefined;
+    const data = await readBody(response);
+    const detail = data && typeof data === 'object' && 'detail' in data ? data.detail : data;
     const fallback = STATUS_TEXT[response.status] ?? `Request failed (${response.status})`;
     const message = typeof detail === 'string' && detail.startsWith('<') ? fallback : formatDetail(detail, fallback);
-    if (response.status === 401 && !options.skipAuthRedirect) {
+    if (response.status === 401 && !NO_AUTH_REDIRECT.has(schemaPath)) {
       clearToken('expired');
       unauthorizedHandler();
     }
     throw new ApiError(response.status, message, detail);
-  }
-  return { data: data as T, response };
-}
+  },
+  onError({ error }) {
+    // An aborted request (a query no longer needed) stays an AbortError.
+    if ((error as { name?: unknown } | null)?.name === 'AbortError') return undefined;
+    return new ApiError(0, 'Cannot reach the server. Check your connection and try again.');
+  },
+};
 
-/** A JSON call that returns only the body. */
-export async function apiFetch<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const { data } = await request<T>(path, options);
-  return data;
+/** `a=1&b=x`, leaving out empty values (an empty search box sends nothing); a list repeats its key. */
+export function serializeQuery(query: Record<string, unknown>): string {
+  const params = new URLSearchParams();
+  Object.entries(query).forEach(([key, value]) => {
+    (Array.isArray(value) ? value : [value]).forEach((item: unknown) => {
+      if (item !== undefined && item !== null && item !== '') params.append(key, String(item));
+    });
+  });
+  return params.toString();
 }
-
-const PAGE_SIZE = 1000;
 
 /**
- * Fetch every row of a paginated record list (limit/offset + X-Total-Count),
- * so that tables can sort and filter over the whole set.
+ * The typed client: `api.GET('/service', { params: { query: { q, limit } } })`.
+ * Absolute base URL so that `new Request()` also works outside a browser (tests);
+ * fetch is looked up at call time so that tests can stub it.
  */
-export async function apiFetchAll<T>(path: string, query: Query = {}, signal?: AbortSignal): Promise<T[]> {
-  const rows: T[] = [];
-  for (;;) {
-    // Pages depend on each other's total, so they are fetched in sequence.
-    // eslint-disable-next-line no-await-in-loop
-    const { data, response } = await request<T[]>(path, {
-      query: { ...query, limit: PAGE_SIZE, offset: rows.length },
-      signal,
-    });
-    rows.push(...data);
-    const total = Number(response.headers.get('X-Total-Count'));
-    if (data.length === 0 || data.length < PAGE_SIZE || !Number.isFinite(total) || rows.length >= total) break;
+export const api = createClient<paths>({
+  baseUrl: `${globalThis.location?.origin ?? 'http://localhost'}${API_BASE}`,
+  fetch: (request) => globalThis.fetch(request),
+  querySerializer: serializeQuery,
+});
+api.use(authMiddleware, errorMiddleware);
+
+interface Result<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
+}
+
+/** The body of a successful call (errors have already been thrown by the middleware). */
+export function dataOf<T>(result: Result<T>): T {
+  if (result.data === undefined) {
+    throw new ApiError(result.response.status, 'The server sent an empty answer', result.error);
   }
-  return rows;
+  return result.data;
+}
+
+/** One page of a list, with the total that matches the filters (`X-Total-Count`). */
+export interface Page<T> {
+  rows: T[];
+  total: number;
+}
+
+export function pageOf<T>(result: Result<T[]>): Page<T> {
+  const rows = dataOf(result);
+  const header = result.response.headers.get('X-Total-Count');
+  const total = Number(header);
+  if (header === null || !Number.isInteger(total)) {
+    throw new ApiError(result.response.status, 'The server did not say how many rows there are (X-Total-Count)');
+  }
+  return { rows, total };
 }

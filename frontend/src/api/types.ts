@@ -3,7 +3,7 @@
  * the backend's OpenAPI schema (src/api/generated/schema.d.ts, made by
  * `npm run gen:api`); only this file needs to follow a schema rename.
  */
-import type { components } from './generated/schema';
+import type { components, paths } from './generated/schema';
 
 type Schemas = components['schemas'];
 
@@ -24,14 +24,26 @@ export type Topup = Schemas['TopupRead'];
 export type TopupCreate = Schemas['TopupCreate'];
 export type Consumption = Schemas['ConsumptionRead'];
 export type ConsumptionCreate = Schemas['ConsumptionCreate'];
+export type UsageEvent = Schemas['UsageEvent'];
 export type Balance = Schemas['Balance'];
 export type Summary = Schemas['Summary'];
+export type Overview = Schemas['Overview'];
 export type CommitmentAlert = Schemas['CommitmentAlert'];
 export type LowBalanceAlert = Schemas['LowBalanceAlert'];
 
-/** The three fixed categories of the spec. */
-export const CATEGORY = {
-  infrastructure: 'Infrastructure',
-  license: 'User License',
-  usage: 'Usage',
-} as const;
+/** Paths that answer GET. */
+type GetPath = {
+  [P in keyof paths]: paths[P] extends { get: { parameters: { query?: unknown } } } ? P : never;
+}[keyof paths];
+
+/** The query parameters of `GET path`, e.g. `ListQuery<'/service'>`. */
+export type ListQuery<P extends GetPath> = NonNullable<paths[P]['get']['parameters']['query']>;
+
+/** The `sort` values `GET path` accepts, e.g. `'name' | '-name' | ...`. */
+export type SortOf<P extends GetPath> = ListQuery<P> extends { sort?: infer S } ? NonNullable<S> : never;
+
+/**
+ * The three fixed categories, by their stable code (`category_code` on a
+ * service, `code` on a category). Display names may change; codes do not.
+ */
+export type CategoryCode = 'infrastructure' | 'license' | 'usage';

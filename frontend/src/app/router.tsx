@@ -4,9 +4,9 @@ import {
   Navigate, Outlet, type RouteObject, useLocation,
 } from 'react-router-dom';
 import { setUnauthorizedHandler } from '@/api/client';
-import { useAuth } from '@/app/auth';
 import { AppLayout } from '@/app/layout/AppLayout';
 import { PageLoader, RouteError } from '@/components/PageStates';
+import { useAuth } from '@/lib/auth';
 import { signOutReason } from '@/lib/auth-token';
 
 /** Send the admin to /login (remembering the page) when signed out. */
@@ -33,51 +33,28 @@ function AuthRedirects() {
   return <Outlet />;
 }
 
-// Every page is its own chunk, loaded when first visited.
+// Every page is a route module in app/routes (its own chunk, loaded when first
+// visited); each exports `Component`, composed from the features it shows.
 export const routes: RouteObject[] = [
   {
     element: <AuthRedirects />,
     errorElement: <RouteError />,
     HydrateFallback: PageLoader,
     children: [
-      {
-        path: '/login',
-        lazy: async () => ({ Component: (await import('@/features/auth/LoginPage')).LoginPage }),
-      },
+      { path: '/login', lazy: () => import('@/app/routes/login') },
       {
         element: <RequireAuth />,
         children: [
           {
             element: <AppLayout />,
             children: [
-              {
-                index: true,
-                lazy: async () => ({ Component: (await import('@/features/dashboard/DashboardHome')).DashboardHome }),
-              },
-              {
-                path: 'services',
-                lazy: async () => ({ Component: (await import('@/features/services/ServiceManager')).ServiceManager }),
-              },
-              {
-                path: 'services/:serviceId',
-                lazy: async () => ({ Component: (await import('@/features/services/ServiceDetail')).ServiceDetail }),
-              },
-              {
-                path: 'licenses',
-                lazy: async () => ({ Component: (await import('@/features/licenses/LicenseManager')).LicenseManager }),
-              },
-              {
-                path: 'usage',
-                lazy: async () => ({ Component: (await import('@/features/usage/UsageManager')).UsageManager }),
-              },
-              {
-                path: 'settings',
-                lazy: async () => ({ Component: (await import('@/features/auth/SettingsPage')).SettingsPage }),
-              },
-              {
-                path: '*',
-                lazy: async () => ({ Component: (await import('@/components/NotFound')).NotFound }),
-              },
+              { index: true, lazy: () => import('@/app/routes/dashboard') },
+              { path: 'services', lazy: () => import('@/app/routes/services') },
+              { path: 'services/:serviceId', lazy: () => import('@/app/routes/service-detail') },
+              { path: 'licenses', lazy: () => import('@/app/routes/licenses') },
+              { path: 'usage', lazy: () => import('@/app/routes/usage') },
+              { path: 'settings', lazy: () => import('@/app/routes/settings') },
+              { path: '*', lazy: () => import('@/app/routes/not-found') },
             ],
           },
         ],

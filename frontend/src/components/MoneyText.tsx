@@ -1,4 +1,5 @@
 import { Text, type TextProps } from '@mantine/core';
+import { DEFAULT_CURRENCY } from '@/lib/currencies';
 import { formatMoney, isNegative } from '@/lib/format';
 
 interface MoneyTextProps extends TextProps {
@@ -20,7 +21,7 @@ export function MoneyText({
       style={{ whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums' }}
       {...props}
     >
-      {formatMoney(value, currency ?? 'USD')}
+      {formatMoney(value, currency ?? DEFAULT_CURRENCY)}
     </Text>
   );
 }

@@ -1,4 +1,12 @@
 /** ISO 4217 currency codes for the currency select, most used first. */
+import { DEFAULT_CURRENCY } from '@/api/generated/defaults';
+
+/**
+ * The currency of a record that names none: the backend's own default, read
+ * from its OpenAPI schema by `npm run gen:api` (so the two cannot drift).
+ */
+export { DEFAULT_CURRENCY };
+
 const COMMON = ['USD', 'EUR', 'GBP', 'JPY', 'CHF', 'CAD', 'AUD', 'INR', 'CNY', 'SEK', 'NOK', 'DKK', 'PLN', 'BRL', 'MXN'];
 
 // Used when the browser cannot list its currencies (Intl.supportedValuesOf is recent).
@@ -39,10 +47,10 @@ let cached: CurrencyOption[] | null = null;
 /** Options for a select: "USD – US Dollar", the common ones first. */
 export function currencyOptions(): CurrencyOption[] {
   if (!cached) {
-    const rest = allCodes().filter((code) => !COMMON.includes(code)).sort();
-    cached = [...COMMON, ...rest].map((code) => ({ value: code, label: `${code} – ${currencyName(code)}` }));
+    // The default currency first, then the common ones, then the rest alphabetically.
+    const first = [DEFAULT_CURRENCY, ...COMMON.filter((code) => code !== DEFAULT_CURRENCY)];
+    const rest = allCodes().filter((code) => !first.includes(code)).sort();
+    cached = [...first, ...rest].map((code) => ({ value: code, label: `${code} – ${currencyName(code)}` }));
   }
   return cached;
 }
-
-export const DEFAULT_CURRENCY = 'USD';

@@ -1,6 +1,6 @@
 import {
-  compareDecimal, formatDate, formatMoney, formatMonth, formatPercent, formatYearMonth, isNegative, monthsUntil,
-  percentChange, toApiDate, toApiMonth, toChartNumber, toMonthParam,
+  formatDate, formatMoney, formatMonth, formatPercent, formatYearMonth, isNegative, monthsUntil, signOf,
+  toApiDate, toApiMonth, toChartNumber, toMonthParam,
 } from './format';
 
 describe('formatMoney', () => {
@@ -46,10 +46,11 @@ describe('dates and months', () => {
 });
 
 describe('numbers for display', () => {
-  it('compares decimal strings for sorting', () => {
-    expect(compareDecimal('10.00', '9.99')).toBe(1);
-    expect(compareDecimal('2.00', '2.0')).toBe(0);
-    expect(compareDecimal(null, '0.00')).toBe(-1);
+  it('reads the sign of a decimal string without arithmetic', () => {
+    expect(signOf('12.3')).toBe(1);
+    expect(signOf('-4.0')).toBe(-1);
+    expect(signOf('0.0')).toBe(0);
+    expect(signOf('-0.0')).toBe(0);
   });
 
   it('reads the sign of a decimal string', () => {
@@ -59,12 +60,14 @@ describe('numbers for display', () => {
     expect(isNegative(null)).toBe(false);
   });
 
-  it('turns amounts into numbers only for charts and percentages', () => {
+  it('turns amounts into numbers only for charts', () => {
     expect(toChartNumber('12.30')).toBe(12.3);
     expect(toChartNumber('x')).toBe(0);
-    expect(percentChange('110.00', '100.00')).toBeCloseTo(10);
-    expect(percentChange('10.00', '0.00')).toBeNull();
-    expect(formatPercent(12.345)).toBe('+12.3%');
-    expect(formatPercent(-4)).toBe('-4.0%');
+  });
+
+  it("shows the server's percent change with its sign", () => {
+    expect(formatPercent('12.3')).toBe('+12.3%');
+    expect(formatPercent('-4.0')).toBe('-4.0%');
+    expect(formatPercent('0.0')).toBe('0.0%');
   });
 });

@@ -4,13 +4,14 @@
  * string, so no float rounding creeps in. The browser never adds money up.
  */
 import dayjs from 'dayjs';
+import { DEFAULT_CURRENCY } from './currencies';
 
 export const LOCALE = 'en-US';
 
 const moneyFormats = new Map<string, Intl.NumberFormat>();
 
 function moneyFormat(currency: string): Intl.NumberFormat {
-  const code = (currency || 'USD').toUpperCase();
+  const code = (currency || DEFAULT_CURRENCY).toUpperCase();
   let format = moneyFormats.get(code);
   if (!format) {
     try {
@@ -26,7 +27,7 @@ function moneyFormat(currency: string): Intl.NumberFormat {
 }
 
 /** "1234.5" + "EUR" -> "€1,234.50". Empty values show as an en dash. */
-export function formatMoney(value: string | null | undefined, currency = 'USD'): string {
+export function formatMoney(value: string | null | undefined, currency: string = DEFAULT_CURRENCY): string {
   if (value === null || value === undefined || value === '') return '–';
   // Intl formats numeric strings exactly (no binary float in between).
   return moneyFormat(currency).format(value as unknown as number);
@@ -35,14 +36,6 @@ export function formatMoney(value: string | null | undefined, currency = 'USD'):
 /** Whether a decimal string is below zero, read from its sign (no arithmetic). */
 export function isNegative(value: string | null | undefined): boolean {
   return typeof value === 'string' && /^-\d*\.?\d*[1-9]/.test(value);
-}
-
-/** Compare two decimal strings for sorting; numbers are only compared, never summed. */
-export function compareDecimal(a: string | null | undefined, b: string | null | undefined): number {
-  const x = a === null || a === undefined || a === '' ? Number.NEGATIVE_INFINITY : Number(a);
-  const y = b === null || b === undefined || b === '' ? Number.NEGATIVE_INFINITY : Number(b);
-  if (x === y) return 0;
-  return x < y ? -1 : 1;
 }
 
 /** A decimal string as a number, for plotting only. */
@@ -94,15 +87,13 @@ export function monthsUntil(end: string, today: Date = new Date()): number {
   return Math.max(1, Math.ceil(target.diff(now, 'month', true)));
 }
 
-/** A percentage change for display ("+12.5%"), from two totals; null when not defined. */
-export function percentChange(current: string, previous: string): number | null {
-  const prev = Number(previous);
-  const cur = Number(current);
-  if (!Number.isFinite(prev) || !Number.isFinite(cur) || prev === 0) return null;
-  return ((cur - prev) / Math.abs(prev)) * 100;
+/** The sign of a decimal string such as "12.3" or "-4.0": 1, -1 or 0 (read from the text, no arithmetic). */
+export function signOf(value: string): 1 | -1 | 0 {
+  if (!/[1-9]/.test(value)) return 0;
+  return value.trim().startsWith('-') ? -1 : 1;
 }
 
-export function formatPercent(value: number): string {
-  const sign = value > 0 ? '+' : '';
-  return `${sign}${value.toFixed(1)}%`;
+/** The server's percent change ("12.3", "-4.0") for display: "+12.3%", "-4.0%", "0.0%". */
+export function formatPercent(value: string): string {
+  return `${signOf(value) > 0 ? '+' : ''}${value.trim()}%`;
 }

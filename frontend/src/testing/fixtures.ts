@@ -1,21 +1,21 @@
 /** Sample API answers, shaped like the backend's (money as decimal strings). */
 import dayjs from 'dayjs';
 import type {
-  Balance, Category, CommitmentAlert, Consumption, Invoice, LicensePlan, LowBalanceAlert, Provider, Service,
-  Summary, Topup,
+  Balance, Category, CommitmentAlert, Consumption, Invoice, LicensePlan, LowBalanceAlert, Overview, Provider, Service,
+  Summary, Topup, UsageEvent,
 } from '@/api/types';
 
 const stamp = { created_at: '2025-01-01T00:00:00Z', updated_at: '2025-01-01T00:00:00Z' };
 
 export const categories: Category[] = [
   {
-    id: 1, name: 'Infrastructure', description: null, ...stamp,
+    id: 1, code: 'infrastructure', name: 'Infrastructure', description: null, ...stamp,
   },
   {
-    id: 2, name: 'User License', description: null, ...stamp,
+    id: 2, code: 'license', name: 'User License', description: null, ...stamp,
   },
   {
-    id: 3, name: 'Usage', description: null, ...stamp,
+    id: 3, code: 'usage', name: 'Usage', description: null, ...stamp,
   },
 ];
 
@@ -41,6 +41,7 @@ export function service(overrides: Partial<Service> = {}): Service {
     active: true,
     provider_name: 'AWS',
     category_name: 'Infrastructure',
+    category_code: 'infrastructure',
     ...stamp,
     ...overrides,
   };
@@ -49,10 +50,10 @@ export function service(overrides: Partial<Service> = {}): Service {
 export const services: Service[] = [
   service(),
   service({
-    id: 2, provider_id: 2, category_id: 2, name: 'Microsoft 365', description: null, provider_name: 'Microsoft', category_name: 'User License',
+    id: 2, provider_id: 2, category_id: 2, name: 'Microsoft 365', description: null, provider_name: 'Microsoft', category_name: 'User License', category_code: 'license',
   }),
   service({
-    id: 3, provider_id: 3, category_id: 3, name: 'OpenAI API', description: 'Tokens', provider_name: 'OpenAI', category_name: 'Usage',
+    id: 3, provider_id: 3, category_id: 3, name: 'OpenAI API', description: 'Tokens', provider_name: 'OpenAI', category_name: 'Usage', category_code: 'usage',
   }),
 ];
 
@@ -92,8 +93,16 @@ export function balance(overrides: Partial<Balance> = {}): Balance {
     balance: '50.00',
     last_topup_date: '2025-06-01',
     last_topup_amount: '500.00',
+    threshold_percent: '20',
     threshold_amount: '100.00',
+    low_balance: true,
     ...overrides,
+  };
+}
+
+export function usageEvent(overrides: Partial<UsageEvent> = {}): UsageEvent {
+  return {
+    kind: 'topup', id: 1, service_id: 3, day: '2025-06-01', amount: '500.00', currency: 'USD', ...overrides,
   };
 }
 
@@ -150,11 +159,33 @@ export function summarySeries(start: string, months: number): Summary[] {
       currency: 'USD',
       total: (1000 + i * 10 + 312.5 + 40).toFixed(2),
       by_category: [
-        { category_id: 1, category: 'Infrastructure', amount: infra },
-        { category_id: 2, category: 'User License', amount: '312.50' },
-        { category_id: 3, category: 'Usage', amount: '40.00' },
+        {
+          category_id: 1, code: 'infrastructure', category: 'Infrastructure', amount: infra,
+        },
+        {
+          category_id: 2, code: 'license', category: 'User License', amount: '312.50',
+        },
+        {
+          category_id: 3, code: 'usage', category: 'Usage', amount: '40.00',
+        },
       ],
       unconverted: [],
     };
   });
+}
+
+/** The dashboard's KPIs: this month against the same month last year, as the server sends them. */
+export function overview(overrides: Partial<Overview> = {}): Overview {
+  const start = dayjs().subtract(12, 'month').format('YYYY-MM');
+  const months = summarySeries(start, 13);
+  return {
+    this_month: months[12]!,
+    same_month_last_year: months[0]!,
+    change_percent: '8.9',
+    seats_in_force: 30,
+    low_balance_count: 1,
+    low_balance_percent: '20',
+    commitments_due: 1,
+    ...overrides,
+  };
 }

@@ -1,10 +1,13 @@
 /* Test environment: jsdom stubs Mantine and Chart.js need, and the fetch mock. */
 import '@testing-library/jest-dom/vitest';
 import 'vitest-canvas-mock';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { notifications } from '@mantine/notifications';
 import { afterEach, beforeEach, vi } from 'vitest';
 import { apiMock } from './api-mock';
+
+// Pages are lazy chunks: the first render of a page in a file also imports it (slow on 2 cores).
+configure({ asyncUtilTimeout: 3000 });
 
 Object.defineProperty(window, 'matchMedia', {
   writable: true,

@@ -45,6 +45,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Audit
+         * @description List every create, update and delete, newest first.
+         */
+        get: operations["list_audit_audit_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/login": {
         parameters: {
             query?: never;
@@ -154,7 +174,7 @@ export interface paths {
         };
         /**
          * List Invoices
-         * @description List infrastructure invoices, newest month first.
+         * @description List infrastructure invoices, newest month first unless `sort` says otherwise.
          */
         get: operations["list_invoices_invoices_get"];
         put?: never;
@@ -206,7 +226,7 @@ export interface paths {
         };
         /**
          * List Licenses
-         * @description List license plans by provider and service, newest plan first.
+         * @description List license plans by provider and service, newest plan first (or as `sort` says).
          */
         get: operations["list_licenses_licenses_get"];
         put?: never;
@@ -258,7 +278,7 @@ export interface paths {
         };
         /**
          * List Providers
-         * @description List providers by name.
+         * @description List providers, by name unless `sort` says otherwise.
          */
         get: operations["list_providers_providers_get"];
         put?: never;
@@ -330,7 +350,7 @@ export interface paths {
         };
         /**
          * List Services
-         * @description List services, active and inactive, filtered.
+         * @description List services, active and inactive, filtered and sorted.
          */
         get: operations["list_services_service_get"];
         put?: never;
@@ -393,6 +413,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/summary/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Overview
+         * @description The dashboard's headline figures: this month vs last year, seats, alerts due.
+         */
+        get: operations["overview_summary_overview_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/summary/series": {
         parameters: {
             query?: never;
@@ -413,6 +453,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Tokens
+         * @description List API tokens, newest first (never the tokens themselves).
+         */
+        get: operations["list_tokens_tokens_get"];
+        put?: never;
+        /**
+         * Create Token
+         * @description Make an API token; this answer is the only one that shows it.
+         */
+        post: operations["create_token_tokens_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tokens/{token_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete Token
+         * @description Revoke an API token: it stops working at once.
+         */
+        delete: operations["delete_token_tokens__token_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/usage/balances": {
         parameters: {
             query?: never;
@@ -422,7 +506,7 @@ export interface paths {
         };
         /**
          * List Balances
-         * @description Balance of every usage service (top-ups minus consumption).
+         * @description Balance of every usage service (top-ups minus consumption); `limit` pages them.
          */
         get: operations["list_balances_usage_balances_get"];
         put?: never;
@@ -462,7 +546,7 @@ export interface paths {
         };
         /**
          * List Consumption
-         * @description List consumption events, newest first.
+         * @description List consumption events, newest first unless `sort` says otherwise.
          */
         get: operations["list_consumption_usage_consumption_get"];
         put?: never;
@@ -497,6 +581,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/usage/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Events
+         * @description List one usage service's top-ups and consumption together, newest first.
+         */
+        get: operations["list_events_usage_events_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/usage/topups": {
         parameters: {
             query?: never;
@@ -506,7 +610,7 @@ export interface paths {
         };
         /**
          * List Topups
-         * @description List top-ups, newest first.
+         * @description List top-ups, newest first unless `sort` says otherwise.
          */
         get: operations["list_topups_usage_topups_get"];
         put?: never;
@@ -546,6 +650,141 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
+         * ApiTokenCreate
+         * @description A new API token for a script.
+         * @example {
+         *       "name": "nightly export",
+         *       "scope": "read"
+         *     }
+         */
+        ApiTokenCreate: {
+            /**
+             * Expires At
+             * @description When it stops working (UTC when no offset is given).
+             */
+            expires_at?: string | null;
+            /** Name */
+            name: string;
+            /**
+             * Scope
+             * @description read: GET only (403 on any write); write: everything a login can do but managing tokens.
+             * @enum {string}
+             */
+            scope: "read" | "write";
+        };
+        /**
+         * ApiTokenCreated
+         * @description A token just made: the only answer that holds the token itself.
+         */
+        ApiTokenCreated: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Expires At */
+            expires_at: string | null;
+            /** Id */
+            id: number;
+            /** Last Used At */
+            last_used_at: string | null;
+            /** Name */
+            name: string;
+            /**
+             * Prefix
+             * @description The token's first characters, to recognise it.
+             */
+            prefix: string;
+            /**
+             * Scope
+             * @enum {string}
+             */
+            scope: "read" | "write";
+            /**
+             * Token
+             * @description Send as `Authorization: Bearer <token>`; shown only once.
+             */
+            token: string;
+        };
+        /**
+         * ApiTokenRead
+         * @description An API token, without the token itself.
+         */
+        ApiTokenRead: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Expires At */
+            expires_at: string | null;
+            /** Id */
+            id: number;
+            /** Last Used At */
+            last_used_at: string | null;
+            /** Name */
+            name: string;
+            /**
+             * Prefix
+             * @description The token's first characters, to recognise it.
+             */
+            prefix: string;
+            /**
+             * Scope
+             * @enum {string}
+             */
+            scope: "read" | "write";
+        };
+        /**
+         * AuditRead
+         * @description One change of one record.
+         */
+        AuditRead: {
+            /**
+             * Action
+             * @enum {string}
+             */
+            action: "create" | "update" | "delete";
+            /**
+             * Actor
+             * @description `admin`, `token:<name>`, or `system` (start-up, demo data).
+             */
+            actor: string;
+            /**
+             * After
+             * @description The changed fields after (an update) or the whole row (a create).
+             */
+            after: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /**
+             * Before
+             * @description The changed fields before (an update) or the whole row (a delete).
+             */
+            before: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Entity
+             * @description The table: service, license_plan, usage_topup, ...
+             */
+            entity: string;
+            /** Entity Id */
+            entity_id: number | null;
+            /** Id */
+            id: number;
+            /**
+             * Request Id
+             * @description The X-Request-ID of the request that did it.
+             */
+            request_id: string | null;
+        };
+        /**
          * Balance
          * @description What is left of a usage service's funds: top-ups minus consumption.
          */
@@ -563,6 +802,11 @@ export interface components {
             last_topup_amount: string | null;
             /** Last Topup Date */
             last_topup_date: string | null;
+            /**
+             * Low Balance
+             * @description Whether the balance is below the threshold (never without a top-up).
+             */
+            low_balance: boolean;
             /** Provider Name */
             provider_name: string;
             /** Service Id */
@@ -571,9 +815,14 @@ export interface components {
             service_name: string;
             /**
              * Threshold Amount
-             * @description The default low-balance threshold: 20 % of the last top-up (none without one).
+             * @description threshold_percent of the last top-up, in cents (none without a top-up).
              */
             threshold_amount: string | null;
+            /**
+             * Threshold Percent
+             * @description The low-balance threshold as a percent of the last top-up.
+             */
+            threshold_percent: string;
             /**
              * Total Consumed
              * @example 1234.50
@@ -623,12 +872,22 @@ export interface components {
             category: string;
             /** Category Id */
             category_id: number;
+            /**
+             * Code
+             * @description The category's stable code.
+             */
+            code: string;
         };
         /**
          * CategoryRead
          * @description A cost category.
          */
         CategoryRead: {
+            /**
+             * Code
+             * @description Stable code: infrastructure, license or usage.
+             */
+            code: string;
             /**
              * Created At
              * Format: date-time
@@ -992,17 +1251,53 @@ export interface components {
             email: string;
         };
         /**
+         * Overview
+         * @description The dashboard's headline figures, computed on the server.
+         */
+        Overview: {
+            /**
+             * Change Percent
+             * @description This month's total against the same month last year, in percent with one decimal; null when last year's total is zero.
+             */
+            change_percent: string | null;
+            /**
+             * Commitments Due
+             * @description Services whose annual commitment ends within the default 90-day window.
+             */
+            commitments_due: number;
+            /**
+             * Low Balance Count
+             * @description Usage services below the default threshold.
+             */
+            low_balance_count: number;
+            /**
+             * Low Balance Percent
+             * @description The default low-balance threshold.
+             */
+            low_balance_percent: string;
+            same_month_last_year: components["schemas"]["Summary"];
+            /**
+             * Seats In Force
+             * @description Seats of every license plan in force this month.
+             */
+            seats_in_force: number;
+            this_month: components["schemas"]["Summary"];
+        };
+        /**
          * PasswordChange
          * @description Change the admin's password; every token issued before stops working.
          * @example {
          *       "current_password": "the-old-password",
-         *       "new_password": "a-longer-one-2026"
+         *       "new_password": "plum quartz lantern 47"
          *     }
          */
         PasswordChange: {
             /** Current Password */
             current_password: string;
-            /** New Password */
+            /**
+             * New Password
+             * @description 12+ characters; not the email, the demo or the current password; not guessable (scored with zxcvbn against common passwords and patterns).
+             */
             new_password: string;
         };
         /**
@@ -1097,6 +1392,11 @@ export interface components {
         ServiceRead: {
             /** Active */
             active: boolean;
+            /**
+             * Category Code
+             * @description The category's stable code.
+             */
+            category_code: string;
             /** Category Id */
             category_id: number;
             /** Category Name */
@@ -1263,6 +1563,37 @@ export interface components {
             /** Currency */
             currency: string;
         };
+        /**
+         * UsageEvent
+         * @description A top-up (money in) or a consumption event (money out) of a usage service.
+         */
+        UsageEvent: {
+            /**
+             * Amount
+             * @description Always positive; `kind` says which way it went.
+             * @example 1234.50
+             */
+            amount: string;
+            /** Currency */
+            currency: string;
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /**
+             * Id
+             * @description The id of the top-up or of the consumption event.
+             */
+            id: number;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "topup" | "consumption";
+            /** Service Id */
+            service_id: number;
+        };
     };
     responses: never;
     parameters: never;
@@ -1277,6 +1608,8 @@ export interface operations {
             query?: {
                 /** @description Last day to include (default today + 90 days). */
                 expiring_before?: string | null;
+                /** @description Keep one plan per service: the plan in force today, else the latest (after a price change the old and the new plan usually name the same commitment). */
+                one_per_service?: boolean;
             };
             header?: never;
             path?: never;
@@ -1304,6 +1637,15 @@ export interface operations {
             };
             /** @description Missing, invalid or expired token. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1352,6 +1694,81 @@ export interface operations {
             };
             /** @description Missing, invalid or expired token. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing or invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    list_audit_audit_get: {
+        parameters: {
+            query?: {
+                /** @description `admin`, `token:<name>` or `system`. */
+                actor?: string | null;
+                /** @description A table name, e.g. `license_plan`. */
+                entity?: string | null;
+                entity_id?: number | null;
+                /** @description Rows to return (1-1000). */
+                limit?: number;
+                /** @description Rows to skip. */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description How many rows match the filters, ignoring limit and offset. */
+                    "X-Total-Count"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditRead"][];
+                };
+            };
+            /** @description The body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1411,6 +1828,14 @@ export interface operations {
             /** @description A field is missing or invalid. */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 5 wrong logins from this address for this email within 15 minutes: wait `Retry-After` seconds. */
+            429: {
+                headers: {
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1520,6 +1945,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     health_health_get: {
@@ -1561,6 +1995,8 @@ export interface operations {
                 /** @description Rows to skip. */
                 offset?: number;
                 service_id?: number | null;
+                /** @description Field to sort by; prefix with - for descending. Default -invoice_month. */
+                sort?: "invoice_month" | "-invoice_month" | "amount" | "-amount" | "currency" | "-currency" | "created_at" | "-created_at";
                 /** @description Year (with month). */
                 year?: number | null;
             };
@@ -1592,6 +2028,15 @@ export interface operations {
             };
             /** @description Missing, invalid or expired token. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1641,6 +2086,15 @@ export interface operations {
             };
             /** @description Missing, invalid or expired token. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1704,6 +2158,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description No record with that id. */
             404: {
                 headers: {
@@ -1757,6 +2220,15 @@ export interface operations {
             };
             /** @description Missing, invalid or expired token. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1827,6 +2299,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description No record with that id. */
             404: {
                 headers: {
@@ -1854,7 +2335,12 @@ export interface operations {
                 limit?: number;
                 /** @description Rows to skip. */
                 offset?: number;
+                provider_id?: number | null;
+                /** @description Case-insensitive substring of the service's name. */
+                q?: string | null;
                 service_id?: number | null;
+                /** @description Field to sort by; prefix with - for descending. Default provider_name. */
+                sort?: "provider_name" | "-provider_name" | "service_name" | "-service_name" | "qty" | "-qty" | "monthly_unit_cost" | "-monthly_unit_cost" | "monthly_cost" | "-monthly_cost" | "start_month" | "-start_month" | "end_month" | "-end_month" | "annual_commitment_end" | "-annual_commitment_end";
             };
             header?: never;
             path?: never;
@@ -1884,6 +2370,15 @@ export interface operations {
             };
             /** @description Missing, invalid or expired token. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1933,6 +2428,15 @@ export interface operations {
             };
             /** @description Missing, invalid or expired token. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1996,6 +2500,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description No record with that id. */
             404: {
                 headers: {
@@ -2049,6 +2562,15 @@ export interface operations {
             };
             /** @description Missing, invalid or expired token. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2119,6 +2641,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description No record with that id. */
             404: {
                 headers: {
@@ -2146,6 +2677,8 @@ export interface operations {
                 offset?: number;
                 /** @description Case-insensitive substring of the name. */
                 q?: string | null;
+                /** @description Field to sort by; prefix with - for descending. Default name. */
+                sort?: "name" | "-name" | "website" | "-website";
             };
             header?: never;
             path?: never;
@@ -2175,6 +2708,15 @@ export interface operations {
             };
             /** @description Missing, invalid or expired token. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2231,6 +2773,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Clashes with a record already stored. */
             409: {
                 headers: {
@@ -2280,6 +2831,15 @@ export interface operations {
             };
             /** @description Missing, invalid or expired token. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2347,6 +2907,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description No record with that id. */
             404: {
                 headers: {
@@ -2403,6 +2972,15 @@ export interface operations {
             };
             /** @description Missing, invalid or expired token. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2478,6 +3056,8 @@ export interface operations {
                 provider_id?: number | null;
                 /** @description Case-insensitive substring of the name. */
                 q?: string | null;
+                /** @description Field to sort by; prefix with - for descending. Default provider_name. */
+                sort?: "name" | "-name" | "provider_name" | "-provider_name" | "category_name" | "-category_name" | "active" | "-active" | "created_at" | "-created_at";
             };
             header?: never;
             path?: never;
@@ -2507,6 +3087,15 @@ export interface operations {
             };
             /** @description Missing, invalid or expired token. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2563,6 +3152,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description A field is missing or invalid. */
             422: {
                 headers: {
@@ -2603,6 +3201,15 @@ export interface operations {
             };
             /** @description Missing, invalid or expired token. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2663,6 +3270,15 @@ export interface operations {
             };
             /** @description Missing, invalid or expired token. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2733,6 +3349,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description No record with that id. */
             404: {
                 headers: {
@@ -2792,12 +3417,59 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description A field is missing or invalid. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    overview_summary_overview_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Overview"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -2842,6 +3514,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description A field is missing or invalid. */
             422: {
                 headers: {
@@ -2851,9 +3532,14 @@ export interface operations {
             };
         };
     };
-    list_balances_usage_balances_get: {
+    list_tokens_tokens_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Rows to return (1-1000). */
+                limit?: number;
+                /** @description Rows to skip. */
+                offset?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2863,10 +3549,21 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description How many rows match the filters, ignoring limit and offset. */
+                    "X-Total-Count"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Balance"][];
+                    "application/json": components["schemas"]["ApiTokenRead"][];
+                };
+            };
+            /** @description The body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Missing, invalid or expired token. */
@@ -2878,11 +3575,218 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing or invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    create_token_tokens_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApiTokenCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiTokenCreated"];
+                };
+            };
+            /** @description The body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing or invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    delete_token_tokens__token_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No record with that id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing or invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    list_balances_usage_balances_get: {
+        parameters: {
+            query?: {
+                /** @description Rows to return; all when absent. */
+                limit?: number | null;
+                /** @description Rows to skip. */
+                offset?: number;
+                /** @description Case-insensitive substring of the name. */
+                q?: string | null;
+                /** @description Field to sort by; prefix with - for descending. Default provider_name. */
+                sort?: "provider_name" | "-provider_name" | "service_name" | "-service_name" | "balance" | "-balance";
+                /** @description Low below this percent of the last top-up (0-100). */
+                threshold_percent?: number | string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description How many rows match the filters, ignoring limit and offset. */
+                    "X-Total-Count"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Balance"][];
+                };
+            };
+            /** @description The body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing or invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     get_balance_usage_balances__service_id__get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Low below this percent of the last top-up (0-100). */
+                threshold_percent?: number | string;
+            };
             header?: never;
             path: {
                 service_id: number;
@@ -2918,6 +3822,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description No record with that id. */
             404: {
                 headers: {
@@ -2944,6 +3857,8 @@ export interface operations {
                 /** @description Rows to skip. */
                 offset?: number;
                 service_id?: number | null;
+                /** @description Field to sort by; prefix with - for descending. Default -consumption_date. */
+                sort?: "consumption_date" | "-consumption_date" | "amount_consumed" | "-amount_consumed" | "created_at" | "-created_at";
             };
             header?: never;
             path?: never;
@@ -2973,6 +3888,15 @@ export interface operations {
             };
             /** @description Missing, invalid or expired token. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3029,6 +3953,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description A field is missing or invalid. */
             422: {
                 headers: {
@@ -3074,8 +4007,82 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description No record with that id. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing or invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    list_events_usage_events_get: {
+        parameters: {
+            query: {
+                /** @description Rows to return (1-1000). */
+                limit?: number;
+                /** @description Rows to skip. */
+                offset?: number;
+                /** @description The usage service. */
+                service_id: number;
+                /** @description Field to sort by; prefix with - for descending. Default -date. */
+                sort?: "date" | "-date" | "amount" | "-amount" | "kind" | "-kind";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description How many rows match the filters, ignoring limit and offset. */
+                    "X-Total-Count"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageEvent"][];
+                };
+            };
+            /** @description The body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3100,6 +4107,8 @@ export interface operations {
                 /** @description Rows to skip. */
                 offset?: number;
                 service_id?: number | null;
+                /** @description Field to sort by; prefix with - for descending. Default -topup_date. */
+                sort?: "topup_date" | "-topup_date" | "amount_purchased" | "-amount_purchased" | "created_at" | "-created_at";
             };
             header?: never;
             path?: never;
@@ -3129,6 +4138,15 @@ export interface operations {
             };
             /** @description Missing, invalid or expired token. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3185,6 +4203,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description A field is missing or invalid. */
             422: {
                 headers: {
@@ -3223,6 +4250,15 @@ export interface operations {
             };
             /** @description Missing, invalid or expired token. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

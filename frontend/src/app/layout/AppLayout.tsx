@@ -9,9 +9,9 @@ import {
 import {
   NavLink as RouterNavLink, Outlet, useLocation, useNavigate,
 } from 'react-router-dom';
-import { useAuth } from '@/app/auth';
+import { useAuth } from '@/lib/auth';
 import { PageLoader } from '@/components/PageStates';
-import { ColorSchemeToggle } from './ColorSchemeToggle';
+import { ColorSchemeToggle } from '@/components/ColorSchemeToggle';
 
 const LINKS = [
   {

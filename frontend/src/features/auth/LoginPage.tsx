@@ -5,8 +5,8 @@ import { useForm } from '@mantine/form';
 import { IconAlertTriangle, IconChartBar } from '@tabler/icons-react';
 import { Navigate, useLocation, useNavigate } from 'react-router-dom';
 import { ApiError } from '@/api/client';
-import { useAuth } from '@/app/auth';
-import { ColorSchemeToggle } from '@/app/layout/ColorSchemeToggle';
+import { useAuth } from '@/lib/auth';
+import { ColorSchemeToggle } from '@/components/ColorSchemeToggle';
 import { errorMessage } from '@/lib/notify';
 import { useLogin } from './api/login';
 

@@ -3,7 +3,7 @@ import {
 } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useNavigate } from 'react-router-dom';
-import { useAuth } from '@/app/auth';
+import { useAuth } from '@/lib/auth';
 import { PageHeader } from '@/components/PageHeader';
 import { useChangePassword } from './api/change-password';
 import { useMe } from './api/get-me';

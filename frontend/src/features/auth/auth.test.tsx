@@ -1,7 +1,7 @@
 import { screen, waitFor } from '@testing-library/react';
 import { apiMock } from '@/testing/api-mock';
 import { renderApp } from '@/testing/render';
-import { mockDashboard } from '@/testing/mock-api';
+import { mockDashboard } from '@/testing/scenarios';
 import { getToken } from '@/lib/auth-token';
 
 describe('login', () => {
@@ -54,10 +54,7 @@ describe('session', () => {
   });
 
   it('returns to the login page when the API answers 401', async () => {
-    apiMock.on('GET', '/usage/balances', { detail: 'Token expired' }, 401)
-      .on('GET', '/usage/topups', [])
-      .on('GET', '/usage/consumption', [])
-      .on('GET', '/alerts/low-balance', []);
+    apiMock.on('GET', '/usage/balances', { detail: 'Token expired' }, 401);
     const { router } = renderApp('/usage');
     expect(await screen.findByText('Your session has ended. Please sign in again.')).toBeInTheDocument();
     expect(router.state.location.pathname).toBe('/login');

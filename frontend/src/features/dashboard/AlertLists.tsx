@@ -1,4 +1,3 @@
-import { useMemo } from 'react';
 import {
   Anchor, Badge, Card, Group, Stack, Text, Title,
 } from '@mantine/core';
@@ -7,10 +6,10 @@ import { Link } from 'react-router-dom';
 import type { CommitmentAlert, LowBalanceAlert } from '@/api/types';
 import { ErrorState, PageLoader } from '@/components/PageStates';
 import { MoneyText } from '@/components/MoneyText';
-import { useLicenses } from '@/features/licenses/api/get-licenses';
 import { formatDate } from '@/lib/format';
 import { useCommitmentAlerts } from './api/get-commitment-alerts';
 import { useLowBalanceAlerts } from './api/get-low-balance-alerts';
+import { useOverview } from './api/get-overview';
 
 function CommitmentItem({ alert }: { alert: CommitmentAlert }) {
   const urgent = alert.days_remaining <= 30;
@@ -44,7 +43,7 @@ function LowBalanceItem({ alert }: { alert: LowBalanceAlert }) {
           {alert.service_name}
         </Anchor>
         <Text size="xs" c="dimmed">
-          {'Threshold '}
+          {`Threshold (${alert.threshold_percent} %) `}
           <MoneyText value={alert.threshold_amount} currency={alert.currency} size="xs" />
           {' · last top-up '}
           <MoneyText value={alert.last_topup_amount} currency={alert.currency} size="xs" />
@@ -55,30 +54,10 @@ function LowBalanceItem({ alert }: { alert: LowBalanceAlert }) {
   );
 }
 
-/**
- * One alert per service: the API lists every plan whose commitment ends soon,
- * including plans already replaced by a price/qty change. Prefer the plan in
- * force, else the most recent one.
- */
-export function latestPerService(alerts: CommitmentAlert[], inForce: Set<number>): CommitmentAlert[] {
-  const chosen = new Map<number, CommitmentAlert>();
-  alerts.forEach((alert) => {
-    const current = chosen.get(alert.service_id);
-    const better = !current
-      || (inForce.has(alert.id) && !inForce.has(current.id))
-      || (inForce.has(alert.id) === inForce.has(current.id) && alert.id > current.id);
-    if (better) chosen.set(alert.service_id, alert);
-  });
-  return alerts.filter((alert) => chosen.get(alert.service_id) === alert);
-}
-
+/** Commitments ending within 90 days, one per service (the server picks the plan). */
 export function CommitmentsCard() {
   const query = useCommitmentAlerts();
-  const licenses = useLicenses({ active: true });
-  const alerts = useMemo(
-    () => latestPerService(query.data ?? [], new Set((licenses.data ?? []).map((plan) => plan.id))),
-    [query.data, licenses.data],
-  );
+  const alerts = query.data ?? [];
   return (
     <Card component="section" aria-labelledby="commitments-title">
       <Group gap="xs" mb="xs">
@@ -99,8 +78,11 @@ export function CommitmentsCard() {
   );
 }
 
+/** Usage services below the server's threshold, each linking to its card on the Usage page. */
 export function LowBalanceCard() {
   const query = useLowBalanceAlerts();
+  // The threshold in force, for the empty message (the alerts carry it too).
+  const percent = useOverview().data?.low_balance_percent;
   return (
     <Card component="section" aria-labelledby="low-balance-title">
       <Group gap="xs" mb="xs">
@@ -110,7 +92,9 @@ export function LowBalanceCard() {
       {query.isPending && <PageLoader />}
       {query.isError && <ErrorState error={query.error} onRetry={() => query.refetch()} />}
       {query.isSuccess && query.data.length === 0 && (
-        <Text size="sm" c="dimmed">Every usage service is above 20 % of its last top-up.</Text>
+        <Text size="sm" c="dimmed">
+          {percent ? `Every usage service is above ${percent} % of its last top-up.` : 'No usage service is low on balance.'}
+        </Text>
       )}
       {query.isSuccess && query.data.length > 0 && (
         <Stack gap={0}>

@@ -5,10 +5,11 @@ import {
 import {
   IconAlertTriangle, IconArrowDownRight, IconArrowUpRight, IconCalendarDollar, IconTrendingUp, IconUsers,
 } from '@tabler/icons-react';
-import type { Summary } from '@/api/types';
+import { ErrorState } from '@/components/PageStates';
 import {
-  formatMoney, formatPercent, formatYearMonth, percentChange,
+  formatMoney, formatPercent, formatYearMonth, signOf,
 } from '@/lib/format';
+import { useOverview } from './api/get-overview';
 
 interface KpiCardProps {
   title: string;
@@ -38,27 +39,26 @@ function KpiCard({
   );
 }
 
-interface KpiCardsProps {
-  current?: Summary;
-  lastYear?: Summary;
-  seats?: number;
-  licensesLoading: boolean;
-  lowBalanceCount?: number;
-  lowBalanceLoading: boolean;
-  seriesLoading: boolean;
-}
-
-export function KpiCards({
-  current, lastYear, seats, licensesLoading, lowBalanceCount, lowBalanceLoading, seriesLoading,
-}: KpiCardsProps) {
-  const change = current && lastYear ? percentChange(current.total, lastYear.total) : null;
+/** The four headline numbers, all from `GET /summary/overview` (the browser computes none of them). */
+export function KpiCards() {
+  const overview = useOverview();
+  if (overview.isError) {
+    return <ErrorState error={overview.error} title="Could not load the overview" onRetry={() => overview.refetch()} />;
+  }
+  const loading = overview.isPending;
+  const { data } = overview;
+  const current = data?.this_month;
+  const lastYear = data?.same_month_last_year;
+  const change = data?.change_percent ?? null;
+  const direction = change === null ? 0 : signOf(change);
   let yoyValue: ReactNode = '–';
   let yoyColor = 'gray';
   if (change !== null) {
     yoyValue = formatPercent(change);
     // More spend is bad news for a cost dashboard.
-    yoyColor = change > 0 ? 'red' : 'teal';
+    yoyColor = direction > 0 ? 'red' : 'teal';
   }
+  const lowBalanceCount = data?.low_balance_count;
   return (
     <SimpleGrid cols={{ base: 1, xs: 2, lg: 4 }} spacing="md">
       <KpiCard
@@ -67,28 +67,30 @@ export function KpiCards({
         hint={current ? formatYearMonth(current.year, current.month) : undefined}
         icon={<IconCalendarDollar size={22} />}
         color="indigo"
-        loading={seriesLoading}
+        loading={loading}
       />
       <KpiCard
         title="Year over year"
         value={(
           <Group gap={6} wrap="nowrap">
-            {change !== null && (change > 0 ? <IconArrowUpRight size={22} color="var(--mantine-color-red-6)" /> : <IconArrowDownRight size={22} color="var(--mantine-color-teal-6)" />)}
+            {change !== null && (direction > 0 ? <IconArrowUpRight size={22} color="var(--mantine-color-red-6)" /> : <IconArrowDownRight size={22} color="var(--mantine-color-teal-6)" />)}
             <Text span inherit c={change !== null ? yoyColor : undefined}>{yoyValue}</Text>
           </Group>
         )}
-        hint={lastYear ? `vs ${formatMoney(lastYear.total, lastYear.currency)} in ${formatYearMonth(lastYear.year, lastYear.month)}` : 'No data for last year'}
+        hint={lastYear && change !== null ? `vs ${formatMoney(lastYear.total, lastYear.currency)} in ${formatYearMonth(lastYear.year, lastYear.month)}` : 'No data for last year'}
         icon={<IconTrendingUp size={22} />}
-        color={yoyColor === 'gray' ? 'gray' : yoyColor}
-        loading={seriesLoading}
+        color={yoyColor}
+        loading={loading}
       />
       <KpiCard
         title="Licenses in force"
-        value={seats ?? '–'}
-        hint="Seats across all current plans"
+        value={data?.seats_in_force ?? '–'}
+        hint={data && data.commitments_due > 0
+          ? `Seats across all current plans · ${data.commitments_due} commitment(s) ending soon`
+          : 'Seats across all current plans'}
         icon={<IconUsers size={22} />}
         color="teal"
-        loading={licensesLoading}
+        loading={loading}
       />
       <KpiCard
         title="Low-balance alerts"
@@ -98,10 +100,10 @@ export function KpiCards({
             {lowBalanceCount !== undefined && lowBalanceCount > 0 && <Badge color="orange" variant="light">Top up</Badge>}
           </Group>
         )}
-        hint="Usage services under 20 % of their last top-up"
+        hint={data ? `Usage services under ${data.low_balance_percent} % of their last top-up` : undefined}
         icon={<IconAlertTriangle size={22} />}
         color={lowBalanceCount ? 'orange' : 'gray'}
-        loading={lowBalanceLoading}
+        loading={loading}
       />
     </SimpleGrid>
   );

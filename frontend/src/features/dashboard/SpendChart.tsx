@@ -19,13 +19,15 @@ interface SpendChartProps {
 export function SpendChart({ series, currency }: SpendChartProps) {
   const scheme = useComputedColorScheme('light');
   const labels = series.map((month) => formatYearMonth(month.year, month.month));
+  // Categories by their stable code; the label is the name the server sends.
   const categories = useMemo(() => {
-    const names: string[] = [];
+    const found = new Map<string, string>();
     series.forEach((month) => month.by_category.forEach((entry) => {
-      if (!names.includes(entry.category)) names.push(entry.category);
+      if (!found.has(entry.code)) found.set(entry.code, entry.category);
     }));
-    return names;
+    return [...found].map(([code, name]) => ({ code, name }));
   }, [series]);
+  const amountOf = (month: Summary, code: string) => month.by_category.find((c) => c.code === code)?.amount;
 
   const text = scheme === 'dark' ? '#c9c9c9' : '#495057';
   const grid = scheme === 'dark' ? 'rgba(255,255,255,0.08)' : 'rgba(0,0,0,0.06)';
@@ -46,9 +48,9 @@ export function SpendChart({ series, currency }: SpendChartProps) {
       },
       ...categories.map((category) => ({
         type: 'bar' as const,
-        label: category,
-        data: series.map((month) => toChartNumber(month.by_category.find((c) => c.category === category)?.amount)),
-        backgroundColor: CATEGORY_COLORS[category] ?? '#868e96',
+        label: category.name,
+        data: series.map((month) => toChartNumber(amountOf(month, category.code))),
+        backgroundColor: CATEGORY_COLORS[category.code] ?? '#868e96',
         borderRadius: 3,
         stack: 'spend',
         order: 1,
@@ -68,9 +70,8 @@ export function SpendChart({ series, currency }: SpendChartProps) {
           label: (item) => {
             const month = series[item.dataIndex];
             if (!month) return item.dataset.label ?? '';
-            const amount = item.dataset.label === 'Total'
-              ? month.total
-              : month.by_category.find((c) => c.category === item.dataset.label)?.amount;
+            const category = categories[item.datasetIndex - 1];
+            const amount = category ? amountOf(month, category.code) : month.total;
             return `${item.dataset.label}: ${formatMoney(amount ?? '0', currency)}`;
           },
         },
@@ -103,7 +104,7 @@ export function SpendChart({ series, currency }: SpendChartProps) {
         <thead>
           <tr>
             <th scope="col">Month</th>
-            {categories.map((category) => <th scope="col" key={category}>{category}</th>)}
+            {categories.map((category) => <th scope="col" key={category.code}>{category.name}</th>)}
             <th scope="col">Total</th>
           </tr>
         </thead>
@@ -112,7 +113,7 @@ export function SpendChart({ series, currency }: SpendChartProps) {
             <tr key={`${month.year}-${month.month}`}>
               <th scope="row">{labels[index]}</th>
               {categories.map((category) => (
-                <td key={category}>{formatMoney(month.by_category.find((c) => c.category === category)?.amount ?? '0.00', currency)}</td>
+                <td key={category.code}>{formatMoney(amountOf(month, category.code) ?? '0.00', currency)}</td>
               ))}
               <td>{formatMoney(month.total, currency)}</td>
             </tr>

@@ -1,12 +1,11 @@
 import { screen, within } from '@testing-library/react';
 import dayjs from 'dayjs';
 import { apiMock } from '@/testing/api-mock';
-import { commitment, plan, summarySeries } from '@/testing/fixtures';
-import { mockDashboard } from '@/testing/mock-api';
+import { overview, summarySeries } from '@/testing/fixtures';
+import { mockDashboard } from '@/testing/scenarios';
 import { renderApp } from '@/testing/render';
-import { latestPerService } from './AlertLists';
 
-describe('DashboardHome', () => {
+describe('Dashboard', () => {
   it('shows the KPIs from the server totals', async () => {
     mockDashboard();
     renderApp('/');
@@ -20,10 +19,32 @@ describe('DashboardHome', () => {
     expect(await within(seats).findByText('30')).toBeInTheDocument();
     const low = screen.getByRole('region', { name: 'Low-balance alerts' });
     expect(await within(low).findByText('1')).toBeInTheDocument();
+    expect(within(low).getByText('Usage services under 20 % of their last top-up')).toBeInTheDocument();
 
+    // The KPIs come from one overview call; the chart asks for its 12 months only.
+    expect(apiMock.requests('GET', '/summary/overview')).toHaveLength(1);
     const [series] = apiMock.requests('GET', '/summary/series');
-    expect(series!.query.get('start')).toBe(dayjs().subtract(12, 'month').format('YYYY-MM'));
+    expect(series!.query.get('start')).toBe(dayjs().subtract(11, 'month').format('YYYY-MM'));
     expect(series!.query.get('end')).toBe(dayjs().format('YYYY-MM'));
+    expect(apiMock.requests('GET', '/licenses')).toHaveLength(0);
+  });
+
+  it('shows a fall as good news, and no percent without last year', async () => {
+    mockDashboard();
+    apiMock.on('GET', '/summary/overview', overview({ change_percent: '-4.0', low_balance_percent: '15' }));
+    renderApp('/');
+    const yoy = await screen.findByRole('region', { name: 'Year over year' });
+    expect(await within(yoy).findByText('-4.0%')).toBeInTheDocument();
+    expect(screen.getByText('Usage services under 15 % of their last top-up')).toBeInTheDocument();
+  });
+
+  it('says when last year has no spend to compare with', async () => {
+    mockDashboard();
+    apiMock.on('GET', '/summary/overview', overview({ change_percent: null, low_balance_count: 0 }));
+    renderApp('/');
+    expect(await screen.findByText('No data for last year')).toBeInTheDocument();
+    const low = screen.getByRole('region', { name: 'Low-balance alerts' });
+    expect(within(low).getByText('0')).toBeInTheDocument();
   });
 
   it('plots 12 months, with the numbers as an accessible table', async () => {
@@ -38,42 +59,42 @@ describe('DashboardHome', () => {
     expect(row).toHaveTextContent('$1,472.50');
   });
 
-  it('lists commitments and low balances with links to act on them', async () => {
+  it('lists commitments (one per service, chosen by the server) and low balances', async () => {
     mockDashboard();
     renderApp('/');
     const commitments = await screen.findByRole('region', { name: 'Commitments ending soon' });
     const link = await within(commitments).findByRole('link', { name: 'Microsoft 365' });
     expect(link).toHaveAttribute('href', '/licenses?q=Microsoft%20365');
     expect(within(commitments).getByText('20 days')).toBeInTheDocument();
+    expect(apiMock.requests('GET', '/alerts/commitments')[0]!.query.get('one_per_service')).toBe('true');
     const low = screen.getByRole('region', { name: 'Low balances' });
     expect(await within(low).findByRole('link', { name: 'OpenAI API' })).toHaveAttribute('href', '/usage?service=3');
     expect(within(low).getByText('$50.00')).toBeInTheDocument();
+    expect(within(low).getByText(/Threshold \(20 %\)/)).toBeInTheDocument();
+    // The server's threshold applies: the browser sends none.
+    expect(apiMock.requests('GET', '/alerts/low-balance')[0]!.query.has('threshold_percent')).toBe(false);
   });
 
   it('shows empty, error and unconverted states', async () => {
-    const start = dayjs().subtract(12, 'month').format('YYYY-MM');
-    const series = summarySeries(start, 13);
-    series[12]!.unconverted = [{ currency: 'EUR', amount: '99.00' }];
+    const start = dayjs().subtract(11, 'month').format('YYYY-MM');
+    const series = summarySeries(start, 12);
+    series[11]!.unconverted = [{ currency: 'EUR', amount: '99.00' }];
     apiMock
       .on('GET', '/summary/series', series)
-      .on('GET', '/licenses', { detail: 'Database down' }, 503)
+      .on('GET', '/summary/overview', { detail: 'Database down' }, 503)
       .on('GET', '/alerts/commitments', [])
       .on('GET', '/alerts/low-balance', { detail: 'Database down' }, 503);
     renderApp('/');
     expect(await screen.findByText('No annual commitment ends in the next 90 days.')).toBeInTheDocument();
     expect(await screen.findByText(/€99\.00/)).toBeInTheDocument();
     const errors = await screen.findAllByText('Database down');
-    expect(errors.length).toBeGreaterThan(0);
+    expect(errors.length).toBeGreaterThan(1);
   });
 
-  it('keeps one commitment alert per service, preferring the plan in force', () => {
-    const alerts = [
-      commitment({ id: 1 }),
-      commitment({ id: 2 }),
-      commitment({ id: 3, service_id: 9 }),
-      commitment({ id: 4, service_id: 9 }),
-    ];
-    expect(latestPerService(alerts, new Set([1])).map((a) => a.id)).toEqual([1, 4]);
-    expect(plan().qty).toBe(25);
+  it('says when no usage service is low, with the server threshold', async () => {
+    mockDashboard();
+    apiMock.on('GET', '/alerts/low-balance', []);
+    renderApp('/');
+    expect(await screen.findByText('Every usage service is above 20 % of its last top-up.')).toBeInTheDocument();
   });
 });

@@ -1,35 +1,24 @@
 import {
-  Button, Group, Modal, NumberInput, Select, SimpleGrid, Stack, Text,
+  Button, Group, Modal, NumberInput, SimpleGrid, Stack, Text, TextInput,
 } from '@mantine/core';
 import { DatePickerInput, MonthPickerInput } from '@mantine/dates';
 import { useForm } from '@mantine/form';
 import dayjs from 'dayjs';
-import { useEffect } from 'react';
-import type { LicensePlan, Service } from '@/api/types';
+import type { LicensePlan } from '@/api/types';
 import { CurrencySelect } from '@/components/CurrencySelect';
 import { MoneyInput } from '@/components/MoneyInput';
+import type { Picker } from '@/components/SearchSelect';
 import { DEFAULT_CURRENCY } from '@/lib/currencies';
 import { formatMonth, toApiDate, toApiMonth } from '@/lib/format';
 import { moneyError, requiredError } from '@/lib/validation';
 import { useCreateLicense } from './api/create-license';
-import { useLicenses } from './api/get-licenses';
-
-interface PlanModalProps {
-  opened: boolean;
-  onClose: () => void;
-  /** User License services to choose from. */
-  services: Service[];
-  /** Recording a change to this plan: the service is fixed and the values start from it. */
-  basePlan?: LicensePlan | null;
-  /** Preselect a service (new plan for a given service). */
-  serviceId?: number | null;
-}
+import { useLatestPlan } from './api/get-licenses';
 
 /**
  * A new plan starts this month, or the month after the service's latest plan
  * if that one starts this month or later (one plan per service and month).
  */
-export function defaultStartMonth(plans: LicensePlan[] = []): string {
+export function defaultStartMonth(plans: Pick<LicensePlan, 'start_month'>[] = []): string {
   const thisMonth = dayjs().startOf('month');
   const latest = plans.map((p) => p.start_month).sort().at(-1);
   if (latest && !dayjs(latest).isBefore(thisMonth)) {
@@ -38,8 +27,15 @@ export function defaultStartMonth(plans: LicensePlan[] = []): string {
   return thisMonth.format('YYYY-MM-DD');
 }
 
+/** The service a plan is for, when it is fixed (a change to a plan, or a service's own page). */
+export interface PlanService {
+  id: number;
+  name: string;
+}
+
 interface PlanValues {
   service: string | null;
+  /** null: the suggested month (after the service's latest plan). */
   start_month: string | null;
   monthly_unit_cost: string;
   qty: number | string;
@@ -48,28 +44,33 @@ interface PlanValues {
   currency: string;
 }
 
-function initialValues(basePlan?: LicensePlan | null, serviceId?: number | null): PlanValues {
-  const service = basePlan?.service_id ?? serviceId;
-  return {
-    service: service ? String(service) : null,
-    start_month: defaultStartMonth(basePlan ? [basePlan] : []),
-    monthly_unit_cost: basePlan?.monthly_unit_cost ?? '',
-    qty: basePlan?.qty ?? 1,
-    end_month: null,
-    annual_commitment_end: basePlan?.annual_commitment_end ?? null,
-    currency: basePlan?.currency ?? DEFAULT_CURRENCY,
-  };
+interface PlanFormProps {
+  onDone: () => void;
+  basePlan?: LicensePlan | null;
+  service?: PlanService | null;
+  ServicePicker?: Picker;
 }
 
-export function PlanModal({
-  opened, onClose, services, basePlan, serviceId,
-}: PlanModalProps) {
+/** Mounted only while the modal is open: every open starts from `basePlan` (or empty). */
+function PlanForm({
+  onDone, basePlan, service, ServicePicker,
+}: PlanFormProps) {
   const mutation = useCreateLicense();
+  const fixed: PlanService | null = basePlan
+    ? { id: basePlan.service_id, name: `${basePlan.service_name} (${basePlan.provider_name})` }
+    : service ?? null;
   const form = useForm<PlanValues>({
-    initialValues: initialValues(basePlan, serviceId),
+    initialValues: {
+      service: fixed ? String(fixed.id) : null,
+      start_month: null,
+      monthly_unit_cost: basePlan?.monthly_unit_cost ?? '',
+      qty: basePlan?.qty ?? 1,
+      end_month: null,
+      annual_commitment_end: basePlan?.annual_commitment_end ?? null,
+      currency: basePlan?.currency ?? DEFAULT_CURRENCY,
+    },
     validate: {
       service: (value) => requiredError(value, 'Choose a license service'),
-      start_month: (value) => requiredError(value, 'Choose the first month of the plan'),
       monthly_unit_cost: (value) => moneyError(value),
       qty: (value) => (Number.isInteger(Number(value)) && Number(value) >= 0 && value !== '' ? null : 'A whole number, 0 or more'),
       end_month: (value, values) => (value && values.start_month && dayjs(value).isBefore(values.start_month)
@@ -77,98 +78,97 @@ export function PlanModal({
     },
   });
 
-  // Start from the chosen plan each time the modal opens.
-  useEffect(() => {
-    if (opened) {
-      form.setValues(initialValues(basePlan, serviceId));
-      form.resetDirty();
-      form.clearErrors();
-    }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [opened, basePlan, serviceId]);
-
-  // Once the service's plans are known, default to a free start month.
-  const chosen = Number(form.values.service) || 0;
-  const servicePlans = useLicenses({ service_id: chosen }, opened && chosen > 0);
-  useEffect(() => {
-    if (opened && servicePlans.data && !form.isDirty('start_month')) {
-      const plans = servicePlans.data.filter((p) => p.service_id === chosen);
-      form.setFieldValue('start_month', defaultStartMonth(plans));
-      form.resetDirty({ ...form.getValues(), start_month: defaultStartMonth(plans) });
-    }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [opened, servicePlans.data, chosen]);
+  // Suggest the first free month once the chosen service's latest plan is known.
+  const latest = useLatestPlan(Number(form.values.service) || null);
+  const known = latest.data ?? basePlan;
+  const startMonth = form.values.start_month ?? defaultStartMonth(known ? [known] : []);
 
   const submit = form.onSubmit((values) => {
     mutation.mutate({
       service_id: Number(values.service),
-      start_month: toApiMonth(values.start_month!),
+      start_month: toApiMonth(startMonth),
       monthly_unit_cost: values.monthly_unit_cost.trim(),
       qty: Number(values.qty),
       end_month: values.end_month ? toApiMonth(values.end_month) : null,
       annual_commitment_end: values.annual_commitment_end ? toApiDate(values.annual_commitment_end) : null,
       currency: values.currency,
-    }, { onSuccess: onClose });
+    }, { onSuccess: onDone });
   });
 
-  const title = basePlan ? `Record a price or quantity change — ${basePlan.service_name}` : 'Add a license plan';
-
   return (
-    <Modal opened={opened} onClose={onClose} title={title} centered size="lg">
-      <form onSubmit={submit} noValidate>
-        <Stack gap="sm">
-          {basePlan && (
-            <Text size="sm" c="dimmed">
-              {`Current plan since ${formatMonth(basePlan.start_month)}: ${basePlan.qty} seat(s). `}
-              The new plan replaces it from its start month.
-            </Text>
-          )}
-          <Select
+    <form onSubmit={submit} noValidate>
+      <Stack gap="sm">
+        {basePlan && (
+          <Text size="sm" c="dimmed">
+            {`Current plan since ${formatMonth(basePlan.start_month)}: ${basePlan.qty} seat(s). `}
+            The new plan replaces it from its start month.
+          </Text>
+        )}
+        {fixed || !ServicePicker ? (
+          <TextInput label="License service" required disabled value={fixed?.name ?? ''} readOnly />
+        ) : (
+          <ServicePicker
             label="License service"
             required
-            searchable
-            disabled={Boolean(basePlan)}
-            data={services.map((service) => ({ value: String(service.id), label: `${service.name} (${service.provider_name})` }))}
             nothingFoundMessage="No User License service: create one on the Services page"
-            comboboxProps={{ withinPortal: true }}
             {...form.getInputProps('service')}
           />
-          <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
-            <MonthPickerInput
-              label="Start month"
-              required
-              valueFormat="MMM YYYY"
-              {...form.getInputProps('start_month')}
-            />
-            <MonthPickerInput
-              label="End month"
-              description="Leave empty if open-ended"
-              valueFormat="MMM YYYY"
-              clearable
-              {...form.getInputProps('end_month')}
-            />
-            <MoneyInput
-              label="Monthly unit cost"
-              required
-              currency={form.values.currency}
-              {...form.getInputProps('monthly_unit_cost')}
-            />
-            <NumberInput label="Quantity (seats)" required min={0} allowDecimal={false} allowNegative={false} {...form.getInputProps('qty')} />
-            <CurrencySelect {...form.getInputProps('currency')} />
-            <DatePickerInput
-              label="Annual commitment ends"
-              description="Optional"
-              valueFormat="YYYY-MM-DD"
-              clearable
-              {...form.getInputProps('annual_commitment_end')}
-            />
-          </SimpleGrid>
-          <Group justify="flex-end" mt="sm">
-            <Button variant="default" onClick={onClose}>Cancel</Button>
-            <Button type="submit" loading={mutation.isPending}>{basePlan ? 'Record change' : 'Add plan'}</Button>
-          </Group>
-        </Stack>
-      </form>
+        )}
+        <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
+          <MonthPickerInput
+            label="Start month"
+            required
+            valueFormat="MMM YYYY"
+            value={startMonth}
+            onChange={(value) => form.setFieldValue('start_month', value)}
+          />
+          <MonthPickerInput
+            label="End month"
+            description="Leave empty if open-ended"
+            valueFormat="MMM YYYY"
+            clearable
+            {...form.getInputProps('end_month')}
+          />
+          <MoneyInput
+            label="Monthly unit cost"
+            required
+            currency={form.values.currency}
+            {...form.getInputProps('monthly_unit_cost')}
+          />
+          <NumberInput label="Quantity (seats)" required min={0} allowDecimal={false} allowNegative={false} {...form.getInputProps('qty')} />
+          <CurrencySelect {...form.getInputProps('currency')} />
+          <DatePickerInput
+            label="Annual commitment ends"
+            description="Optional"
+            valueFormat="YYYY-MM-DD"
+            clearable
+            {...form.getInputProps('annual_commitment_end')}
+          />
+        </SimpleGrid>
+        <Group justify="flex-end" mt="sm">
+          <Button variant="default" onClick={onDone}>Cancel</Button>
+          <Button type="submit" loading={mutation.isPending}>{basePlan ? 'Record change' : 'Add plan'}</Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+interface PlanModalProps extends Omit<PlanFormProps, 'onDone'> {
+  opened: boolean;
+  onClose: () => void;
+}
+
+/**
+ * Add a plan, or record a price/quantity change to `basePlan` (a new plan from a
+ * later month). `ServicePicker` chooses the service when it is not fixed.
+ */
+export function PlanModal({ opened, onClose, ...props }: PlanModalProps) {
+  const title = props.basePlan
+    ? `Record a price or quantity change — ${props.basePlan.service_name}` : 'Add a license plan';
+  return (
+    <Modal opened={opened} onClose={onClose} title={title} centered size="lg">
+      <PlanForm onDone={onClose} {...props} />
     </Modal>
   );
 }

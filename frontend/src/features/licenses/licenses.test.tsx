@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import dayjs from 'dayjs';
 import { apiMock } from '@/testing/api-mock';
 import { plan } from '@/testing/fixtures';
-import { mockCatalog } from '@/testing/mock-api';
+import { licensesReply, mockCatalog } from '@/testing/scenarios';
 import { renderApp } from '@/testing/render';
 import { defaultStartMonth } from './PlanModal';
 
@@ -21,9 +21,8 @@ const adobe = plan({
 function mockLicenses() {
   mockCatalog();
   apiMock.on('GET', '/licenses', (req) => {
-    if (req.query.get('active') === 'true') return { body: [plan(), adobe] };
-    if (req.query.get('service_id')) return { body: [plan()] };
-    return { body: [plan(), adobe, plan({ id: 3, start_month: '2024-01-01', end_month: '2024-12-01' })] };
+    if (req.query.get('active') === 'true') return licensesReply([adobe, plan()])(req);
+    return licensesReply([adobe, plan(), plan({ id: 3, start_month: '2024-01-01', end_month: '2024-12-01' })])(req);
   });
 }
 
@@ -41,6 +40,26 @@ describe('LicenseManager', () => {
     expect(rows[1]).toHaveTextContent('$312.50');
     expect(within(rows[1]!).getByText('Commitment: 5 months left')).toBeInTheDocument();
     expect(within(rows[0]!).queryByText(/Commitment:/)).not.toBeInTheDocument();
+    // One page of plans in force, sorted by provider, and nothing else: no service list.
+    expect(apiMock.requests()).toHaveLength(1);
+    expect(apiMock.requests('GET', '/licenses')[0]!.query.toString()).toBe('active=true&sort=provider_name&limit=20&offset=0');
+  });
+
+  it('sorts, searches and filters by provider on the server', async () => {
+    mockLicenses();
+    const { user } = renderApp('/licenses');
+    const table = await screen.findByRole('table', { name: 'License plans' });
+    await user.click(within(table).getByRole('button', { name: 'Sort by Monthly cost' }));
+    await waitFor(() => expect(apiMock.requests('GET', '/licenses').at(-1)!.query.get('sort')).toBe('monthly_cost'));
+    await user.type(screen.getByRole('textbox', { name: 'Search License plans' }), 'micro');
+    await waitFor(() => expect(within(table).getAllByRole('row')).toHaveLength(2));
+    expect(apiMock.requests('GET', '/licenses').at(-1)!.query.get('q')).toBe('micro');
+    await user.click(screen.getByRole('button', { name: 'Clear filters' }));
+
+    await user.click(within(table).getByRole('button', { name: 'Filter by Provider' }));
+    await user.click(screen.getByRole('textbox', { name: 'Filter Provider' }));
+    await user.click(await screen.findByRole('option', { name: 'Microsoft' }));
+    await waitFor(() => expect(apiMock.requests('GET', '/licenses').at(-1)!.query.get('provider_id')).toBe('2'));
   });
 
   it('shows every plan on demand', async () => {
@@ -50,6 +69,7 @@ describe('LicenseManager', () => {
     await user.click(screen.getByRole('radio', { name: 'All plans' }));
     await waitFor(() => expect(within(screen.getByRole('table', { name: 'License plans' })).getAllByRole('row')).toHaveLength(4));
     expect(screen.getByText('Dec 2024')).toBeInTheDocument();
+    expect(apiMock.requests('GET', '/licenses').at(-1)!.query.has('active')).toBe(false);
   });
 
   it('pre-filters from a dashboard link', async () => {
@@ -58,6 +78,7 @@ describe('LicenseManager', () => {
     const table = await screen.findByRole('table', { name: 'License plans' });
     expect(within(table).getAllByRole('row')).toHaveLength(2);
     expect(screen.getByRole('textbox', { name: 'Search License plans' })).toHaveValue('Adobe');
+    expect(apiMock.requests('GET', '/licenses').every((req) => req.query.get('q') === 'Adobe')).toBe(true);
   });
 
   it('adds a new plan for a license service', async () => {
@@ -73,6 +94,11 @@ describe('LicenseManager', () => {
 
     await user.click(within(dialog).getByRole('textbox', { name: /^License service/ }));
     await user.click(await screen.findByRole('option', { name: 'Microsoft 365 (Microsoft)' }));
+    // The picker searches active User License services by category id, 20 at a time.
+    const search = apiMock.requests('GET', '/service').at(-1)!.query;
+    expect(search.get('category_id')).toBe('2');
+    expect(search.get('active')).toBe('true');
+    expect(search.get('limit')).toBe('20');
     await user.type(within(dialog).getByRole('textbox', { name: /^Monthly unit cost/ }), '8.00');
     const qty = within(dialog).getByRole('textbox', { name: /^Quantity/ });
     await user.clear(qty);
@@ -106,7 +132,6 @@ describe('LicenseManager', () => {
   });
 
   it('has an empty state', async () => {
-    mockCatalog();
     apiMock.on('GET', '/licenses', []);
     renderApp('/licenses');
     expect(await screen.findByText('No license plan in force')).toBeInTheDocument();

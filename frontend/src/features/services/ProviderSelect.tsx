@@ -1,43 +1,27 @@
-import { useState } from 'react';
-import { Select, type SelectProps } from '@mantine/core';
-import type { Provider } from '@/api/types';
+import { type PickerProps, SearchSelect, type SearchOption } from '@/components/SearchSelect';
+import { providerOptionsQueryOptions } from './api/get-providers';
 
 export const NEW_PROVIDER_PREFIX = 'new:';
 
-type ProviderSelectProps = Omit<SelectProps, 'data' | 'searchValue' | 'onSearchChange'> & {
-  providers: Provider[];
-  /** Offer "Add provider “…”" when the typed name is not a known provider. */
+/** "+ Add provider “…”" when the typed name is not one of the providers found. */
+function addProviderOption(typed: string, found: SearchOption[]): SearchOption[] {
+  if (!typed || found.some((option) => option.label.toLowerCase() === typed.toLowerCase())) return [];
+  return [{ value: `${NEW_PROVIDER_PREFIX}${typed}`, label: `+ Add provider “${typed}”`, chosenLabel: typed }];
+}
+
+type ProviderSelectProps = PickerProps & {
+  /** Offer "Add provider “…”": the value is then `new:<name>`, and the caller creates that provider. */
   creatable?: boolean;
 };
 
-/**
- * Provider picker. With `creatable`, its value may be `new:<name>`: the caller
- * creates that provider before saving the service.
- */
-export function ProviderSelect({ providers, creatable = false, ...props }: ProviderSelectProps) {
-  const [search, setSearch] = useState('');
-  const options = providers
-    .map((provider) => ({ value: String(provider.id), label: provider.name }))
-    .sort((a, b) => a.label.localeCompare(b.label));
-  const typed = search.trim();
-  const known = options.some((option) => option.label.toLowerCase() === typed.toLowerCase());
-  const selectedNew = typeof props.value === 'string' && props.value.startsWith(NEW_PROVIDER_PREFIX)
-    ? props.value.slice(NEW_PROVIDER_PREFIX.length) : null;
-  if (creatable && selectedNew) {
-    options.push({ value: `${NEW_PROVIDER_PREFIX}${selectedNew}`, label: selectedNew });
-  }
-  if (creatable && typed && !known && typed !== selectedNew) {
-    options.push({ value: `${NEW_PROVIDER_PREFIX}${typed}`, label: `+ Add provider “${typed}”` });
-  }
+/** Provider picker that searches `GET /providers?q=` as the admin types. */
+export function ProviderSelect({ creatable = false, label = 'Provider', ...props }: ProviderSelectProps) {
   return (
-    <Select
-      label="Provider"
-      searchable
-      data={options}
-      searchValue={search}
-      onSearchChange={setSearch}
+    <SearchSelect
+      label={label}
+      options={providerOptionsQueryOptions}
+      extraOptions={creatable ? addProviderOption : undefined}
       nothingFoundMessage={creatable ? 'Type a name to add a provider' : 'No such provider'}
-      comboboxProps={{ withinPortal: true }}
       {...props}
     />
   );

@@ -1,249 +1,164 @@
 import { useMemo, useState } from 'react';
 import {
-  ActionIcon, Anchor, Badge, Button, Card, Group, Select, Switch, Text, TextInput, Tooltip,
+  ActionIcon, Anchor, Badge, Button, Card, Group, Switch, Text, Tooltip,
 } from '@mantine/core';
-import { useDisclosure } from '@mantine/hooks';
-import {
-  IconCheck, IconPencil, IconPlus, IconTrash, IconX,
-} from '@tabler/icons-react';
+import { IconPencil, IconPlus, IconTrash } from '@tabler/icons-react';
 import { createColumnHelper } from '@tanstack/react-table';
 import { Link } from 'react-router-dom';
-import type { Service, ServiceUpdate } from '@/api/types';
-import { DataTable } from '@/components/DataTable';
-import { EmptyState, ErrorState, PageLoader } from '@/components/PageStates';
+import type { Service } from '@/api/types';
+import { DataTable, useServerTable } from '@/components/DataTable';
+import { EmptyState } from '@/components/PageStates';
 import { PageHeader } from '@/components/PageHeader';
 import { confirmDestructive } from '@/components/confirm';
 import { CATEGORY_BADGE } from '@/theme';
 import { useCategories } from './api/get-categories';
 import { useDeleteService } from './api/delete-service';
-import { useProviders } from './api/get-providers';
-import { useServices } from './api/get-services';
+import { type ServiceSort, useServices } from './api/get-services';
 import { useUpdateService } from './api/update-service';
 import { ProviderSelect } from './ProviderSelect';
 import { ServiceFormModal } from './ServiceFormModal';
 
-interface Draft {
-  name: string;
-  provider: string | null;
-  category: string | null;
-  description: string;
-}
-
 const column = createColumnHelper<Service>();
 
-export function ServiceManager() {
-  const services = useServices();
-  const providers = useProviders();
-  const categories = useCategories();
-  const updateService = useUpdateService();
-  const deleteService = useDeleteService();
-  const [createOpened, createModal] = useDisclosure(false);
-  const [editing, setEditing] = useState<{ id: number; draft: Draft } | null>(null);
+const STATUS_OPTIONS = [{ value: 'true', label: 'Active' }, { value: 'false', label: 'Inactive' }];
 
-  const startEdit = (service: Service) => setEditing({
-    id: service.id,
-    draft: {
-      name: service.name,
-      provider: String(service.provider_id),
-      category: String(service.category_id),
-      description: service.description ?? '',
-    },
-  });
-
-  const setDraft = (changes: Partial<Draft>) => setEditing((current) => (
-    current ? { ...current, draft: { ...current.draft, ...changes } } : current));
-
-  const saveEdit = (service: Service) => {
-    if (!editing) return;
-    const { draft } = editing;
-    const changes: ServiceUpdate = {};
-    if (draft.name.trim() && draft.name.trim() !== service.name) changes.name = draft.name.trim();
-    if (draft.provider && Number(draft.provider) !== service.provider_id) changes.provider_id = Number(draft.provider);
-    if (draft.category && Number(draft.category) !== service.category_id) changes.category_id = Number(draft.category);
-    const description = draft.description.trim() || null;
-    if (description !== (service.description || null)) changes.description = description;
-    if (Object.keys(changes).length === 0) {
-      setEditing(null);
-      return;
-    }
-    updateService.mutate({ id: service.id, changes }, { onSuccess: () => setEditing(null) });
-  };
-
-  const askDelete = (service: Service) => confirmDestructive({
+function askDelete(service: Service, remove: (input: { id: number; name: string }) => void) {
+  confirmDestructive({
     title: `Delete “${service.name}”?`,
     message: 'The service becomes inactive and leaves the active lists. Its past costs stay in every report.',
     confirmLabel: 'Delete service',
-    onConfirm: () => deleteService.mutate({ id: service.id, name: service.name }),
+    onConfirm: () => remove({ id: service.id, name: service.name }),
   });
+}
 
-  const categoryNames = useMemo(() => (categories.data ?? []).map((c) => c.name), [categories.data]);
-  const providerNames = useMemo(() => (providers.data ?? []).map((p) => p.name).sort(), [providers.data]);
+function toId(value: string | undefined): number | undefined {
+  return value ? Number(value) : undefined;
+}
 
-  const columns = useMemo(() => {
-    const isEditing = (service: Service) => editing?.id === service.id;
-    return [
-      column.accessor('name', {
-        header: 'Name',
-        cell: ({ row: { original } }) => (isEditing(original) ? (
-          <TextInput
-            aria-label="Name"
-            size="xs"
-            value={editing!.draft.name}
-            onChange={(event) => setDraft({ name: event.currentTarget.value })}
-            error={editing!.draft.name.trim() ? undefined : 'Required'}
-            miw={160}
-          />
-        ) : (
-          <Anchor component={Link} to={`/services/${original.id}`} fw={600} size="sm">{original.name}</Anchor>
-        )),
-      }),
-      column.accessor('provider_name', {
-        header: 'Provider',
-        meta: { filter: 'select', filterOptions: providerNames },
-        cell: ({ row: { original } }) => (isEditing(original) ? (
+/** The services table: search by name, filter by provider, category and status, all on the server. */
+export function ServiceManager() {
+  const table = useServerTable<ServiceSort>({ initialSorting: [{ id: 'name', desc: false }] });
+  const { filters } = table;
+  const services = useServices({
+    q: table.search,
+    provider_id: toId(filters.provider_name),
+    category_id: toId(filters.category_name),
+    active: filters.active === undefined ? undefined : filters.active === 'true',
+    sort: table.sort,
+    limit: table.limit,
+    offset: table.offset,
+  });
+  const categories = useCategories();
+  const { mutate: setActive } = useUpdateService();
+  const { mutate: remove } = useDeleteService();
+  // The modal keeps its last target while it closes, so that its title does not change.
+  const [modal, setModal] = useState<{ opened: boolean; service: Service | null }>({ opened: false, service: null });
+  // The provider filter shows the chosen provider's name when it opens again.
+  const [providerLabel, setProviderLabel] = useState<string | null>(null);
+
+  const categoryOptions = useMemo(
+    () => (categories.data ?? []).map((category) => ({ value: String(category.id), label: category.name })),
+    [categories.data],
+  );
+
+  const columns = useMemo(() => [
+    column.accessor('name', {
+      header: 'Name',
+      cell: ({ row: { original } }) => (
+        <Anchor component={Link} to={`/services/${original.id}`} fw={600} size="sm">{original.name}</Anchor>
+      ),
+    }),
+    column.accessor('provider_name', {
+      header: 'Provider',
+      meta: {
+        filter: 'custom',
+        renderFilter: ({ label, value, onChange }) => (
           <ProviderSelect
-            aria-label="Provider"
-            label={undefined}
+            label={label}
             size="xs"
-            providers={providers.data ?? []}
-            value={editing!.draft.provider}
-            onChange={(value) => setDraft({ provider: value })}
-            allowDeselect={false}
-            miw={150}
-          />
-        ) : original.provider_name),
-      }),
-      column.accessor('category_name', {
-        header: 'Category',
-        meta: { filter: 'select', filterOptions: categoryNames },
-        cell: ({ row: { original } }) => (isEditing(original) ? (
-          <Select
-            aria-label="Category"
-            size="xs"
-            data={(categories.data ?? []).map((c) => ({ value: String(c.id), label: c.name }))}
-            value={editing!.draft.category}
-            onChange={(value) => setDraft({ category: value })}
-            allowDeselect={false}
-            miw={140}
-          />
-        ) : (
-          <Badge variant="light" tt="none" color={CATEGORY_BADGE[original.category_name] ?? 'gray'} style={{ overflow: 'visible' }}>
-            {original.category_name}
-          </Badge>
-        )),
-      }),
-      column.accessor((service) => service.description ?? '', {
-        id: 'description',
-        header: 'Description',
-        cell: ({ row: { original } }) => (isEditing(original) ? (
-          <TextInput
-            aria-label="Description"
-            size="xs"
-            value={editing!.draft.description}
-            onChange={(event) => setDraft({ description: event.currentTarget.value })}
-            miw={180}
-          />
-        ) : (
-          <Text size="sm" c="dimmed" lineClamp={2} maw={280}>{original.description || '—'}</Text>
-        )),
-      }),
-      column.accessor((service) => (service.active ? 'Active' : 'Inactive'), {
-        id: 'status',
-        header: 'Status',
-        meta: { filter: 'select', filterOptions: ['Active', 'Inactive'] },
-        cell: ({ row: { original } }) => (
-          <Switch
-            checked={original.active}
-            onChange={(event) => updateService.mutate({
-              id: original.id, changes: { active: event.currentTarget.checked },
-            })}
-            label={original.active ? 'Active' : 'Inactive'}
-            aria-label={`${original.name} active`}
-            size="sm"
+            clearable
+            placeholder="Any"
+            value={value}
+            selectedLabel={providerLabel}
+            onChange={(next, option) => {
+              setProviderLabel(option?.label ?? null);
+              onChange(next);
+            }}
+            comboboxProps={{ withinPortal: false }}
           />
         ),
-      }),
-      column.display({
-        id: 'actions',
-        header: 'Actions',
-        meta: { align: 'right' },
-        cell: ({ row: { original } }) => (isEditing(original) ? (
-          <Group gap={4} justify="flex-end" wrap="nowrap">
-            <Tooltip label="Save">
-              <ActionIcon
-                color="teal"
-                variant="light"
-                aria-label={`Save ${original.name}`}
-                onClick={() => saveEdit(original)}
-                loading={updateService.isPending}
-                disabled={!editing!.draft.name.trim()}
-              >
-                <IconCheck size={16} />
-              </ActionIcon>
-            </Tooltip>
-            <Tooltip label="Cancel">
-              <ActionIcon variant="default" aria-label="Cancel editing" onClick={() => setEditing(null)}>
-                <IconX size={16} />
-              </ActionIcon>
-            </Tooltip>
-          </Group>
-        ) : (
-          <Group gap={4} justify="flex-end" wrap="nowrap">
-            <Tooltip label="Edit">
-              <ActionIcon variant="subtle" aria-label={`Edit ${original.name}`} onClick={() => startEdit(original)}>
-                <IconPencil size={16} />
-              </ActionIcon>
-            </Tooltip>
-            <Tooltip label={original.active ? 'Delete' : 'Already deleted (inactive)'}>
-              <ActionIcon
-                variant="subtle"
-                color="red"
-                aria-label={`Delete ${original.name}`}
-                onClick={() => askDelete(original)}
-                disabled={!original.active}
-              >
-                <IconTrash size={16} />
-              </ActionIcon>
-            </Tooltip>
-          </Group>
-        )),
-      }),
-    ];
-    // The cells read the editing draft; the columns are rebuilt whenever it changes.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [editing, providers.data, categories.data, categoryNames, providerNames, updateService.isPending]);
+      },
+    }),
+    column.accessor('category_name', {
+      header: 'Category',
+      meta: { filter: 'select', filterOptions: categoryOptions },
+      cell: ({ row: { original } }) => (
+        <Badge variant="light" tt="none" color={CATEGORY_BADGE[original.category_code] ?? 'gray'} style={{ overflow: 'visible' }}>
+          {original.category_name}
+        </Badge>
+      ),
+    }),
+    column.accessor((service) => service.description ?? '', {
+      id: 'description',
+      header: 'Description',
+      enableSorting: false,
+      cell: ({ row: { original } }) => (
+        <Text size="sm" c="dimmed" lineClamp={2} maw={280}>{original.description || '—'}</Text>
+      ),
+    }),
+    column.accessor('active', {
+      header: 'Status',
+      meta: { filter: 'select', filterOptions: STATUS_OPTIONS },
+      cell: ({ row: { original } }) => (
+        <Switch
+          checked={original.active}
+          onChange={(event) => setActive({ id: original.id, changes: { active: event.currentTarget.checked } })}
+          label={original.active ? 'Active' : 'Inactive'}
+          aria-label={`${original.name} active`}
+          size="sm"
+        />
+      ),
+    }),
+    column.display({
+      id: 'actions',
+      header: 'Actions',
+      meta: { align: 'right' },
+      cell: ({ row: { original } }) => (
+        <Group gap={4} justify="flex-end" wrap="nowrap">
+          <Tooltip label="Edit">
+            <ActionIcon
+              variant="subtle"
+              aria-label={`Edit ${original.name}`}
+              onClick={() => setModal({ opened: true, service: original })}
+            >
+              <IconPencil size={16} />
+            </ActionIcon>
+          </Tooltip>
+          <Tooltip label={original.active ? 'Delete' : 'Already deleted (inactive)'}>
+            <ActionIcon
+              variant="subtle"
+              color="red"
+              aria-label={`Delete ${original.name}`}
+              onClick={() => askDelete(original, remove)}
+              disabled={!original.active}
+            >
+              <IconTrash size={16} />
+            </ActionIcon>
+          </Tooltip>
+        </Group>
+      ),
+    }),
+  ], [categoryOptions, providerLabel, setActive, remove]);
 
   const newButton = (
     <Button
       leftSection={<IconPlus size={16} />}
-      onClick={createModal.open}
-      disabled={!categories.data || !providers.data}
+      onClick={() => setModal({ opened: true, service: null })}
+      disabled={!categories.data}
     >
       New service
     </Button>
   );
-
-  let content;
-  if (services.isPending) content = <PageLoader label="Loading services…" />;
-  else if (services.isError) content = <ErrorState error={services.error} onRetry={() => services.refetch()} />;
-  else if (services.data.length === 0) {
-    content = (
-      <EmptyState title="No services yet" action={newButton}>
-        Add your cloud accounts, licenses and prepaid services to start tracking their costs.
-      </EmptyState>
-    );
-  } else {
-    content = (
-      <DataTable
-        label="Services"
-        data={services.data}
-        columns={columns}
-        getRowId={(service) => String(service.id)}
-        initialSorting={[{ id: 'name', desc: false }]}
-        minWidth={860}
-      />
-    );
-  }
 
   return (
     <>
@@ -252,12 +167,27 @@ export function ServiceManager() {
         description="Every service you pay for. Deleting a service keeps its history."
         actions={newButton}
       />
-      <Card>{content}</Card>
+      <Card>
+        <DataTable
+          label="Services"
+          table={table}
+          query={services}
+          columns={columns}
+          getRowId={(service) => String(service.id)}
+          searchPlaceholder="Search by name…"
+          loadingLabel="Loading services…"
+          minWidth={860}
+          emptyState={(
+            <EmptyState title="No services yet" action={newButton}>
+              Add your cloud accounts, licenses and prepaid services to start tracking their costs.
+            </EmptyState>
+          )}
+        />
+      </Card>
       <ServiceFormModal
-        opened={createOpened}
-        onClose={createModal.close}
-        providers={providers.data ?? []}
-        categories={categories.data ?? []}
+        opened={modal.opened}
+        onClose={() => setModal((current) => ({ ...current, opened: false }))}
+        service={modal.service}
       />
     </>
   );

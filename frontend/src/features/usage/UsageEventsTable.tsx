@@ -1,67 +1,60 @@
-import { useMemo } from 'react';
 import { Badge, Text } from '@mantine/core';
 import { createColumnHelper } from '@tanstack/react-table';
-import type { Consumption, Topup } from '@/api/types';
-import { DataTable } from '@/components/DataTable';
-import { formatMoney } from '@/lib/format';
-
-export interface UsageEvent {
-  key: string;
-  kind: 'Top-up' | 'Consumption';
-  date: string;
-  /** The API's decimal string, unsigned. */
-  amount: string;
-  currency: string;
-}
-
-/** Top-ups and consumption of one service as one list (no amounts are combined). */
-export function toUsageEvents(topups: Topup[], consumption: Consumption[]): UsageEvent[] {
-  return [
-    ...topups.map((t): UsageEvent => ({
-      key: `t${t.id}`, kind: 'Top-up', date: t.topup_date, amount: t.amount_purchased, currency: t.currency,
-    })),
-    ...consumption.map((c): UsageEvent => ({
-      key: `c${c.id}`, kind: 'Consumption', date: c.consumption_date, amount: c.amount_consumed, currency: c.currency,
-    })),
-  ];
-}
+import type { UsageEvent } from '@/api/types';
+import { DataTable, useServerTable } from '@/components/DataTable';
+import { formatDate, formatMoney } from '@/lib/format';
+import { type UsageEventSort, useUsageEvents } from './api/get-usage-events';
 
 const column = createColumnHelper<UsageEvent>();
 
-export function UsageEventsTable({ events, label }: { events: UsageEvent[]; label: string }) {
-  const columns = useMemo(() => [
-    column.accessor('date', { header: 'Date' }),
-    column.accessor('kind', {
-      header: 'Type',
-      meta: { filter: 'select', filterOptions: ['Top-up', 'Consumption'] },
-      cell: ({ getValue }) => (
-        <Badge variant="light" color={getValue() === 'Top-up' ? 'teal' : 'orange'}>{getValue()}</Badge>
-      ),
-    }),
-    column.accessor('amount', {
-      header: 'Amount',
-      sortingFn: 'decimal',
-      meta: { align: 'right', filterText: (row) => formatMoney(row.amount, row.currency) },
-      cell: ({ row: { original } }) => (
-        <Text
-          span
-          size="sm"
-          c={original.kind === 'Top-up' ? 'teal' : undefined}
-          style={{ whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums' }}
-        >
-          {original.kind === 'Top-up' ? '+' : '−'}
-          {formatMoney(original.amount, original.currency)}
-        </Text>
-      ),
-    }),
-  ], []);
+const columns = [
+  column.accessor('day', {
+    id: 'date',
+    header: 'Date',
+    cell: ({ getValue }) => formatDate(getValue()),
+  }),
+  column.accessor('kind', {
+    header: 'Type',
+    cell: ({ getValue }) => (
+      <Badge variant="light" color={getValue() === 'topup' ? 'teal' : 'orange'}>
+        {getValue() === 'topup' ? 'Top-up' : 'Consumption'}
+      </Badge>
+    ),
+  }),
+  column.accessor('amount', {
+    header: 'Amount',
+    meta: { align: 'right' },
+    cell: ({ row: { original } }) => (
+      <Text
+        span
+        size="sm"
+        c={original.kind === 'topup' ? 'teal' : undefined}
+        style={{ whiteSpace: 'nowrap', fontVariantNumeric: 'tabular-nums' }}
+      >
+        {original.kind === 'topup' ? '+' : '−'}
+        {formatMoney(original.amount, original.currency)}
+      </Text>
+    ),
+  }),
+];
+
+/**
+ * One usage service's top-ups and consumption (`GET /usage/events`), newest first,
+ * paged and sorted by the server. Mount it only when it is shown: it loads on mount.
+ */
+export function UsageEventsTable({ serviceId, label }: { serviceId: number; label: string }) {
+  const table = useServerTable<UsageEventSort>({ initialSorting: [{ id: 'date', desc: true }] });
+  const events = useUsageEvents({
+    service_id: serviceId, sort: table.sort, limit: table.limit, offset: table.offset,
+  });
   return (
     <DataTable
       label={label}
-      data={events}
+      table={table}
+      query={events}
       columns={columns}
-      getRowId={(event) => event.key}
-      initialSorting={[{ id: 'date', desc: true }]}
+      getRowId={(event) => `${event.kind}-${event.id}`}
+      withSearch={false}
       emptyMessage="No top-ups or consumption recorded yet."
       minWidth={360}
     />

@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import dayjs from 'dayjs';
 import { apiMock } from '@/testing/api-mock';
 import { balance, topup } from '@/testing/fixtures';
-import { mockUsage } from '@/testing/mock-api';
+import { mockUsage, twilio } from '@/testing/scenarios';
 import { renderApp } from '@/testing/render';
 
 describe('UsageManager', () => {
@@ -12,33 +12,68 @@ describe('UsageManager', () => {
     const openai = await screen.findByRole('region', { name: 'OpenAI API' });
     expect(within(openai).getByLabelText('OpenAI API balance')).toHaveTextContent('$50.00');
     expect(await within(openai).findByText('$100.00')).toBeInTheDocument();
+    expect(within(openai).getByText('Threshold (20 %)')).toBeInTheDocument();
     expect(within(openai).getByText('Low balance')).toBeInTheDocument();
     expect(within(openai).getAllByText('2025-06-01')[0]).toBeVisible();
-    const twilio = screen.getByRole('region', { name: 'Twilio' });
-    expect(within(twilio).getByText('$60.00')).toBeInTheDocument();
-    expect(within(twilio).queryByText('Low balance')).not.toBeInTheDocument();
+    const twilioCard = screen.getByRole('region', { name: 'Twilio' });
+    expect(within(twilioCard).getByText('$60.00')).toBeInTheDocument();
+    expect(within(twilioCard).queryByText('Low balance')).not.toBeInTheDocument();
+    // One page of balances; no top-ups, consumption or events until a section opens.
+    expect(apiMock.requests()).toHaveLength(1);
+    expect(apiMock.requests('GET', '/usage/balances')[0]!.query.toString()).toBe('limit=10&offset=0');
   });
 
-  it('lists the top-ups and consumption of a service in a sub-table', async () => {
+  it('lists the top-ups and consumption of a service when its section opens', async () => {
     mockUsage();
     const { user } = renderApp('/usage');
-    const twilio = await screen.findByRole('region', { name: 'Twilio' });
-    await user.click(within(twilio).getByRole('button', { name: 'Top-ups and consumption (2)' }));
-    const table = await within(twilio).findByRole('table', { name: 'Twilio top-ups and consumption' });
-    expect(within(table).getByText('+$300.00')).toBeInTheDocument();
+    const card = await screen.findByRole('region', { name: 'Twilio' });
+    await user.click(within(card).getByRole('button', { name: 'Top-ups and consumption' }));
+    const table = await within(card).findByRole('table', { name: 'Twilio top-ups and consumption' });
+    expect(await within(table).findByText('+$300.00')).toBeInTheDocument();
     expect(within(table).getByText('−$60.80')).toBeInTheDocument();
+    expect(within(card).getByText('1–2 of 2')).toBeInTheDocument();
+    expect(apiMock.requests('GET', '/usage/events')).toHaveLength(1);
+    expect(apiMock.requests('GET', '/usage/events')[0]!.query.get('service_id')).toBe('5');
+    await user.click(within(table).getByRole('button', { name: 'Sort by Amount' }));
+    await waitFor(() => expect(apiMock.requests('GET', '/usage/events').at(-1)!.query.get('sort')).toBe('amount'));
   });
 
   it('opens the sub-table of the service a link points to', async () => {
     mockUsage();
     renderApp('/usage?service=3');
     expect(await screen.findByRole('table', { name: 'OpenAI API top-ups and consumption' })).toBeInTheDocument();
+    // Fetched on its own, wherever it is in the list, and shown once.
+    expect(apiMock.requests('GET', '/usage/balances/3')).toHaveLength(1);
+    await waitFor(() => expect(screen.getAllByRole('region', { name: 'OpenAI API' })).toHaveLength(1));
+  });
+
+  it('searches, sorts and pages the services on the server', async () => {
+    const many = Array.from({ length: 23 }, (_, i) => balance({
+      service_id: 100 + i, service_name: `Service ${String(i + 1).padStart(2, '0')}`, low_balance: false,
+    }));
+    mockUsage(many);
+    const { user } = renderApp('/usage');
+    expect(await screen.findByText('1–10 of 23 usage services')).toBeInTheDocument();
+    expect(screen.getAllByRole('region')).toHaveLength(10);
+    await user.click(screen.getByRole('button', { name: 'Page 3' }));
+    expect(await screen.findByText('21–23 of 23 usage services')).toBeInTheDocument();
+    expect(apiMock.requests('GET', '/usage/balances').at(-1)!.query.get('offset')).toBe('20');
+
+    await user.type(screen.getByRole('textbox', { name: 'Search usage services' }), 'Service 1');
+    expect(await screen.findByText('1–10 of 10 usage services')).toBeInTheDocument();
+    expect(apiMock.requests('GET', '/usage/balances').at(-1)!.query.get('q')).toBe('Service 1');
+    await user.type(screen.getByRole('textbox', { name: 'Search usage services' }), 'zz');
+    expect(await screen.findByText('No usage service matches the search.')).toBeInTheDocument();
+
+    await user.click(screen.getByRole('textbox', { name: 'Sort usage services' }));
+    await user.click(await screen.findByRole('option', { name: 'Lowest balance first' }));
+    await waitFor(() => expect(apiMock.requests('GET', '/usage/balances').at(-1)!.query.get('sort')).toBe('balance'));
   });
 
   it('records a top-up and shows the new balance', async () => {
     mockUsage();
     apiMock.on('POST', '/usage/topups', (req) => {
-      apiMock.on('GET', '/usage/balances', [balance({ balance: '550.00', total_topups: '1000.00' })]);
+      mockUsage([balance({ balance: '550.00', total_topups: '1000.00' }), twilio]);
       return { status: 201, body: topup({ id: 9, ...(req.body as object) }) };
     });
     const { user } = renderApp('/usage');
@@ -56,15 +91,35 @@ describe('UsageManager', () => {
     await waitFor(() => expect(screen.getByLabelText('OpenAI API balance')).toHaveTextContent('$550.00'));
   });
 
+  it('lets the first top-up choose its currency', async () => {
+    mockUsage([balance({
+      service_id: 8, service_name: 'Fresh', last_topup_date: null, last_topup_amount: null, threshold_amount: null, low_balance: false,
+    })]);
+    apiMock.on('POST', '/usage/topups', (req) => ({ status: 201, body: topup({ id: 9, ...(req.body as object) }) }));
+    const { user } = renderApp('/usage');
+    const card = await screen.findByRole('region', { name: 'Fresh' });
+    expect(within(card).getByText('No top-up yet')).toBeInTheDocument();
+    await user.click(within(card).getByRole('button', { name: 'Record Top-up' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Record top-up — Fresh' });
+    const currency = within(dialog).getByRole('textbox', { name: /^Currency/ });
+    expect(currency).toBeEnabled();
+    expect(currency).toHaveValue('USD – US Dollar');
+    await user.type(within(dialog).getByRole('textbox', { name: /^Amount purchased/ }), '20');
+    await user.click(within(dialog).getByRole('button', { name: 'Record top-up' }));
+    await waitFor(() => expect(apiMock.requests('POST', '/usage/topups')).toHaveLength(1));
+    expect(apiMock.requests('POST', '/usage/topups')[0]!.body).toMatchObject({ service_id: 8, currency: 'USD' });
+  });
+
   it('shows a refused consumption as an error toast', async () => {
     mockUsage();
     apiMock.on('POST', '/usage/consumption', {
       detail: [{ loc: ['body', 'amount_consumed'], msg: 'Input should be greater than 0', type: 'greater_than' }],
     }, 422);
     const { user } = renderApp('/usage');
-    const twilio = await screen.findByRole('region', { name: 'Twilio' });
-    await user.click(within(twilio).getByRole('button', { name: 'Add Consumption' }));
+    const card = await screen.findByRole('region', { name: 'Twilio' });
+    await user.click(within(card).getByRole('button', { name: 'Add Consumption' }));
     const dialog = await screen.findByRole('dialog', { name: 'Add consumption — Twilio' });
+    expect(within(dialog).queryByRole('textbox', { name: /^Currency/ })).not.toBeInTheDocument();
     await user.type(within(dialog).getByRole('textbox', { name: /^Amount consumed/ }), '5');
     await user.click(within(dialog).getByRole('button', { name: 'Add consumption' }));
     expect(await screen.findByText('amount consumed: Input should be greater than 0')).toBeInTheDocument();
@@ -73,19 +128,13 @@ describe('UsageManager', () => {
   });
 
   it('has empty and error states', async () => {
-    apiMock.on('GET', '/usage/balances', [])
-      .on('GET', '/usage/topups', [])
-      .on('GET', '/usage/consumption', [])
-      .on('GET', '/alerts/low-balance', []);
+    apiMock.on('GET', '/usage/balances', []);
     renderApp('/usage');
     expect(await screen.findByText('No usage services')).toBeInTheDocument();
   });
 
   it('says when the balances cannot be loaded', async () => {
-    apiMock.on('GET', '/usage/balances', { detail: 'Database unavailable' }, 503)
-      .on('GET', '/usage/topups', [])
-      .on('GET', '/usage/consumption', [])
-      .on('GET', '/alerts/low-balance', []);
+    apiMock.on('GET', '/usage/balances', { detail: 'Database unavailable' }, 503);
     renderApp('/usage');
     expect(await screen.findByText('Database unavailable')).toBeInTheDocument();
   });

@@ -1,21 +1,25 @@
-import { useMutation } from '@tanstack/react-query';
-import { apiFetch } from '@/api/client';
+import { mutationOptions, useMutation } from '@tanstack/react-query';
+import { api } from '@/api/client';
 import type { PasswordChange } from '@/api/types';
 import { notifyError, notifySuccess } from '@/lib/notify';
 
 /** POST /auth/password -> 204; tokens issued before stop working. */
-export function changePassword(body: PasswordChange): Promise<void> {
+export async function changePassword(body: PasswordChange): Promise<void> {
   // A wrong current password is a 400, not a 401, so no redirect happens here.
-  return apiFetch<void>('/auth/password', { method: 'POST', body });
+  await api.POST('/auth/password', { body });
 }
+
+export const changePasswordMutationOptions = () => mutationOptions({
+  mutationFn: changePassword,
+  onError: (error) => notifyError(error, 'Password not changed'),
+});
 
 export function useChangePassword({ onSuccess }: { onSuccess?: () => void } = {}) {
   return useMutation({
-    mutationFn: changePassword,
+    ...changePasswordMutationOptions(),
     onSuccess: () => {
       notifySuccess('Password changed. Please sign in with the new password.', 'Password changed');
       onSuccess?.();
     },
-    onError: (error) => notifyError(error, 'Password not changed'),
   });
 }

@@ -1,9 +1,10 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { apiFetch } from '@/api/client';
+import { api, dataOf } from '@/api/client';
 import type { Me } from '@/api/types';
 
-export function getMe(signal?: AbortSignal): Promise<Me> {
-  return apiFetch<Me>('/auth/me', { signal });
+/** GET /auth/me: who is signed in. */
+export async function getMe(signal?: AbortSignal): Promise<Me> {
+  return dataOf(await api.GET('/auth/me', { signal }));
 }
 
 export const meQueryOptions = () => queryOptions({

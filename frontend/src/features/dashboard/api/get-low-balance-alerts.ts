@@ -1,12 +1,10 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { apiFetch } from '@/api/client';
+import { api, dataOf } from '@/api/client';
 import type { LowBalanceAlert } from '@/api/types';
 
-export const LOW_BALANCE_PERCENT = 20;
-
-/** Usage services whose balance is below 20 % of their last top-up. */
-export function getLowBalanceAlerts(signal?: AbortSignal): Promise<LowBalanceAlert[]> {
-  return apiFetch<LowBalanceAlert[]>('/alerts/low-balance', { query: { threshold_percent: LOW_BALANCE_PERCENT }, signal });
+/** Usage services below the server's low-balance threshold (each alert says which percent). */
+export async function getLowBalanceAlerts(signal?: AbortSignal): Promise<LowBalanceAlert[]> {
+  return dataOf(await api.GET('/alerts/low-balance', { signal }));
 }
 
 export const lowBalanceAlertsQueryOptions = () => queryOptions({

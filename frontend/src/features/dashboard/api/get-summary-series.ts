@@ -1,10 +1,10 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { apiFetch } from '@/api/client';
+import { api, dataOf } from '@/api/client';
 import type { Summary } from '@/api/types';
 
 /** GET /summary/series?start=YYYY-MM&end=YYYY-MM: one summary per month, oldest first. */
-export function getSummarySeries(start: string, end: string, signal?: AbortSignal): Promise<Summary[]> {
-  return apiFetch<Summary[]>('/summary/series', { query: { start, end }, signal });
+export async function getSummarySeries(start: string, end: string, signal?: AbortSignal): Promise<Summary[]> {
+  return dataOf(await api.GET('/summary/series', { params: { query: { start, end } }, signal }));
 }
 
 export const summarySeriesQueryOptions = (start: string, end: string) => queryOptions({

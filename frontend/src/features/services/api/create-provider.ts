@@ -1,20 +1,19 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { apiFetch } from '@/api/client';
+import { mutationOptions, useMutation } from '@tanstack/react-query';
+import { api, dataOf } from '@/api/client';
 import type { Provider, ProviderCreate } from '@/api/types';
 import { notifyError, notifySuccess } from '@/lib/notify';
 
-export function createProvider(body: ProviderCreate): Promise<Provider> {
-  return apiFetch<Provider>('/providers', { method: 'POST', body });
+/** POST /providers. */
+export async function createProvider(body: ProviderCreate): Promise<Provider> {
+  return dataOf(await api.POST('/providers', { body }));
 }
 
+export const createProviderMutationOptions = () => mutationOptions({
+  mutationFn: createProvider,
+  onSuccess: (provider) => notifySuccess(`Provider “${provider.name}” added`),
+  onError: (error) => notifyError(error, 'Provider not added'),
+});
+
 export function useCreateProvider() {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: createProvider,
-    onSuccess: (provider) => {
-      queryClient.invalidateQueries({ queryKey: ['providers'] });
-      notifySuccess(`Provider “${provider.name}” added`);
-    },
-    onError: (error) => notifyError(error, 'Provider not added'),
-  });
+  return useMutation(createProviderMutationOptions());
 }

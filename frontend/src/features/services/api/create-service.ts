@@ -1,21 +1,19 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { apiFetch } from '@/api/client';
+import { mutationOptions, useMutation } from '@tanstack/react-query';
+import { api, dataOf } from '@/api/client';
 import type { Service, ServiceCreate } from '@/api/types';
 import { notifyError, notifySuccess } from '@/lib/notify';
 
-export function createService(body: ServiceCreate): Promise<Service> {
-  return apiFetch<Service>('/service', { method: 'POST', body });
+/** POST /service. */
+export async function createService(body: ServiceCreate): Promise<Service> {
+  return dataOf(await api.POST('/service', { body }));
 }
 
+export const createServiceMutationOptions = () => mutationOptions({
+  mutationFn: createService,
+  onSuccess: (service) => notifySuccess(`Service “${service.name}” created`, 'Created'),
+  onError: (error) => notifyError(error, 'Service not created'),
+});
+
 export function useCreateService() {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: createService,
-    onSuccess: (service) => {
-      queryClient.invalidateQueries({ queryKey: ['services'] });
-      queryClient.invalidateQueries({ queryKey: ['usage'] });
-      notifySuccess(`Service “${service.name}” created`, 'Created');
-    },
-    onError: (error) => notifyError(error, 'Service not created'),
-  });
+  return useMutation(createServiceMutationOptions());
 }

@@ -1,9 +1,10 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { apiFetch } from '@/api/client';
+import { api, dataOf } from '@/api/client';
 import type { Category } from '@/api/types';
 
-export function getCategories(signal?: AbortSignal): Promise<Category[]> {
-  return apiFetch<Category[]>('/categories', { signal });
+/** GET /categories: the three fixed categories, each with its stable `code`. */
+export async function getCategories(signal?: AbortSignal): Promise<Category[]> {
+  return dataOf(await api.GET('/categories', { signal }));
 }
 
 export const categoriesQueryOptions = () => queryOptions({

@@ -1,9 +1,10 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { apiFetch } from '@/api/client';
+import { api, dataOf } from '@/api/client';
 import type { Service } from '@/api/types';
 
-export function getService(id: number, signal?: AbortSignal): Promise<Service> {
-  return apiFetch<Service>(`/service/${id}`, { signal });
+/** GET /service/{id}. */
+export async function getService(id: number, signal?: AbortSignal): Promise<Service> {
+  return dataOf(await api.GET('/service/{service_id}', { params: { path: { service_id: id } }, signal }));
 }
 
 export const serviceQueryOptions = (id: number) => queryOptions({
@@ -12,5 +13,5 @@ export const serviceQueryOptions = (id: number) => queryOptions({
 });
 
 export function useService(id: number) {
-  return useQuery(serviceQueryOptions(id));
+  return useQuery({ ...serviceQueryOptions(id), enabled: Number.isInteger(id) && id > 0 });
 }

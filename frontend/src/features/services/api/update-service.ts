@@ -1,5 +1,5 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { apiFetch } from '@/api/client';
+import { mutationOptions, useMutation } from '@tanstack/react-query';
+import { api, dataOf } from '@/api/client';
 import type { Service, ServiceUpdate } from '@/api/types';
 import { notifyError, notifySuccess } from '@/lib/notify';
 
@@ -8,27 +8,24 @@ export interface UpdateServiceInput {
   changes: ServiceUpdate;
 }
 
-export function updateService({ id, changes }: UpdateServiceInput): Promise<Service> {
-  return apiFetch<Service>(`/service/${id}`, { method: 'PUT', body: changes });
+/** PUT /service/{id} with only the fields that changed. */
+export async function updateService({ id, changes }: UpdateServiceInput): Promise<Service> {
+  return dataOf(await api.PUT('/service/{service_id}', { params: { path: { service_id: id } }, body: changes }));
 }
 
-/** Names and activity show up in licenses, usage and alerts too: refresh them all. */
+export const updateServiceMutationOptions = () => mutationOptions({
+  mutationFn: updateService,
+  onSuccess: (service, { changes }) => {
+    const keys = Object.keys(changes);
+    let message = `Service “${service.name}” updated`;
+    if (keys.length === 1 && keys[0] === 'active') {
+      message = `Service “${service.name}” ${service.active ? 'activated' : 'deactivated'}`;
+    }
+    notifySuccess(message);
+  },
+  onError: (error) => notifyError(error, 'Service not updated'),
+});
+
 export function useUpdateService() {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: updateService,
-    onSuccess: (service, { changes }) => {
-      queryClient.invalidateQueries({ queryKey: ['services'] });
-      queryClient.invalidateQueries({ queryKey: ['licenses'] });
-      queryClient.invalidateQueries({ queryKey: ['usage'] });
-      queryClient.invalidateQueries({ queryKey: ['alerts'] });
-      const keys = Object.keys(changes);
-      let message = `Service “${service.name}” updated`;
-      if (keys.length === 1 && keys[0] === 'active') {
-        message = `Service “${service.name}” ${service.active ? 'activated' : 'deactivated'}`;
-      }
-      notifySuccess(message);
-    },
-    onError: (error) => notifyError(error, 'Service not updated'),
-  });
+  return useMutation(updateServiceMutationOptions());
 }

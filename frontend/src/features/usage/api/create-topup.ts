@@ -1,22 +1,20 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { apiFetch } from '@/api/client';
+import { mutationOptions, useMutation } from '@tanstack/react-query';
+import { api, dataOf } from '@/api/client';
 import type { Topup, TopupCreate } from '@/api/types';
 import { formatMoney } from '@/lib/format';
 import { notifyError, notifySuccess } from '@/lib/notify';
 
-export function createTopup(body: TopupCreate): Promise<Topup> {
-  return apiFetch<Topup>('/usage/topups', { method: 'POST', body });
+/** POST /usage/topups. */
+export async function createTopup(body: TopupCreate): Promise<Topup> {
+  return dataOf(await api.POST('/usage/topups', { body }));
 }
 
+export const createTopupMutationOptions = () => mutationOptions({
+  mutationFn: createTopup,
+  onSuccess: (topup) => notifySuccess(`Top-up of ${formatMoney(topup.amount_purchased, topup.currency)} recorded`, 'Top-up recorded'),
+  onError: (error) => notifyError(error, 'Top-up not recorded'),
+});
+
 export function useCreateTopup() {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: createTopup,
-    onSuccess: (topup) => {
-      queryClient.invalidateQueries({ queryKey: ['usage'] });
-      queryClient.invalidateQueries({ queryKey: ['alerts'] });
-      notifySuccess(`Top-up of ${formatMoney(topup.amount_purchased, topup.currency)} recorded`, 'Top-up recorded');
-    },
-    onError: (error) => notifyError(error, 'Top-up not recorded'),
-  });
+  return useMutation(createTopupMutationOptions());
 }

@@ -1,0 +1,2 @@
+/** /settings: the administrator's password. */
+export { SettingsPage as Component } from '@/features/auth/SettingsPage';
