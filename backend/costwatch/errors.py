@@ -8,7 +8,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 
 
 class ErrorBody(BaseModel):
@@ -104,11 +104,20 @@ def _validation_error_response(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": jsonable_encoder(errors)}, status_code=422)
 
 
+def _data_error_response(_: Request, exc: Exception) -> JSONResponse:
+    # Values are range-checked on the way in; what is left is a sum the database must keep
+    # (a month's consumption total) growing past its column. The request is refused whole.
+    return JSONResponse(
+        {"detail": "This would make a stored total larger than the database can hold."}, 422
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Map domain errors, validation errors and late database integrity errors to JSON."""
     app.add_exception_handler(RequestValidationError, _validation_error_response)
     app.add_exception_handler(DomainError, _domain_error_response)
     app.add_exception_handler(IntegrityError, _integrity_error_response)
+    app.add_exception_handler(DataError, _data_error_response)
 
 
 def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
