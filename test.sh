@@ -39,4 +39,5 @@ case "${COSTWATCH_TEST_DATABASE_URL:-}" in
   mysql*|mariadb*) "$ROOT/scripts/test-replicas.sh" ;;
   *) say "replicas behind nginx: skipped (they need COSTWATCH_TEST_DATABASE_URL, as .ci/run sets)" ;;
 esac
+"$ROOT/scripts/audit-dependencies.sh"
 say "all checks passed"
