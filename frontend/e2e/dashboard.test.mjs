@@ -35,6 +35,7 @@ const PAGES = [
   { name: 'services', path: '/services', heading: 'Services' },
   { name: 'licenses', path: '/licenses', heading: 'Licenses' },
   { name: 'usage', path: '/usage', heading: 'Usage' },
+  { name: 'audit', path: '/audit', heading: 'Audit log' },
   { name: 'settings', path: '/settings', heading: 'Settings' },
 ];
 

@@ -30,6 +30,10 @@ export type Summary = Schemas['Summary'];
 export type Overview = Schemas['Overview'];
 export type CommitmentAlert = Schemas['CommitmentAlert'];
 export type LowBalanceAlert = Schemas['LowBalanceAlert'];
+export type ApiToken = Schemas['ApiTokenRead'];
+export type ApiTokenCreate = Schemas['ApiTokenCreate'];
+export type ApiTokenCreated = Schemas['ApiTokenCreated'];
+export type AuditEntry = Schemas['AuditRead'];
 
 /** Paths that answer GET. */
 type GetPath = {

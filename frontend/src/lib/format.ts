@@ -64,6 +64,13 @@ export function formatDate(value: string | Date | null | undefined): string {
   return d.isValid() ? d.format('YYYY-MM-DD') : String(value);
 }
 
+/** Any date-time -> "YYYY-MM-DD HH:mm" (local time). */
+export function formatDateTime(value: string | Date | null | undefined): string {
+  if (!value) return '–';
+  const d = dayjs(value);
+  return d.isValid() ? d.format('YYYY-MM-DD HH:mm') : String(value);
+}
+
 /** A Date (or date string) -> the "YYYY-MM-DD" the API expects. */
 export function toApiDate(value: string | Date): string {
   return dayjs(value).format('YYYY-MM-DD');

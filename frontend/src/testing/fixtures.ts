@@ -1,8 +1,8 @@
 /** Sample API answers, shaped like the backend's (money as decimal strings). */
 import dayjs from 'dayjs';
 import type {
-  Balance, Category, CommitmentAlert, Consumption, Invoice, LicensePlan, LowBalanceAlert, Overview, Provider, Service,
-  Summary, Topup, UsageEvent,
+  ApiToken, AuditEntry, Balance, Category, CommitmentAlert, Consumption, Invoice, LicensePlan, LowBalanceAlert,
+  Overview, Provider, Service, Summary, Topup, UsageEvent,
 } from '@/api/types';
 
 const stamp = { created_at: '2025-01-01T00:00:00Z', updated_at: '2025-01-01T00:00:00Z' };
@@ -186,6 +186,34 @@ export function overview(overrides: Partial<Overview> = {}): Overview {
     low_balance_count: 1,
     low_balance_percent: '20',
     commitments_due: 1,
+    ...overrides,
+  };
+}
+
+export function apiToken(overrides: Partial<ApiToken> = {}): ApiToken {
+  return {
+    id: 1,
+    name: 'nightly export',
+    scope: 'read',
+    prefix: 'cw_ab12',
+    expires_at: null,
+    last_used_at: null,
+    created_at: '2025-07-01T08:00:00Z',
+    ...overrides,
+  };
+}
+
+export function auditEntry(overrides: Partial<AuditEntry> = {}): AuditEntry {
+  return {
+    id: 1,
+    at: '2025-07-02T09:30:00Z',
+    actor: 'admin',
+    action: 'create',
+    entity: 'service',
+    entity_id: 1,
+    before: null,
+    after: { name: 'AWS Production' },
+    request_id: 'req-1',
     ...overrides,
   };
 }

@@ -1,2 +1,12 @@
-/** /settings: the administrator's password. */
-export { SettingsPage as Component } from '@/features/auth/SettingsPage';
+/** /settings: the administrator's password and the API tokens. */
+import { SettingsPage } from '@/features/auth/SettingsPage';
+import { TokensSection } from '@/features/tokens/TokensSection';
+
+export function Component() {
+  return (
+    <>
+      <SettingsPage />
+      <TokensSection />
+    </>
+  );
+}

@@ -1,0 +1,52 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import { apiMock, listReply } from '@/testing/api-mock';
+import { auditEntry } from '@/testing/fixtures';
+import { renderApp } from '@/testing/render';
+
+const entries = [
+  auditEntry({
+    id: 3,
+    at: '2025-07-03T10:15:00',
+    action: 'update',
+    entity: 'license_plan',
+    entity_id: 4,
+    actor: 'token:ci deploy',
+    before: { seats: 10, name: 'Team' },
+    after: { seats: 12, name: 'Team' },
+    request_id: 'req-3',
+  }),
+  auditEntry({ id: 1, at: '2025-07-01T08:00:00', after: { name: 'AWS Production', active: true } }),
+];
+
+function lastQuery() {
+  return apiMock.requests('GET', '/audit').at(-1)!.query;
+}
+
+describe('AuditPage', () => {
+  it("shows an update's before → after and filters by entity on the server", async () => {
+    apiMock.on('GET', '/audit', listReply(entries, { equals: { entity: 'entity', actor: 'actor' } }));
+    const { user } = renderApp('/audit');
+    expect(await screen.findByRole('heading', { name: 'Audit log', level: 1 })).toBeInTheDocument();
+    const table = await screen.findByRole('table', { name: 'Audit log' });
+    const update = within(table).getByRole('row', { name: /License plan #4/ });
+    expect(within(update).getByText('seats: 10 → 12')).toBeInTheDocument();
+    expect(within(update).queryByText(/name:/)).not.toBeInTheDocument();
+    expect(within(update).getByText('2025-07-03 10:15')).toBeInTheDocument();
+    expect(within(update).getByText('update')).toBeInTheDocument();
+    expect(within(update).getByText('req-3')).toBeInTheDocument();
+    const create = within(table).getByRole('row', { name: /Service #1/ });
+    expect(within(create).getByText('Created "AWS Production"')).toBeInTheDocument();
+    expect(lastQuery().toString()).toBe('limit=20&offset=0');
+
+    await user.click(screen.getByRole('textbox', { name: 'Entity' }));
+    await user.click(await screen.findByRole('option', { name: 'Service' }));
+    await waitFor(() => expect(lastQuery().get('entity')).toBe('service'));
+    await waitFor(() => expect(within(table).getAllByRole('row')).toHaveLength(2));
+    expect(within(table).queryByText('seats: 10 → 12')).not.toBeInTheDocument();
+
+    await user.type(screen.getByRole('textbox', { name: 'Actor' }), 'admin');
+    await waitFor(() => expect(lastQuery().get('actor')).toBe('admin'));
+    await user.type(screen.getByRole('textbox', { name: 'Entity id' }), '1');
+    await waitFor(() => expect(lastQuery().get('entity_id')).toBe('1'));
+  });
+});
