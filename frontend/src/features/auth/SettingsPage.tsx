@@ -8,7 +8,8 @@ import { PageHeader } from '@/components/PageHeader';
 import { useChangePassword } from './api/change-password';
 import { useMe } from './api/get-me';
 
-const MIN_LENGTH = 8;
+// The server also refuses guessable passwords (zxcvbn) and says why; this is the quick part.
+const MIN_LENGTH = 12;
 
 export function SettingsPage() {
   const { signOut } = useAuth();
@@ -54,7 +55,7 @@ export function SettingsPage() {
           >
             <Stack gap="sm">
               <PasswordInput label="Current password" autoComplete="current-password" required {...form.getInputProps('current_password')} />
-              <PasswordInput label="New password" autoComplete="new-password" required description={`${MIN_LENGTH} characters or more`} {...form.getInputProps('new_password')} />
+              <PasswordInput label="New password" autoComplete="new-password" required description={`${MIN_LENGTH} characters or more, not easy to guess`} {...form.getInputProps('new_password')} />
               <PasswordInput label="Repeat new password" autoComplete="new-password" required {...form.getInputProps('confirm')} />
               <Button type="submit" loading={mutation.isPending} style={{ alignSelf: 'flex-start' }}>
                 Change password

@@ -103,7 +103,7 @@ describe('settings', () => {
     await user.type(await screen.findByLabelText(/^Current password/), 'wrong-one');
     await user.type(screen.getByLabelText(/^New password/), 'short');
     await user.click(screen.getByRole('button', { name: 'Change password' }));
-    expect(await screen.findByText('At least 8 characters')).toBeInTheDocument();
+    expect(await screen.findByText('At least 12 characters')).toBeInTheDocument();
     expect(screen.getByText('The passwords do not match')).toBeInTheDocument();
 
     await user.clear(screen.getByLabelText(/^New password/));
