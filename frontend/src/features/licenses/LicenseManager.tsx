@@ -3,20 +3,19 @@ import {
   ActionIcon, Anchor, Button, Card, SegmentedControl, Stack, Text, Tooltip,
 } from '@mantine/core';
 import { IconPlus, IconReplace } from '@tabler/icons-react';
-import { createColumnHelper } from '@tanstack/react-table';
 import { Link, useSearchParams } from 'react-router-dom';
 import type { LicensePlan } from '@/api/types';
 import { DataTable, useServerTable } from '@/components/DataTable';
 import { MonthText } from '@/components/MonthText';
-import { MoneyText } from '@/components/MoneyText';
 import { EmptyState } from '@/components/PageStates';
 import { PageHeader } from '@/components/PageHeader';
 import type { Picker } from '@/components/SearchSelect';
 import { type LicenseSort, useLicenses } from './api/get-licenses';
 import { CommitmentBadge } from './CommitmentBadge';
+import { planColumn, planCostColumns } from './plan-columns';
 import { PlanModal } from './PlanModal';
 
-const column = createColumnHelper<LicensePlan>();
+const column = planColumn;
 
 type View = 'current' | 'all';
 interface PlanModalState { opened: boolean; basePlan: LicensePlan | null }
@@ -79,19 +78,7 @@ export function LicenseManager({ ServicePicker, ProviderPicker }: LicenseManager
         </Stack>
       ),
     }),
-    column.accessor('qty', { header: 'Qty', meta: { align: 'right' } }),
-    column.accessor('monthly_unit_cost', {
-      header: 'Unit cost',
-      meta: { align: 'right' },
-      cell: ({ row: { original } }) => <MoneyText value={original.monthly_unit_cost} currency={original.currency} />,
-    }),
-    column.accessor('monthly_cost', {
-      header: 'Monthly cost',
-      meta: { align: 'right' },
-      cell: ({ row: { original } }) => (
-        <MoneyText value={original.monthly_cost} currency={original.currency} fw={600} />
-      ),
-    }),
+    ...planCostColumns(),
     column.accessor('start_month', {
       header: 'Since',
       cell: ({ getValue }) => <MonthText value={getValue()} />,

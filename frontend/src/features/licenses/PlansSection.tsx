@@ -3,17 +3,16 @@ import {
   Badge, Button, Card, Group, Text, Title,
 } from '@mantine/core';
 import { IconPlus, IconReplace } from '@tabler/icons-react';
-import { createColumnHelper } from '@tanstack/react-table';
 import type { LicensePlan } from '@/api/types';
 import { DataTable, useServerTable } from '@/components/DataTable';
-import { MoneyText } from '@/components/MoneyText';
 import { MonthText } from '@/components/MonthText';
 import { formatDate } from '@/lib/format';
 import { type LicenseSort, useLicenses, usePlanInForce } from './api/get-licenses';
 import { CommitmentBadge } from './CommitmentBadge';
+import { planColumn, planCostColumns } from './plan-columns';
 import { PlanModal, type PlanService } from './PlanModal';
 
-const column = createColumnHelper<LicensePlan>();
+const column = planColumn;
 interface PlanModalState { opened: boolean; basePlan: LicensePlan | null }
 
 /** A license service's plans, newest first, with the plan in force marked; add a plan or record a change. */
@@ -40,19 +39,7 @@ export function PlansSection({ service }: { service: PlanService }) {
       header: 'End',
       cell: ({ row: { original } }) => (original.end_month ? <MonthText value={original.end_month} /> : <Text size="sm" c="dimmed">open</Text>),
     }),
-    column.accessor('qty', { header: 'Qty', meta: { align: 'right' } }),
-    column.accessor('monthly_unit_cost', {
-      header: 'Unit cost',
-      meta: { align: 'right' },
-      cell: ({ row: { original } }) => <MoneyText value={original.monthly_unit_cost} currency={original.currency} />,
-    }),
-    column.accessor('monthly_cost', {
-      header: 'Monthly cost',
-      meta: { align: 'right' },
-      cell: ({ row: { original } }) => (
-        <MoneyText value={original.monthly_cost} currency={original.currency} fw={600} />
-      ),
-    }),
+    ...planCostColumns(),
     column.accessor('annual_commitment_end', {
       header: 'Commitment',
       cell: ({ row: { original } }) => (
