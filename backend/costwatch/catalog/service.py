@@ -96,7 +96,11 @@ async def get_service(session: AsyncSession, service_id: int) -> Service:
 async def _check_references(
     session: AsyncSession, provider_id: int | None, category_id: int | None
 ) -> None:
-    if provider_id is not None and await ProviderRepository(session).get(provider_id) is None:
+    # The provider's row is locked (FOR UPDATE, as its deletion locks it) so that a provider
+    # deleted at the same moment is either gone before this check (422) or waits for the new
+    # service and then refuses (409); without it, the foreign key decided with a bare 409.
+    provider_repo = ProviderRepository(session)
+    if provider_id is not None and await provider_repo.get(provider_id, for_update=True) is None:
         raise Invalid("provider_id", f"Provider {provider_id} does not exist.")
     if category_id is not None and await CategoryRepository(session).get(category_id) is None:
         raise Invalid("category_id", f"Category {category_id} does not exist.")

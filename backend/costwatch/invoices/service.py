@@ -48,7 +48,8 @@ async def _check_unique(
 
 async def create_invoice(session: AsyncSession, body: InvoiceCreate) -> InfraInvoice:
     """Record a month's invoice of an infrastructure service."""
-    await require_service(session, body.service_id, CategoryCode.INFRASTRUCTURE)
+    # Locked, so that a category change of the service at the same moment sees this invoice.
+    await require_service(session, body.service_id, CategoryCode.INFRASTRUCTURE, lock=True)
     repo = InvoiceRepository(session)
     await _check_unique(repo, body.service_id, body.invoice_month, None)
     return await repo.add(**body.model_dump())
@@ -62,7 +63,9 @@ async def update_invoice(
     invoice = await get_invoice(session, invoice_id, lock=True)
     changes = body.changes()
     if "service_id" in changes:
-        await require_service(session, changes["service_id"], CategoryCode.INFRASTRUCTURE)
+        await require_service(
+            session, changes["service_id"], CategoryCode.INFRASTRUCTURE, lock=True
+        )
     await _check_unique(
         repo,
         changes.get("service_id", invoice.service_id),

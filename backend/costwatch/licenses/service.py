@@ -67,7 +67,8 @@ async def _check_unique(
 
 async def create_license(session: AsyncSession, body: LicenseCreate) -> LicensePlan:
     """Add a plan, or record a price or quantity change as a plan with a later start month."""
-    await require_service(session, body.service_id, CategoryCode.LICENSE)
+    # Locked, so that a category change of the service at the same moment sees this plan.
+    await require_service(session, body.service_id, CategoryCode.LICENSE, lock=True)
     repo = LicenseRepository(session)
     await _check_unique(repo, body.service_id, body.start_month, None)
     plan = await repo.add(**body.model_dump())
@@ -80,7 +81,7 @@ async def update_license(session: AsyncSession, plan_id: int, body: LicenseUpdat
     plan = await _locked_plan(repo, plan_id)
     changes = body.changes()
     if "service_id" in changes:
-        await require_service(session, changes["service_id"], CategoryCode.LICENSE)
+        await require_service(session, changes["service_id"], CategoryCode.LICENSE, lock=True)
     start = changes.get("start_month", plan.start_month)
     end = changes.get("end_month", plan.end_month)
     if end is not None and end < start:
