@@ -39,5 +39,6 @@ case "${COSTWATCH_TEST_DATABASE_URL:-}" in
   mysql*|mariadb*) "$ROOT/scripts/test-replicas.sh" ;;
   *) say "replicas behind nginx: skipped (they need COSTWATCH_TEST_DATABASE_URL, as .ci/run sets)" ;;
 esac
+"$ROOT/scripts/test-fault.sh"
 "$ROOT/scripts/audit-dependencies.sh"
 say "all checks passed"

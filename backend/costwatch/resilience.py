@@ -5,6 +5,11 @@
   attempt was rolled back, so nothing applies twice. The body is kept to replay it.
 - When the database does not answer (down, frozen, unreachable) or the retries run out, the
   answer is a JSON 503 with ``Retry-After``, never a 500.
+- No request waits for its answer longer than a deadline (4.5 s): the driver's timeouts bound
+  each step, but steps add up (a stale pooled connection's ping, then a new connection's
+  handshake, each up to the read timeout). Past the deadline the work is cancelled (SQLAlchemy
+  invalidates a connection cancelled mid-query) and the answer is the same 503. Once the
+  answer has started (a streamed export), the deadline no longer applies.
 - Any other unexpected error is a JSON 500 (with the request id, added outside), logged once
   with its traceback at most once a minute per kind of error, so an outage cannot flood the log.
 """
@@ -24,6 +29,7 @@ from costwatch.db.errors import is_retryable, is_unavailable
 MAX_ATTEMPTS = 4
 RETRY_BUDGET_SECONDS = 3.0  # no retry starts later than this after the request began
 RETRY_AFTER_SECONDS = 2
+DEADLINE_SECONDS = 4.5
 TRACEBACK_EVERY_SECONDS = 60.0
 
 log = logging.getLogger("costwatch.errors")
@@ -35,8 +41,14 @@ INTERNAL = "Something went wrong on the server; the request id identifies it in 
 class ResilienceMiddleware:
     """Retry lost transactions; turn database outages into 503 and other failures into 500."""
 
-    def __init__(self, app: ASGIApp, passthrough_prefixes: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        passthrough_prefixes: tuple[str, ...] = (),
+        deadline_seconds: float = DEADLINE_SECONDS,
+    ) -> None:
         self.app = app
+        self.deadline_seconds = deadline_seconds
         # Paths whose bodies are streamed (uploads): not buffered, so not retried either.
         self.passthrough_prefixes = passthrough_prefixes
         self._last_traceback: dict[str, float] = {}
@@ -52,19 +64,29 @@ class ResilienceMiddleware:
         except HTTPException as error:  # the body limit, outside, refused it
             await _json(error.status_code, error.detail)(scope, receive, send)
             return
+        # One deadline for the whole request, retries included; counted from the body's end.
+        deadline_at = asyncio.get_running_loop().time() + self.deadline_seconds
         for attempt in range(1, MAX_ATTEMPTS + 1):
             answered = False
+            deadline = asyncio.timeout_at(deadline_at)
 
-            async def tracked(message: Message) -> None:
+            async def tracked(message: Message, deadline: asyncio.Timeout = deadline) -> None:
                 nonlocal answered
                 if message["type"] == "http.response.start":
                     answered = True
+                    deadline.reschedule(None)  # a started answer streams as long as it needs
                 await send(message)
 
             try:
-                await self.app(scope, _replay(body, receive), tracked)
+                async with deadline:
+                    await self.app(scope, _replay(body, receive), tracked)
                 return
             except Exception as error:
+                if isinstance(error, TimeoutError) and deadline.expired() and not answered:
+                    self._log(scope, error, f"no answer within {self.deadline_seconds:g} s")
+                    response = _json(503, UNAVAILABLE, {"Retry-After": str(RETRY_AFTER_SECONDS)})
+                    await response(scope, receive, send)
+                    return
                 if answered:  # too late for another answer: the client sees a cut response
                     self._log(scope, error, "failed after the answer started")
                     return

@@ -19,6 +19,7 @@ from costwatch.db.engine import make_engine
 from costwatch.migrate import head_revision, is_at_head, upgrade_to_head
 from costwatch.models import Base
 from costwatch.models.catalog import Provider, ServiceCategory
+from costwatch.models.invoice import InfraInvoice
 from tests.conftest import IS_MYSQL, TEST_URL, drop_everything, migrate
 from tests.factories import make_provider
 
@@ -92,7 +93,7 @@ async def test_models_match_the_migrations(connection: AsyncConnection) -> None:
     assert await connection.run_sync(diff) == []
 
 
-async def test_money_columns_are_decimal_12_2_and_ids_bigint(connection: AsyncConnection) -> None:
+async def test_money_columns_are_exact_and_ids_bigint(connection: AsyncConnection) -> None:
     def columns(connection: Connection) -> dict[str, dict[str, Any]]:
         inspector = inspect(connection)
         return {table: {c["name"]: c for c in inspector.get_columns(table)} for table in TABLES}
@@ -105,7 +106,10 @@ async def test_money_columns_are_decimal_12_2_and_ids_bigint(connection: AsyncCo
         ("usage_consumption", "amount_consumed"),
     ]:
         kind = found[table][column]["type"]
-        assert (kind.precision, kind.scale) == (12, 2), (table, column)
+        if IS_MYSQL:
+            assert (kind.precision, kind.scale) == (12, 2), (table, column)
+        else:  # integer cents (revision 0006): SQLite's NUMERIC is a binary float
+            assert str(kind) == "BIGINT", (table, column)
     if IS_MYSQL:
         assert all(str(found[table]["id"]["type"]).startswith("BIGINT") for table in TABLES)
 
@@ -176,3 +180,40 @@ async def test_ready_needs_the_newest_migration(
     assert pending.json()["status"] == "migrations pending"
     assert ready.status_code == 200
     assert ready.json() == {"status": "ready", "revision": head_revision()}
+
+
+async def test_amounts_stored_before_0006_keep_every_cent(scratch_engine: AsyncEngine) -> None:
+    """Revision 0006 turns SQLite's float dollars into cents exactly, and back on downgrade."""
+    amounts = ["0.10", "0.29", "1234567.89", "9999999999.99", "-0.07"]
+
+    def amounts_of(connection: Connection) -> list[str]:
+        rows = connection.execute(text("SELECT amount FROM infra_invoice ORDER BY id"))
+        return [str(row[0]) for row in rows]
+
+    async with scratch_engine.begin() as connection:
+        await connection.run_sync(drop_everything)
+        await connection.run_sync(lambda sync: migrate(sync, "0005"))
+        provider = await connection.execute(text("INSERT INTO provider (name) VALUES ('P')"))
+        service = await connection.execute(
+            text("INSERT INTO service (provider_id, category_id, name) VALUES (:p, 1, 'S')"),
+            {"p": provider.lastrowid},
+        )
+        for number, amount in enumerate(amounts, start=1):
+            # As the application wrote them before: a float on SQLite, a DECIMAL on MySQL.
+            value = float(amount) if not IS_MYSQL else amount
+            await connection.execute(
+                text(
+                    "INSERT INTO infra_invoice (service_id, invoice_month, amount, currency)"
+                    " VALUES (:s, :m, :a, 'USD')"
+                ),
+                {"s": service.lastrowid, "m": f"2025-{number:02d}-01", "a": value},
+            )
+        await connection.run_sync(migrate)
+        stored = await connection.run_sync(amounts_of)
+        read = await connection.execute(select(InfraInvoice.amount).order_by(InfraInvoice.id))
+        assert [f"{amount:.2f}" for amount in read.scalars()] == amounts
+        if not IS_MYSQL:
+            assert stored == ["10", "29", "123456789", "999999999999", "-7"]
+        await connection.run_sync(lambda sync: migrate(sync, "0005", down=True))
+        back = await connection.run_sync(amounts_of)
+        assert [f"{float(value):.2f}" for value in back] == amounts

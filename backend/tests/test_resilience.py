@@ -159,3 +159,63 @@ async def test_a_lock_wait_timeout_is_retried_and_applies_once(
     assert response.status_code == 201, response.text
     topups = (await client.get("/usage/topups", params={"service_id": service["id"]})).json()
     assert sorted(row["amount_purchased"] for row in topups) == ["10.00", "5.00"]
+
+
+class Slow:
+    """Waits ``before`` s, starts the answer, waits ``during`` s, then ends it."""
+
+    def __init__(self, before: float, during: float = 0.0) -> None:
+        self.before = before
+        self.during = during
+        self.cancelled = False
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await receive()
+        try:
+            await asyncio.sleep(self.before)
+        except asyncio.CancelledError:
+            self.cancelled = True
+            raise
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"part,", "more_body": True})
+        await asyncio.sleep(self.during)
+        await send({"type": "http.response.body", "body": b"end"})
+
+
+def deadline_client(app: Any, seconds: float) -> httpx.AsyncClient:
+    wrapped = RequestContextMiddleware(ResilienceMiddleware(app, deadline_seconds=seconds))
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=wrapped), base_url="http://t")
+
+
+async def test_no_answer_within_the_deadline_is_a_503_and_the_work_is_cancelled() -> None:
+    """Driver timeouts add up (a stale connection's ping, then a handshake): one deadline."""
+    app = Slow(before=5.0)
+    started = time.monotonic()
+    async with deadline_client(app, 0.2) as client:
+        response = await client.get("/summary")
+    assert time.monotonic() - started < 2.0
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "2"
+    assert response.headers["X-Request-ID"]
+    assert "try again" in response.json()["detail"]
+    assert app.cancelled
+
+
+async def test_an_answer_that_has_started_may_stream_past_the_deadline() -> None:
+    app = Slow(before=0.0, during=0.4)
+    async with deadline_client(app, 0.2) as client:
+        response = await client.get("/export")
+    assert response.status_code == 200
+    assert response.text == "part,end"
+
+
+async def test_a_timeout_of_the_application_s_own_is_not_the_deadline(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A driver's own timeout is an unavailable database (503), not a passed deadline."""
+    app = Flaky(failures=100, error=TimeoutError("a timeout of its own"))
+    async with deadline_client(app, 5.0) as client:
+        response = await client.get("/x")
+    assert response.status_code == 503
+    assert "database unavailable" in caplog.text
+    assert "no answer within" not in caplog.text

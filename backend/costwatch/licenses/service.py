@@ -1,6 +1,7 @@
 """Business rules of license plans: one plan per service and start month, commitments."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -11,6 +12,7 @@ from costwatch.errors import Conflict, Invalid, NotFound
 from costwatch.licenses.repository import LicenseRepository
 from costwatch.licenses.schemas import CommitmentAlert, LicenseCreate, LicenseUpdate
 from costwatch.models import CategoryCode, LicensePlan
+from costwatch.money import MONEY_LIMIT
 
 DEFAULT_COMMITMENT_WINDOW = timedelta(days=90)
 
@@ -65,10 +67,18 @@ async def _check_unique(
         )
 
 
+def _check_monthly_cost(unit_cost: Decimal, qty: int) -> None:
+    # A plan's monthly cost is an amount like any other: it must fit DECIMAL(12,2), so that
+    # a month's sum of plans stays far inside what both engines add exactly.
+    if abs(unit_cost * qty) >= MONEY_LIMIT:
+        raise Invalid("qty", "monthly_unit_cost x qty must be less than 10,000,000,000")
+
+
 async def create_license(session: AsyncSession, body: LicenseCreate) -> LicensePlan:
     """Add a plan, or record a price or quantity change as a plan with a later start month."""
     # Locked, so that a category change of the service at the same moment sees this plan.
     await require_service(session, body.service_id, CategoryCode.LICENSE, lock=True)
+    _check_monthly_cost(body.monthly_unit_cost, body.qty)
     repo = LicenseRepository(session)
     await _check_unique(repo, body.service_id, body.start_month, None)
     plan = await repo.add(**body.model_dump())
@@ -82,6 +92,9 @@ async def update_license(session: AsyncSession, plan_id: int, body: LicenseUpdat
     changes = body.changes()
     if "service_id" in changes:
         await require_service(session, changes["service_id"], CategoryCode.LICENSE, lock=True)
+    _check_monthly_cost(
+        changes.get("monthly_unit_cost", plan.monthly_unit_cost), changes.get("qty", plan.qty)
+    )
     start = changes.get("start_month", plan.start_month)
     end = changes.get("end_month", plan.end_month)
     if end is not None and end < start:

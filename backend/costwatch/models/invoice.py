@@ -3,11 +3,11 @@
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import CHAR, Date, ForeignKey, Index, Numeric, UniqueConstraint
+from sqlalchemy import CHAR, Date, ForeignKey, Index, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from costwatch.currency import DEFAULT_CURRENCY
-from costwatch.models.base import Base, BigId, IdMixin, TimestampMixin
+from costwatch.models.base import Base, BigId, IdMixin, Money, TimestampMixin
 
 
 class InfraInvoice(IdMixin, TimestampMixin, Base):
@@ -23,7 +23,7 @@ class InfraInvoice(IdMixin, TimestampMixin, Base):
     # The unique key (service_id, invoice_month) doubles as the foreign key's index.
     service_id: Mapped[int] = mapped_column(BigId, ForeignKey("service.id"))
     invoice_month: Mapped[date] = mapped_column(Date)
-    amount: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    amount: Mapped[Decimal] = mapped_column(Money(12))
     currency: Mapped[str] = mapped_column(
         CHAR(3), default=DEFAULT_CURRENCY, server_default=DEFAULT_CURRENCY
     )

@@ -3,12 +3,12 @@
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import CHAR, Date, ForeignKey, Integer, Numeric, UniqueConstraint
+from sqlalchemy import CHAR, ColumnElement, Date, ForeignKey, Integer, UniqueConstraint, type_coerce
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from costwatch.currency import DEFAULT_CURRENCY
-from costwatch.models.base import Base, BigId, IdMixin, TimestampMixin
+from costwatch.models.base import Base, BigId, IdMixin, Money, TimestampMixin
 from costwatch.models.catalog import Service
 
 
@@ -23,7 +23,7 @@ class LicensePlan(IdMixin, TimestampMixin, Base):
     __table_args__ = (UniqueConstraint("service_id", "start_month", name="uk_plan"),)
 
     service_id: Mapped[int] = mapped_column(BigId, ForeignKey("service.id"))
-    monthly_unit_cost: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    monthly_unit_cost: Mapped[Decimal] = mapped_column(Money(12))
     qty: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     start_month: Mapped[date] = mapped_column(Date)
     end_month: Mapped[date | None] = mapped_column(Date)
@@ -41,6 +41,13 @@ class LicensePlan(IdMixin, TimestampMixin, Base):
         The one home of this rule: in Python on a loaded plan, and as SQL in every sum.
         """
         return self.monthly_unit_cost * self.qty
+
+    @monthly_cost.inplace.expression
+    @classmethod
+    def _monthly_cost_sql(cls) -> ColumnElement[Decimal]:
+        # A product of Money and an integer would come back typed as a plain number, and on
+        # SQLite the cents would then be read as dollars: it stays Money (16 digits).
+        return type_coerce(cls.monthly_unit_cost * cls.qty, Money(16))
 
     @property
     def service_name(self) -> str:

@@ -3,11 +3,11 @@
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import CHAR, Date, ForeignKey, Index, Numeric
+from sqlalchemy import CHAR, Date, ForeignKey, Index
 from sqlalchemy.orm import Mapped, mapped_column
 
 from costwatch.currency import DEFAULT_CURRENCY
-from costwatch.models.base import Base, BigId, IdMixin, TimestampMixin
+from costwatch.models.base import Base, BigId, IdMixin, Money, TimestampMixin
 
 
 class UsageTopup(IdMixin, TimestampMixin, Base):
@@ -22,7 +22,7 @@ class UsageTopup(IdMixin, TimestampMixin, Base):
 
     service_id: Mapped[int] = mapped_column(BigId, ForeignKey("service.id"))
     topup_date: Mapped[date] = mapped_column(Date)
-    amount_purchased: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    amount_purchased: Mapped[Decimal] = mapped_column(Money(12))
     currency: Mapped[str] = mapped_column(
         CHAR(3), default=DEFAULT_CURRENCY, server_default=DEFAULT_CURRENCY
     )
@@ -43,7 +43,7 @@ class UsageConsumption(IdMixin, TimestampMixin, Base):
 
     service_id: Mapped[int] = mapped_column(BigId, ForeignKey("service.id"))
     consumption_date: Mapped[date] = mapped_column(Date)
-    amount_consumed: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    amount_consumed: Mapped[Decimal] = mapped_column(Money(12))
     currency: Mapped[str] = mapped_column(
         CHAR(3), default=DEFAULT_CURRENCY, server_default=DEFAULT_CURRENCY
     )
@@ -64,4 +64,4 @@ class UsageConsumptionMonth(Base):
     month: Mapped[date] = mapped_column(Date, primary_key=True)
     currency: Mapped[str] = mapped_column(CHAR(3))
     # Wider than DECIMAL(12,2): a month's sum of many amounts.
-    amount: Mapped[Decimal] = mapped_column(Numeric(16, 2))
+    amount: Mapped[Decimal] = mapped_column(Money(16))

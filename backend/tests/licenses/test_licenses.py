@@ -226,3 +226,25 @@ async def test_spec_helper_get_license_commitments(
     assert [alert.annual_commitment_end for alert in alerts] == [date(2025, 8, 31)]
     assert alerts[0].days_remaining == 47
     assert none == []
+
+
+async def test_a_monthly_cost_past_ten_billion_is_422(client: httpx.AsyncClient) -> None:
+    """Unit cost x seats is an amount too: it must fit, on create and on a partial update."""
+    office = await make_service(client, "license", name="Huge suite")
+    body = {
+        "service_id": office["id"],
+        "start_month": "2025-01",
+        "monthly_unit_cost": "9999999999.99",
+        "qty": 2,
+    }
+    refused = await client.post("/licenses", json=body)
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["loc"] == ["body", "qty"]
+    plan = await make_plan(client, office["id"], "2025-01", "9999999999.99", 1)
+    assert (await client.put(f"/licenses/{plan['id']}", json={"qty": 2})).status_code == 422
+    cheaper = await client.put(
+        f"/licenses/{plan['id']}", json={"monthly_unit_cost": "1000.00", "qty": 9_999_999}
+    )
+    assert cheaper.status_code == 200
+    assert cheaper.json()["monthly_cost"] == "9999999000.00"
+    assert (await client.get("/licenses")).json()[0]["qty"] == 9_999_999

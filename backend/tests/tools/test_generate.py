@@ -5,7 +5,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 
 from costwatch.db.engine import make_engine
@@ -43,6 +43,12 @@ async def test_generate_fills_every_table_and_the_monthly_totals(url: str) -> No
             rolled = (
                 await connection.execute(select(func.sum(UsageConsumptionMonth.amount)))
             ).scalar()
+            if engine.dialect.name == "sqlite":
+                # Money as integer cents there, as the application writes it (revision 0006).
+                kinds = await connection.execute(
+                    text("SELECT DISTINCT typeof(amount_consumed) FROM usage_consumption")
+                )
+                assert kinds.scalars().all() == ["integer"]
             per_category = dict(
                 (
                     await connection.execute(

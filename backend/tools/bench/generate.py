@@ -57,8 +57,9 @@ async def _insert(
     """Bulk insert through the DBAPI's executemany (multi-row INSERTs on MySQL)."""
     marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     if conn.dialect.name == "sqlite":
-        # sqlite3 binds neither Decimal nor (without a deprecated adapter) date: send text.
-        rows = [tuple(_as_text(value) for value in row) for row in rows]
+        # sqlite3 binds neither Decimal nor (without a deprecated adapter) date; money is
+        # kept there as integer cents (costwatch.models.base.Money), dates as ISO text.
+        rows = [tuple(_for_sqlite(value) for value in row) for row in rows]
     sql = (
         f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([marker] * len(columns))})"  # noqa: S608 - fixed names
     )
@@ -66,8 +67,10 @@ async def _insert(
         await conn.exec_driver_sql(sql, list(batch))
 
 
-def _as_text(value: Any) -> Any:
-    return str(value) if isinstance(value, Decimal | date) else value
+def _for_sqlite(value: Any) -> Any:
+    if isinstance(value, Decimal):  # every Decimal here is an amount of money
+        return int(value.scaleb(2))
+    return value.isoformat() if isinstance(value, date) else value
 
 
 async def _next_id(conn: AsyncConnection, table: str) -> int:
