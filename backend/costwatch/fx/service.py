@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from costwatch.calendar import month_start
 from costwatch.errors import Invalid, NotFound
 from costwatch.fx.ecb import (
+    BUNDLED_SOURCE,
     BundledRates,
     EcbFormatError,
     bundled_rates,
@@ -21,7 +22,7 @@ from costwatch.fx.ecb import (
     parse_history,
 )
 from costwatch.fx.repository import FxRateRepository
-from costwatch.fx.schemas import FxImportResult, FxRateRead
+from costwatch.fx.schemas import FxImportResult, FxInfo, FxRateRead
 
 ONE = Decimal(1)
 
@@ -170,4 +171,13 @@ async def import_ecb_csv(session: AsyncSession, reporting: str, text: str) -> Fx
         currencies=sorted(per_month),
         first_month=months[0],
         last_month=months[-1],
+    )
+
+
+def get_info(reporting: str) -> FxInfo:
+    """The reporting currency and how far the bundled rates reach."""
+    return FxInfo(
+        reporting_currency=reporting,
+        bundled_source=BUNDLED_SOURCE,
+        bundled_until=bundled_rates(reporting).last_day,
     )

@@ -207,3 +207,13 @@ async def test_an_import_to_a_euro_report(client: httpx.AsyncClient, reporting: 
 async def test_a_file_that_is_not_utf8_is_refused(client: httpx.AsyncClient) -> None:
     files = {"file": ("rates.csv", b"\xff\xfe\x00D", "text/csv")}
     assert (await client.post("/imports/fx-rates", files=files)).status_code == 422
+
+
+async def test_info_names_the_reporting_currency_and_the_data_age(
+    client: httpx.AsyncClient, reporting: Any
+) -> None:
+    reporting("CHF")
+    body = (await client.get("/fx-rates/info")).json()
+    assert body["reporting_currency"] == "CHF"
+    assert body["bundled_until"] == "2026-10-30"
+    assert "European Central Bank" in body["bundled_source"]
