@@ -61,6 +61,14 @@ async def list_rates(
         str | None, Query(pattern=MONTH_PATTERN, description="Only this month, YYYY-MM.")
     ] = None,
     source: Annotated[RateSource | None, Query(description="Only rates of this source.")] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=20,
+            description="Search: part of the currency code, or the start of the month"
+            " (`2026`, `2026-1`), case-insensitive.",
+        ),
+    ] = None,
 ) -> list[FxRateRead]:
     """Rates per currency and month to the reporting currency, newest month first.
 
@@ -73,6 +81,7 @@ async def list_rates(
         currency=None if currency is None else _currency(currency, "query"),
         month=None if month is None else _month(month, "query"),
         source=source,
+        q=q,
         limit=page.limit,
         offset=page.offset,
     )

@@ -70,8 +70,13 @@ async def list_rates(
     source: str | None,
     limit: int,
     offset: int,
+    q: str | None = None,
 ) -> tuple[list[FxRateRead], int]:
-    """Every known rate (stored and bundled), newest month first, then by currency."""
+    """Every known rate (stored and bundled), newest month first, then by currency.
+
+    ``q`` matches part of the currency code or the start of the month (``YYYY-MM``).
+    """
+    needle = (q or "").strip().upper()
     bundled = bundled_rates(reporting)
     stored = {
         (row.currency, row.month): row
@@ -92,6 +97,8 @@ async def list_rates(
             assert bundled_rate is not None
             rate, kind = bundled_rate, "bundled"
         if source is not None and kind != source:
+            continue
+        if needle and needle not in code and not m.isoformat().startswith(needle):
             continue
         rows.append(
             FxRateRead(

@@ -217,3 +217,10 @@ async def test_info_names_the_reporting_currency_and_the_data_age(
     assert body["reporting_currency"] == "CHF"
     assert body["bundled_until"] == "2026-10-30"
     assert "European Central Bank" in body["bundled_source"]
+
+
+async def test_search_by_part_of_the_code_or_the_month(client: httpx.AsyncClient) -> None:
+    codes = {row["currency"] for row in await rates(client, q="k", month="2026-10")}
+    assert codes == {"CZK", "DKK", "HKD", "ISK", "KRW", "NOK", "SEK"}
+    months = {row["month"] for row in await rates(client, q="2026-0", currency="EUR")}
+    assert months == {f"2026-0{m}-01" for m in range(1, 10)}
