@@ -20,6 +20,9 @@ from costwatch.db.engine import make_engine
 from costwatch.db.session import make_sessionmaker
 from costwatch.docs import router as docs_router
 from costwatch.errors import error_responses, install_error_handlers
+from costwatch.fx.ecb import bundled_rates
+from costwatch.fx.router import MAX_IMPORT_BYTES
+from costwatch.fx.router import router as fx_router
 from costwatch.health import router as health_router
 from costwatch.http_cache import ResponseCacheMiddleware
 from costwatch.invoices.router import router as invoices_router
@@ -50,6 +53,7 @@ TAGS = [
     {"name": "licenses", "description": "License plans: price and seats from a month on."},
     {"name": "usage", "description": "Prepaid usage services: top-ups, consumption, balances."},
     {"name": "reports", "description": "Spend per month by category."},
+    {"name": "fx-rates", "description": "Exchange rates to the reporting currency, per month."},
     {"name": "alerts", "description": "Commitments ending soon and balances running low."},
     {"name": "tokens", "description": "API tokens for scripts (managed with the admin login)."},
     {"name": "audit", "description": "Every create, update and delete: who, when, from what."},
@@ -64,6 +68,9 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # The bundled ECB rates are computed once per process (about a second): not on a
+        # request, whose deadline is 4.5 s.
+        await asyncio.to_thread(bundled_rates, settings.reporting_currency)
         yield
         await engine.dispose()
 
@@ -90,7 +97,11 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         ResponseCacheMiddleware, engine=engine, jwt_secret=settings.effective_jwt_secret
     )
     app.add_middleware(ResilienceMiddleware)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        path_limits={"/imports/fx-rates": max(MAX_IMPORT_BYTES, settings.max_body_bytes)},
+    )
     app.add_middleware(RequestContextMiddleware)
     if settings.cors_origins:
         app.add_middleware(
@@ -113,6 +124,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         usage_router,
         reports_router,
         alerts_router,
+        fx_router,
         audit_router,
     ):
         app.include_router(router, dependencies=protected, responses=forbidden)

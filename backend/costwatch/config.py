@@ -6,6 +6,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
+import pycountry
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
@@ -55,6 +56,18 @@ class Settings(BaseSettings):
     allow_demo_password_on_network: bool = False
     # The largest request body the API reads (uploads get their own, larger limit).
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024, le=1024**3)
+    # Every report speaks this currency (ISO 4217); others are converted with monthly rates.
+    reporting_currency: str = "USD"
+
+    @field_validator("reporting_currency")
+    @classmethod
+    def _check_currency(cls, value: str) -> str:
+        code = value.strip().upper()
+        if len(code) != 3 or not code.isascii() or pycountry.currencies.get(alpha_3=code) is None:
+            raise ValueError(
+                f"COSTWATCH_REPORTING_CURRENCY must be an ISO 4217 code such as USD (got {value!r})"
+            )
+        return code
 
     @field_validator("database_url")
     @classmethod

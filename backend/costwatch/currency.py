@@ -18,6 +18,9 @@ def _parse_currency(value: Any) -> str:
     return code
 
 
+parse_currency = _parse_currency
+"""Check an ISO 4217 code (ValueError if it is not one); returns it in capitals."""
+
 Currency = Annotated[
     str,
     BeforeValidator(_parse_currency),

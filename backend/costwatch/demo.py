@@ -4,7 +4,11 @@
 * two license services (Microsoft 365, Adobe Creative Cloud) with price and seat changes over
   more than a year, one annual commitment ending within 90 days and one later;
 * two usage services (OpenAI API, Twilio) with top-ups and consumption; OpenAI ends below 20 %
-  of its last top-up, so the low-balance alert has something to show.
+  of its last top-up, so the low-balance alert has something to show;
+* OVHcloud, billed in EUR, so that reports show a conversion (rate and original amount), and
+  Atlassian, a plan paid yearly, so that the cash view differs from the accrual view. Months
+  after the bundled ECB data have no rate: their EUR invoices stay in ``unconverted`` until a
+  rate is entered in Settings, as for any user.
 
 Loading is idempotent: a service that already exists is left as it is, with its records.
 """
@@ -49,6 +53,8 @@ class DemoService:
     consumption_days: tuple[int, ...] = ()
     consumption_from: int = 0
     consumption_total: str = "0"
+    currency: str = DEFAULT_CURRENCY
+    billing_cycle: str = "monthly"
 
 
 DEMO = [
@@ -75,6 +81,24 @@ DEMO = [
         CategoryCode.INFRASTRUCTURE,
         "BigQuery and Looker Studio.",
         invoices=["612.40", "655.12", "701.98", "688.25", "742.67", "760.03"],
+    ),
+    DemoService(
+        "OVHcloud",
+        "https://www.ovhcloud.com",
+        "OVHcloud bare metal",
+        CategoryCode.INFRASTRUCTURE,
+        "Build servers in Gravelines, billed in euros.",
+        invoices=["1180.00", "1204.50", "1196.20", "1233.80", "1251.10", "1268.45"],
+        currency="EUR",
+    ),
+    DemoService(
+        "Atlassian",
+        "https://www.atlassian.com",
+        "Jira Software Cloud",
+        CategoryCode.LICENSE,
+        "Issue tracking for engineering, paid a year in advance.",
+        plans=[(-4, "7.75", 25, 7)],
+        billing_cycle="annual",
     ),
     DemoService(
         "Microsoft",
@@ -173,7 +197,7 @@ async def load_demo_data(session: AsyncSession) -> dict[str, int]:
                 service_id=service.id,
                 invoice_month=add_months(this_month, offset),
                 amount=D(amount),
-                currency=DEFAULT_CURRENCY,
+                currency=spec.currency,
             )
             added["invoices"] += 1
         for start, unit_cost, qty, commitment in spec.plans:
@@ -183,7 +207,8 @@ async def load_demo_data(session: AsyncSession) -> dict[str, int]:
                 qty=qty,
                 start_month=add_months(this_month, start),
                 end_month=None,
-                currency=DEFAULT_CURRENCY,
+                currency=spec.currency,
+                billing_cycle=spec.billing_cycle,
                 annual_commitment_end=(
                     _last_day(add_months(this_month, commitment))
                     if commitment is not None

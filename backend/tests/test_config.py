@@ -249,3 +249,18 @@ def test_the_data_folder_and_sqlite_file_are_private(tmp_path: Path) -> None:
     assert Settings(env="test", data_dir=data).effective_database_url == url
     assert (data.stat().st_mode & 0o777) == 0o700
     assert ((data / "costwatch.db").stat().st_mode & 0o777) == 0o600
+
+
+class TestReportingCurrency:
+    def test_default_is_usd(self, env: Callable[..., None]) -> None:
+        assert load_settings().reporting_currency == "USD"
+
+    def test_any_iso_code_in_any_case(self, env: Callable[..., None]) -> None:
+        env(COSTWATCH_REPORTING_CURRENCY=" chf ")
+        assert load_settings().reporting_currency == "CHF"
+
+    @pytest.mark.parametrize("code", ["ABC", "EURO", "", "€"])
+    def test_a_wrong_code_stops_the_start(self, env: Callable[..., None], code: str) -> None:
+        env(COSTWATCH_REPORTING_CURRENCY=code)
+        with pytest.raises(ConfigError, match="COSTWATCH_REPORTING_CURRENCY"):
+            load_settings()

@@ -2,12 +2,14 @@
 
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from costwatch.demo import load_demo_data
 
+D = Decimal
 Sessions = async_sessionmaker[AsyncSession]
 
 
@@ -22,8 +24,8 @@ async def test_demo_data_matches_spec_section_8(
     client: httpx.AsyncClient, sessions: Sessions, today: date
 ) -> None:
     added = await seed(sessions)
-    assert added["services"] == 7
-    assert added["invoices"] == 18  # 3 infrastructure services x 6 months
+    assert added["services"] == 9
+    assert added["invoices"] == 24  # 4 infrastructure services x 6 months
     services = (await client.get("/service")).json()
     by_category: dict[str, list[str]] = {}
     for service in services:
@@ -32,8 +34,9 @@ async def test_demo_data_matches_spec_section_8(
         "Amazon Web Services",
         "Google Cloud",
         "Microsoft Azure",
+        "OVHcloud",
     ]
-    assert sorted(by_category["User License"]) == ["Adobe", "Microsoft"]
+    assert sorted(by_category["User License"]) == ["Adobe", "Atlassian", "Microsoft"]
     assert sorted(by_category["Usage"]) == ["OpenAI", "Twilio"]
 
     invoices = (await client.get("/invoices", params={"limit": 1000})).json()
@@ -49,7 +52,7 @@ async def test_demo_data_matches_spec_section_8(
 
     plans = (await client.get("/licenses")).json()
     costs = {(plan["service_name"], plan["monthly_unit_cost"], plan["qty"]) for plan in plans}
-    assert len(costs) == 6  # price and seat changes across the year
+    assert len(costs) == 7  # price and seat changes across the year
     first_start = min(plan["start_month"] for plan in plans)
     assert first_start <= "2024-07-01"  # a year ago already had licenses: a YoY delta exists
 
@@ -85,4 +88,30 @@ async def test_second_seed_adds_nothing(client: httpx.AsyncClient, sessions: Ses
     again = await seed(sessions)
     assert again == {"services": 0, "invoices": 0, "plans": 0, "topups": 0, "consumption": 0}
     assert (await client.get("/usage/consumption")).headers["X-Total-Count"] == before
-    assert (await client.get("/service")).headers["X-Total-Count"] == "7"
+    assert (await client.get("/service")).headers["X-Total-Count"] == "9"
+
+
+async def test_demo_data_shows_a_conversion_and_the_cash_view(
+    client: httpx.AsyncClient, sessions: Sessions, today: date
+) -> None:
+    await seed(sessions)  # today is 2025-07-15: OVHcloud bills 2025-01..06 in EUR
+    june = (await client.get("/summary", params={"year": 2025, "month": 6})).json()
+    [eur] = [row for row in june["by_currency"] if row["currency"] == "EUR"]
+    assert eur["amount"] == "1268.45"
+    assert eur["rate"] is not None and eur["converted"] is not None
+    assert june["unconverted"] == []
+    plans = (await client.get("/licenses", params={"limit": 1000})).json()
+    [jira] = [plan for plan in plans if plan["service_name"] == "Jira Software Cloud"]
+    assert (jira["billing_cycle"], jira["start_month"], jira["monthly_cost"]) == (
+        "annual",
+        "2025-03-01",
+        "193.75",
+    )
+    params = {"start": "2025-03", "end": "2025-04"}
+    cash = (await client.get("/summary/series", params={**params, "view": "cash"})).json()
+    accrual = (await client.get("/summary/series", params=params)).json()
+    license_cash = [D(entry["by_category"][1]["amount"]) for entry in cash]
+    license_accrual = [D(entry["by_category"][1]["amount"]) for entry in accrual]
+    # March: the year of Jira paid at once (12 x 193.75 = 2325.00) instead of one month.
+    assert license_cash[0] - license_accrual[0] == D("2325.00") - D("193.75")
+    assert license_accrual[1] - license_cash[1] == D("193.75")

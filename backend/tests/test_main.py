@@ -67,7 +67,7 @@ async def test_prepare_database_migrates_creates_the_admin_and_seeds_once(tmp_pa
         async with make_sessionmaker(engine)() as session:
             users = (await session.execute(select(AdminUser.email))).scalars().all()
             assert users == ["boss@example.com"]
-            assert (await session.execute(select(func.count(Service.id)))).scalar_one() == 7
+            assert (await session.execute(select(func.count(Service.id)))).scalar_one() == 9
         app = create_app(settings, engine)
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:

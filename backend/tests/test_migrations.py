@@ -41,6 +41,7 @@ ALL_TABLES = {
     "login_throttle",
     "api_token",
     "audit_log",
+    "fx_rate",
 }
 
 
@@ -112,6 +113,15 @@ async def test_money_columns_are_exact_and_ids_bigint(connection: AsyncConnectio
             assert str(kind) == "BIGINT", (table, column)
     if IS_MYSQL:
         assert all(str(found[table]["id"]["type"]).startswith("BIGINT") for table in TABLES)
+
+    def rate_column(connection: Connection) -> Any:
+        return {c["name"]: c for c in inspect(connection).get_columns("fx_rate")}["rate"]["type"]
+
+    rate = await connection.run_sync(rate_column)
+    if IS_MYSQL:
+        assert (rate.precision, rate.scale) == (18, 10)
+    else:  # the rate x 10^10 (revision 0007)
+        assert str(rate) == "BIGINT"
 
 
 async def test_updated_at_is_kept_by_the_database(connection: AsyncConnection) -> None:

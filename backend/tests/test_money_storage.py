@@ -67,3 +67,23 @@ async def test_sqlite_keeps_cents_in_an_integer_column(
         assert f"{stored}" == "0.10"
     else:
         assert stored == 10 and isinstance(stored, int)
+
+
+async def test_a_rate_keeps_all_ten_decimals(
+    client: httpx.AsyncClient, connection: AsyncConnection
+) -> None:
+    response = await client.put("/fx-rates/JPY/2025-03", json={"rate": "99999999.9999999999"})
+    assert response.status_code == 200
+    await client.put("/fx-rates/EUR/2025-03", json={"rate": "0.0000000001"})
+    stored = (
+        await connection.execute(text("SELECT currency, rate FROM fx_rate ORDER BY currency"))
+    ).all()
+    if IS_MYSQL:
+        assert [row[1] for row in stored] == [
+            Decimal("0.0000000001"),
+            Decimal("99999999.9999999999"),
+        ]
+    else:  # the rate x 10^10, an integer: exact
+        assert [row[1] for row in stored] == [1, 999999999999999999]
+    rows = (await client.get("/fx-rates", params={"month": "2025-03", "source": "manual"})).json()
+    assert [row["rate"] for row in rows] == ["0.0000000001", "99999999.9999999999"]

@@ -4,12 +4,18 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, extract, func, or_, select, type_coerce
 from sqlalchemy.orm import aliased, contains_eager
 
 from costwatch.catalog.repository import name_contains
 from costwatch.db.repository import Repository, Reversed, order_by
 from costwatch.models import LicensePlan, Provider, Service
+from costwatch.models.base import Money
+
+
+def _month_number(day: Any) -> Any:
+    """SQL: year x 12 + month of a date (portable: EXTRACT on MySQL, STRFTIME on SQLite)."""
+    return extract("year", day) * 12 + extract("month", day)
 
 
 def in_force(plan: Any, month: Any) -> ColumnElement[bool]:
@@ -113,16 +119,29 @@ class LicenseRepository(Repository[LicensePlan]):
         )
         return int((await self.session.execute(stmt)).scalar_one())
 
-    async def cost_by_month(self, months: Any) -> list[tuple[int, str, Decimal]]:
+    async def cost_by_month(
+        self, months: Any, *, cash: bool = False
+    ) -> list[tuple[int, str, Decimal]]:
         """Cost of the plans in force, summed per month of ``months`` and currency.
 
-        ``months`` is the table of ``reports.repository.months_table``.
+        ``months`` is the table of ``reports.repository.months_table``. With ``cash``, an
+        annual plan costs 12 x its monthly cost in its start month and on each anniversary
+        (when it is still in force then) and nothing in the months between.
         """
+        cost: Any = LicensePlan.monthly_cost
         stmt = (
-            select(months.c.i, LicensePlan.currency, func.sum(LicensePlan.monthly_cost))
+            select(months.c.i, LicensePlan.currency)
             .select_from(months)
             .join(LicensePlan, LicensePlan.start_month <= months.c.m)
             .where(in_force(LicensePlan, months.c.m))
             .group_by(months.c.i, LicensePlan.currency)
         )
+        if cash:
+            annual = LicensePlan.billing_cycle == "annual"
+            elapsed = _month_number(months.c.m) - _month_number(LicensePlan.start_month)
+            stmt = stmt.where(or_(~annual, elapsed % 12 == 0))
+            # qty x 12 first: a literal multiplied with Money would be bound as Money (cents).
+            yearly = LicensePlan.monthly_unit_cost * (LicensePlan.qty * 12)
+            cost = type_coerce(case((annual, yearly), else_=cost), Money(16))
+        stmt = stmt.add_columns(func.sum(cost))
         return [(row[0], row[1], row[2]) for row in (await self.session.execute(stmt)).all()]

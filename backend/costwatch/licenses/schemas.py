@@ -1,7 +1,7 @@
 """Bodies of the license plan routes."""
 
 from datetime import date
-from typing import ClassVar, Self
+from typing import ClassVar, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -11,6 +11,9 @@ from costwatch.money import Money, NonNegativeMoneyIn
 from costwatch.schemas import RecordId, UpdateModel
 
 MAX_QTY = 10_000_000
+BillingCycle = Literal["monthly", "annual"]
+"""How a plan is paid: every month, or twelve months at once in its start month and on each
+anniversary (the cash view of the reports; the accrual view spreads both over the months)."""
 
 
 class LicenseCreate(BaseModel):
@@ -41,6 +44,10 @@ class LicenseCreate(BaseModel):
     end_month: Month | None = None
     annual_commitment_end: Day | None = None
     currency: Currency = DEFAULT_CURRENCY
+    billing_cycle: BillingCycle = Field(
+        default="monthly",
+        description="`annual`: twelve months are paid in the start month and on each anniversary.",
+    )
 
     @model_validator(mode="after")
     def _end_after_start(self) -> Self:
@@ -59,6 +66,7 @@ class LicenseUpdate(UpdateModel):
         "qty",
         "start_month",
         "currency",
+        "billing_cycle",
     )
 
     service_id: RecordId | None = None
@@ -68,6 +76,7 @@ class LicenseUpdate(UpdateModel):
     end_month: Month | None = None
     annual_commitment_end: Day | None = None
     currency: Currency | None = None
+    billing_cycle: BillingCycle | None = None
 
 
 class LicenseRead(BaseModel):
@@ -86,6 +95,7 @@ class LicenseRead(BaseModel):
     end_month: date | None
     annual_commitment_end: date | None
     currency: str
+    billing_cycle: BillingCycle
     created_at: UtcDateTime
     updated_at: UtcDateTime
 

@@ -11,6 +11,7 @@ from costwatch.models.audit import AuditEntry
 from costwatch.models.base import Base
 from costwatch.models.catalog import CategoryCode, Provider, Service, ServiceCategory
 from costwatch.models.data_version import DataVersion
+from costwatch.models.fx_rate import FxRate
 from costwatch.models.invoice import InfraInvoice
 from costwatch.models.license import LicensePlan
 from costwatch.models.login_throttle import LoginThrottle
@@ -23,6 +24,7 @@ __all__ = [
     "Base",
     "CategoryCode",
     "DataVersion",
+    "FxRate",
     "InfraInvoice",
     "LicensePlan",
     "LoginThrottle",

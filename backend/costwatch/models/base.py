@@ -1,7 +1,7 @@
 """The declarative base of every table, its naming convention and shared column types."""
 
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy import (
@@ -34,44 +34,65 @@ NAMING_CONVENTION = {
 BigId = BigInteger().with_variant(Integer(), "sqlite")
 
 
-class Money(TypeDecorator[Decimal]):
-    """An amount of money: ``DECIMAL(precision, 2)`` on MySQL, integer cents on SQLite.
+class ScaledDecimal(TypeDecorator[Decimal]):
+    """An exact decimal: ``DECIMAL(precision, scale)`` on MySQL, a scaled integer on SQLite.
 
     SQLite has no decimal type: a NUMERIC column keeps ``0.1`` as a binary float and ``SUM``
-    adds floats, so large totals came out dollars wrong. Cents in an INTEGER column are exact,
-    and SQLite sums integers exactly (up to 9.2e18 cents). The Python side sees a ``Decimal``
-    with two places on both engines; ``SUM``/``MIN``/``COALESCE`` of a Money column keep this
-    type, and an expression that loses it (a product) is given it back with ``type_coerce``.
+    adds floats, so large totals came out wrong. The value x 10^scale in an INTEGER column is
+    exact, and SQLite sums integers exactly (up to 9.2e18 units of the last place). The Python
+    side sees a ``Decimal`` with ``scale`` places on both engines; ``SUM``/``MIN``/``COALESCE``
+    keep this type, and an expression that loses it (a product) is given it back with
+    ``type_coerce``.
     """
 
     impl = Numeric
     cache_ok = True
 
-    def __init__(self, precision: int = 12) -> None:
-        super().__init__(precision, 2)
+    def __init__(self, precision: int, scale: int) -> None:
+        super().__init__(precision, scale)
         self.precision = precision
+        self.scale = scale
+        self._unit = Decimal(1).scaleb(-scale)
+
+    def _round(self, value: Decimal) -> Decimal:
+        return value.quantize(self._unit, rounding=ROUND_HALF_UP)
 
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
-        """BIGINT of cents on SQLite, DECIMAL elsewhere."""
+        """BIGINT of the last place's units on SQLite, DECIMAL elsewhere."""
         if dialect.name == "sqlite":
             return dialect.type_descriptor(BigInteger())
-        return dialect.type_descriptor(Numeric(self.precision, 2))
+        return dialect.type_descriptor(Numeric(self.precision, self.scale))
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
-        """Dollars in, cents to SQLite."""
+        """The decimal in, an integer of units of the last place to SQLite."""
         if value is None or dialect.name != "sqlite":
             return value
-        return int(quantize(Decimal(value)).scaleb(2))
+        return int(self._round(Decimal(value)).scaleb(self.scale))
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
-        """Cents from SQLite back to dollars; MySQL's Decimal as it is."""
+        """Units from SQLite back to the decimal; MySQL's Decimal as it is."""
         if value is None:
             return None
         if dialect.name != "sqlite":
             return Decimal(value)
-        # A float only if SQLite overflowed to REAL (past 9.2e18 cents): str keeps it readable.
-        cents = Decimal(value) if isinstance(value, int) else Decimal(str(value))
-        return quantize(cents.scaleb(-2))
+        # A float only if SQLite overflowed to REAL (past 9.2e18 units): str keeps it readable.
+        units = Decimal(value) if isinstance(value, int) else Decimal(str(value))
+        return self._round(units.scaleb(-self.scale))
+
+    def __repr__(self) -> str:
+        return f"ScaledDecimal({self.precision}, {self.scale})"
+
+
+class Money(ScaledDecimal):
+    """An amount of money: ``DECIMAL(precision, 2)`` on MySQL, integer cents on SQLite."""
+
+    cache_ok = True
+
+    def __init__(self, precision: int = 12) -> None:
+        super().__init__(precision, 2)
+
+    def _round(self, value: Decimal) -> Decimal:
+        return quantize(value)
 
     def __repr__(self) -> str:
         return f"Money({self.precision})"

@@ -3,7 +3,16 @@
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import CHAR, ColumnElement, Date, ForeignKey, Integer, UniqueConstraint, type_coerce
+from sqlalchemy import (
+    CHAR,
+    ColumnElement,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+    type_coerce,
+)
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -30,6 +39,10 @@ class LicensePlan(IdMixin, TimestampMixin, Base):
     annual_commitment_end: Mapped[date | None] = mapped_column(Date, index=True)
     currency: Mapped[str] = mapped_column(
         CHAR(3), default=DEFAULT_CURRENCY, server_default=DEFAULT_CURRENCY
+    )
+
+    billing_cycle: Mapped[str] = mapped_column(
+        String(7), default="monthly", server_default="monthly"
     )
 
     service: Mapped[Service] = relationship(lazy="raise")

@@ -3,11 +3,12 @@
 import re
 from datetime import date
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
 from costwatch import clock
+from costwatch.auth.dependencies import SettingsDep
 from costwatch.calendar import MAX_DATE, MAX_YEAR, MIN_DATE, MIN_YEAR, month_start
 from costwatch.db.session import SessionDep
 from costwatch.errors import Invalid, error_responses
@@ -22,6 +23,13 @@ from costwatch.usage.service import LOW_BALANCE_PERCENT, low_balance_alerts
 
 router = APIRouter(tags=["reports"], route_class=DecimalJSONRoute)
 alerts = APIRouter(prefix="/alerts", tags=["alerts"], route_class=DecimalJSONRoute)
+ViewQuery = Annotated[
+    Literal["accrual", "cash"],
+    Query(
+        description="`accrual` (default): an annual plan's cost spread over its months;"
+        " `cash`: its twelve months counted in the month it is paid (start month, anniversaries)."
+    ),
+]
 MONTH_PATTERN = r"^(20\d{2}|2100)-(0[1-9]|1[0-2])$"
 
 
@@ -33,16 +41,30 @@ def _parse_month(name: str, value: str) -> date:
 
 
 @router.get("/summary", response_model=Summary, responses=error_responses(401, 422))
-async def summary(session: SessionDep, year: YearQuery = None, month: MonthQuery = None) -> Summary:
-    """Spend of a month (default: this month) grouped by category."""
+async def summary(
+    session: SessionDep,
+    settings: SettingsDep,
+    year: YearQuery = None,
+    month: MonthQuery = None,
+    view: ViewQuery = "accrual",
+) -> Summary:
+    """Spend of a month (default: this month) grouped by category, in the reporting currency.
+
+    Each currency's sum is converted with that month's rate (`by_currency` shows the original
+    amount, the rate and the converted amount); what has no rate stays in `unconverted`.
+    """
     first = month_from_query(year, month) or month_start(clock.today())
-    return await service.get_monthly_spend(session, first.year, first.month)
+    return await service.get_monthly_spend(
+        session, first.year, first.month, reporting=settings.reporting_currency, view=view
+    )
 
 
 @router.get("/summary/overview", response_model=Overview, responses=error_responses(401))
-async def overview(session: SessionDep) -> Overview:
+async def overview(
+    session: SessionDep, settings: SettingsDep, view: ViewQuery = "accrual"
+) -> Overview:
     """The dashboard's headline figures: this month vs last year, seats, alerts due."""
-    return await service.get_overview(session)
+    return await service.get_overview(session, reporting=settings.reporting_currency, view=view)
 
 
 @router.get("/summary/series", response_model=list[Summary], responses=error_responses(401, 422))
@@ -59,10 +81,16 @@ async def summary_series(
             description="Last month, YYYY-MM (at most 120 months in all).",
         ),
     ],
+    settings: SettingsDep,
+    view: ViewQuery = "accrual",
 ) -> list[Summary]:
     """Spend per month from `start` to `end`, oldest first, each shaped like `/summary`."""
     return await service.get_spend_series(
-        session, _parse_month("start", start), _parse_month("end", end)
+        session,
+        _parse_month("start", start),
+        _parse_month("end", end),
+        reporting=settings.reporting_currency,
+        view=view,
     )
 
 

@@ -1,9 +1,11 @@
 """Bodies of the report routes."""
 
 from decimal import Decimal
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from costwatch.fx.schemas import Rate
 from costwatch.money import Money
 
 
@@ -23,14 +25,35 @@ class UnconvertedAmount(BaseModel):
     amount: Money
 
 
+class CurrencyAmount(BaseModel):
+    """A month's spend in one original currency, and how it was converted."""
+
+    currency: str
+    amount: Money = Field(description="The month's spend in `currency`, as recorded.")
+    rate: Rate | None = Field(
+        description="Units of `currency` per 1 unit of the reporting currency that month (1 for"
+        " the reporting currency); null when no rate is known (then it is in `unconverted`)."
+    )
+    converted: Money | None = Field(
+        description="In the reporting currency: the sum of the per-category conversions, each"
+        " `amount / rate` rounded once to cents; null when no rate is known."
+    )
+
+
 class Summary(BaseModel):
     """Spend of one month, by category."""
 
     year: int
     month: int
     currency: str = Field(description="The reporting currency of every amount.")
+    view: Literal["accrual", "cash"] = Field(
+        description="`accrual`: an annual plan spread over its months; `cash`: paid at once."
+    )
     total: Money
     by_category: list[CategoryAmount]
+    by_currency: list[CurrencyAmount] = Field(
+        description="Every currency with spend that month: original amount, rate, converted."
+    )
     unconverted: list[UnconvertedAmount]
 
 

@@ -7,6 +7,7 @@ reads reports.
 from collections import defaultdict
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,28 +16,47 @@ from costwatch.calendar import add_months, month_start, months_between
 from costwatch.catalog.repository import CategoryRepository
 from costwatch.currency import DEFAULT_CURRENCY
 from costwatch.errors import Invalid
+from costwatch.fx.service import load_rate_book
 from costwatch.invoices.repository import InvoiceRepository
 from costwatch.licenses.repository import LicenseRepository
 from costwatch.licenses.service import get_license_commitments, seats_in_force
 from costwatch.models import CategoryCode
-from costwatch.money import ZERO
+from costwatch.money import ZERO, quantize
 from costwatch.reports.repository import months_table
-from costwatch.reports.schemas import CategoryAmount, Overview, Summary, UnconvertedAmount
+from costwatch.reports.schemas import (
+    CategoryAmount,
+    CurrencyAmount,
+    Overview,
+    Summary,
+    UnconvertedAmount,
+)
 from costwatch.usage.repository import ConsumptionRepository
 from costwatch.usage.service import LOW_BALANCE_PERCENT, low_balance_alerts
 
-REPORTING_CURRENCY = DEFAULT_CURRENCY
 MAX_SERIES_MONTHS = 120
 # The order of the categories in every report.
 CATEGORY_ORDER = (CategoryCode.INFRASTRUCTURE, CategoryCode.LICENSE, CategoryCode.USAGE)
+View = Literal["accrual", "cash"]
 
 
-async def get_spend_series(session: AsyncSession, start: date, end: date) -> list[Summary]:
+async def get_spend_series(
+    session: AsyncSession,
+    start: date,
+    end: date,
+    *,
+    reporting: str = DEFAULT_CURRENCY,
+    view: View = "accrual",
+) -> list[Summary]:
     """Spend per month from ``start`` to ``end`` (both the 1st of a month), oldest first.
 
     Each category is summed by the database, per month and currency, in one query per
-    category. Amounts in a currency other than the reporting one are reported apart, in
-    ``unconverted``, never added in.
+    category; the rates of the range are loaded once. Each (month, category, currency) sum is
+    divided by that month's rate and rounded once, half up, to cents; ``by_currency`` shows
+    the original amounts, the rate and the converted amounts. A currency with no rate for a
+    month is reported apart, in ``unconverted``, never added in.
+
+    ``view="cash"`` counts an annual plan's twelve months in the month it is paid (its start
+    month and each anniversary while it is in force); ``"accrual"`` spreads it over the months.
     """
     count = months_between(start, end) + 1
     if count < 1:
@@ -48,18 +68,26 @@ async def get_spend_series(session: AsyncSession, start: date, end: date) -> lis
     categories = {row.code: row for row in await CategoryRepository(session).list_all()}
     sources = {
         CategoryCode.INFRASTRUCTURE: InvoiceRepository(session).cost_by_month(table),
-        CategoryCode.LICENSE: LicenseRepository(session).cost_by_month(table),
+        CategoryCode.LICENSE: LicenseRepository(session).cost_by_month(table, cash=view == "cash"),
         CategoryCode.USAGE: ConsumptionRepository(session).cost_by_month(table),
     }
-    # amounts[month index][category] in the reporting currency; other currencies apart.
+    rows = [(code, row) for code, query in sources.items() for row in await query]
+    book = await load_rate_book(session, reporting, {row[1] for _, row in rows}, start, end)
+    # amounts[month index][category] in the reporting currency; the rest per currency.
     amounts: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
+    original: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
+    converted: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
     unconverted: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
-    for code, query in sources.items():
-        for index, currency, amount in await query:
-            if currency == REPORTING_CURRENCY:
-                amounts[index][code] += amount
-            else:
-                unconverted[index][currency] += amount
+    for code, (index, currency, amount) in rows:
+        original[index][currency] += amount
+        rate = book.rate(currency, months[index])
+        if rate is None:
+            unconverted[index][currency] += amount
+            continue
+        # One conversion and one rounding per month, category and currency.
+        value = amount if rate == 1 else quantize(amount / rate)
+        amounts[index][code] += value
+        converted[index][currency] += value
     series = []
     for index, month in enumerate(months):
         by_category = [
@@ -71,13 +99,26 @@ async def get_spend_series(session: AsyncSession, start: date, end: date) -> lis
             )
             for code in CATEGORY_ORDER
         ]
+        by_currency = []
+        for currency, amount in sorted(original[index].items()):
+            rate = book.rate(currency, month)
+            by_currency.append(
+                CurrencyAmount(
+                    currency=currency,
+                    amount=amount,
+                    rate=rate,
+                    converted=None if rate is None else converted[index][currency],
+                )
+            )
         series.append(
             Summary(
                 year=month.year,
                 month=month.month,
-                currency=REPORTING_CURRENCY,
+                currency=reporting,
+                view=view,
                 total=sum((item.amount for item in by_category), ZERO),
                 by_category=by_category,
+                by_currency=by_currency,
                 unconverted=[
                     UnconvertedAmount(currency=currency, amount=amount)
                     for currency, amount in sorted(unconverted[index].items())
@@ -87,10 +128,17 @@ async def get_spend_series(session: AsyncSession, start: date, end: date) -> lis
     return series
 
 
-async def get_monthly_spend(session: AsyncSession, year: int, month: int) -> Summary:
+async def get_monthly_spend(
+    session: AsyncSession,
+    year: int,
+    month: int,
+    *,
+    reporting: str = DEFAULT_CURRENCY,
+    view: View = "accrual",
+) -> Summary:
     """Spend of one month, grouped by category (spec section 3)."""
     first = date(year, month, 1)
-    return (await get_spend_series(session, first, first))[0]
+    return (await get_spend_series(session, first, first, reporting=reporting, view=view))[0]
 
 
 def percent_change(now: Decimal, before: Decimal) -> Decimal | None:
@@ -100,11 +148,13 @@ def percent_change(now: Decimal, before: Decimal) -> Decimal | None:
     return ((now - before) * 100 / before).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-async def get_overview(session: AsyncSession) -> Overview:
+async def get_overview(
+    session: AsyncSession, *, reporting: str = DEFAULT_CURRENCY, view: View = "accrual"
+) -> Overview:
     """The headline figures: the month vs last year, seats, low balances, commitments due."""
     this_month = month_start(clock.today())
     last_year = add_months(this_month, -12)
-    series = await get_spend_series(session, last_year, this_month)
+    series = await get_spend_series(session, last_year, this_month, reporting=reporting, view=view)
     current, before = series[-1], series[0]
     commitments = await get_license_commitments(session, one_per_service=True)
     return Overview(

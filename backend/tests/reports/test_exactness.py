@@ -5,9 +5,10 @@ test drives a random history through the API and recomputes everything in Python
 """
 
 import random
+from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import httpx
@@ -33,11 +34,30 @@ async def fetch_all(client: httpx.AsyncClient, path: str, **params: Any) -> list
     return rows
 
 
+def plan_cost(plan: JSON, month: date, view: str) -> Decimal:
+    """What the plan in force costs in ``month``: monthly, or a year at once in the cash view."""
+    monthly: Decimal = D(plan["monthly_unit_cost"]) * int(plan["qty"])
+    if view == "accrual" or plan["billing_cycle"] == "monthly":
+        return monthly
+    start = date.fromisoformat(plan["start_month"])
+    elapsed = (month.year - start.year) * 12 + month.month - start.month
+    return monthly * 12 if elapsed % 12 == 0 else D(0)
+
+
 def expected_month(
-    month: date, invoices: list[JSON], plans: list[JSON], consumption: list[JSON]
-) -> dict[str, str]:
-    infra = sum((D(i["amount"]) for i in invoices if i["invoice_month"] == month.isoformat()), D(0))
-    licenses = D(0)
+    month: date,
+    invoices: list[JSON],
+    plans: list[JSON],
+    consumption: list[JSON],
+    currency_of: dict[int, str],
+    rates: dict[tuple[str, str], Decimal],
+    view: str,
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Each category in USD, and what could not be converted, recomputed from raw rows."""
+    raw: dict[tuple[str, str], Decimal] = defaultdict(Decimal)  # (category, currency)
+    for i in invoices:
+        if i["invoice_month"] == month.isoformat():
+            raw["Infrastructure", i["currency"]] += D(i["amount"])
     for service_id in {plan["service_id"] for plan in plans}:
         started = [
             p
@@ -47,17 +67,25 @@ def expected_month(
         if started:
             plan = max(started, key=lambda p: p["start_month"])
             if plan["end_month"] is None or plan["end_month"] >= month.isoformat():
-                licenses += D(plan["monthly_unit_cost"]) * plan["qty"]
+                raw["User License", plan["currency"]] += plan_cost(plan, month, view)
     next_month = add_months(month, 1).isoformat()
-    usage = sum(
-        (
-            D(c["amount_consumed"])
-            for c in consumption
-            if month.isoformat() <= c["consumption_date"] < next_month
-        ),
-        D(0),
+    for c in consumption:
+        if month.isoformat() <= c["consumption_date"] < next_month:
+            raw["Usage", currency_of[c["service_id"]]] += D(c["amount_consumed"])
+    converted = {name: D(0) for name in ("Infrastructure", "User License", "Usage")}
+    unconverted: dict[str, Decimal] = defaultdict(Decimal)
+    for (category, currency), amount in raw.items():
+        if currency == "USD":
+            converted[category] += amount
+        elif (currency, month.isoformat()) in rates:
+            rate = rates[currency, month.isoformat()]
+            converted[category] += (amount / rate).quantize(D("0.01"), ROUND_HALF_UP)
+        else:
+            unconverted[currency] += amount
+    return (
+        {name: money(value) for name, value in converted.items()},
+        {currency: money(value) for currency, value in unconverted.items() if value},
     )
-    return {"Infrastructure": money(infra), "User License": money(licenses), "Usage": money(usage)}
 
 
 async def test_reports_match_a_recomputation_from_raw_rows(
@@ -72,6 +100,15 @@ async def test_reports_match_a_recomputation_from_raw_rows(
         (await make_service(client, "User License", name=f"lic {i}"))["id"] for i in range(3)
     ]
     usage = [(await make_service(client, "Usage", name=f"usage {i}"))["id"] for i in range(3)]
+    # Currencies: USD, EUR and GBP (bundled ECB rates, some months entered by hand) and ARS
+    # (the ECB does not quote it: never converted).
+    infra_currency = ["USD", "EUR", "ARS"]
+    license_currency = ["USD", "GBP", "EUR"]
+    currency_of = dict(zip(usage, ["USD", "GBP", "EUR"], strict=True))
+    for code, rate_month, rate in [("EUR", "2024-03", "0.5"), ("GBP", "2024-07", "0.7777777777")]:
+        assert (
+            await client.put(f"/fx-rates/{code}/{rate_month}", json={"rate": rate})
+        ).status_code == 200
 
     # Warm every cache before the writes: stale entries would show below.
     series_params = {"start": "2024-01", "end": "2025-12"}
@@ -79,13 +116,13 @@ async def test_reports_match_a_recomputation_from_raw_rows(
     await client.get("/usage/balances")
     await client.get("/alerts/low-balance")
 
-    for service_id in infra:
+    for service_id, currency in zip(infra, infra_currency, strict=True):
         for offset in rng.sample(range(18), 10):
             amount = f"{rng.randint(0, 500_000) / 100:.2f}"
             await make_invoice(
-                client, service_id, add_months(START, offset).isoformat()[:7], amount
+                client, service_id, add_months(START, offset).isoformat()[:7], amount, currency
             )
-    for service_id in licenses:
+    for service_id, currency in zip(licenses, license_currency, strict=True):
         for number, offset in enumerate(sorted(rng.sample(range(18), 3))):
             extra = {"end_month": add_months(START, offset + 4).isoformat()} if number == 2 else {}
             await make_plan(
@@ -94,13 +131,19 @@ async def test_reports_match_a_recomputation_from_raw_rows(
                 add_months(START, offset).isoformat()[:7],
                 f"{rng.randint(100, 9000) / 100:.2f}",
                 rng.randint(0, 50),
+                currency=currency,
+                billing_cycle=rng.choice(["monthly", "annual"]),
                 **extra,
             )
     for service_id in usage:
         for _ in range(4):
             day = START + timedelta(days=rng.randint(0, 520))
             await make_topup(
-                client, service_id, day.isoformat(), f"{rng.randint(100, 90000) / 100:.2f}"
+                client,
+                service_id,
+                day.isoformat(),
+                f"{rng.randint(100, 90000) / 100:.2f}",
+                currency_of[service_id],
             )
         for _ in range(40):
             day = START + timedelta(days=rng.randint(0, 520))
@@ -118,19 +161,36 @@ async def test_reports_match_a_recomputation_from_raw_rows(
     topups = await fetch_all(client, "/usage/topups")
     assert len(consumption) == 105
 
-    series = (await client.get("/summary/series", params=series_params)).json()
-    for entry in series:
-        month = date(entry["year"], entry["month"], 1)
-        got = {item["category"]: item["amount"] for item in entry["by_category"]}
-        assert got == expected_month(month, invoices, plans, consumption), month
-        assert D(entry["total"]) == sum(D(value) for value in got.values())
-    single = (await client.get("/summary", params={"year": 2024, "month": 5})).json()
-    assert single == series[4]
+    rates: dict[tuple[str, str], Decimal] = {}
+    for code in ("EUR", "GBP", "ARS"):
+        for row in await fetch_all(client, "/fx-rates", currency=code):
+            rates[code, row["month"]] = D(row["rate"])
+    assert rates["EUR", "2024-03-01"] == D("0.5")  # the rate by hand, not the bundled one
+    assert not any(code == "ARS" for code, _ in rates)
+
+    for view in ("accrual", "cash"):
+        params = {**series_params, "view": view}
+        series = (await client.get("/summary/series", params=params)).json()
+        for entry in series:
+            month = date(entry["year"], entry["month"], 1)
+            got = {item["category"]: item["amount"] for item in entry["by_category"]}
+            missing = {item["currency"]: item["amount"] for item in entry["unconverted"]}
+            expected = expected_month(month, invoices, plans, consumption, currency_of, rates, view)
+            assert (got, missing) == expected, (view, month)
+            assert D(entry["total"]) == sum(D(value) for value in got.values())
+            # by_currency adds up to the total, each currency traced to its rate.
+            assert sum(D(c["converted"] or 0) for c in entry["by_currency"]) == D(entry["total"])
+            for item in entry["by_currency"]:
+                if item["currency"] != "USD" and item["rate"] is not None:
+                    assert D(item["rate"]) == rates[item["currency"], month.isoformat()]
+        single = (await client.get("/summary", params={"year": 2024, "month": 5, **params})).json()
+        assert single == series[4]
 
     balances = {row["service_id"]: row for row in (await client.get("/usage/balances")).json()}
     expected_low: list[int] = []
     for service_id in usage:
         mine_topups = [t for t in topups if t["service_id"] == service_id]
+        assert {t["currency"] for t in mine_topups} == {currency_of[service_id]}
         mine_spent = [c for c in consumption if c["service_id"] == service_id]
         total_in = sum((D(t["amount_purchased"]) for t in mine_topups), D(0))
         total_out = sum((D(c["amount_consumed"]) for c in mine_spent), D(0))

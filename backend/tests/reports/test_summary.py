@@ -38,6 +38,7 @@ async def test_empty_month_has_every_category_at_zero(
         "year": 2024,
         "month": 2,
         "currency": "USD",
+        "view": "accrual",
         "total": "0.00",
         "by_category": [
             {
@@ -59,6 +60,7 @@ async def test_empty_month_has_every_category_at_zero(
                 "amount": "0.00",
             },
         ],
+        "by_currency": [],
         "unconverted": [],
     }
 
@@ -95,14 +97,17 @@ async def test_a_month_worked_out_by_hand(client: httpx.AsyncClient) -> None:
     assert june["total"] == "1506.99"
 
 
-async def test_other_currencies_are_listed_apart_never_added(client: httpx.AsyncClient) -> None:
+async def test_currencies_without_a_rate_are_listed_apart_never_added(
+    client: httpx.AsyncClient,
+) -> None:
+    # 2027: after the bundled ECB data, and no rate entered: nothing to convert with.
     aws = await make_service(client, "Infrastructure", name="AWS")
     ovh = await make_service(client, "Infrastructure", name="OVH")
     adobe = await make_service(client, "User License", name="Adobe")
-    await make_invoice(client, aws["id"], "2025-07", "100.00")
-    await make_invoice(client, ovh["id"], "2025-07", "80.00", currency="EUR")
-    await make_plan(client, adobe["id"], "2025-07", "10.00", 2, currency="EUR")
-    body = await summary(client, year=2025, month=7)
+    await make_invoice(client, aws["id"], "2027-07", "100.00")
+    await make_invoice(client, ovh["id"], "2027-07", "80.00", currency="EUR")
+    await make_plan(client, adobe["id"], "2027-07", "10.00", 2, currency="EUR")
+    body = await summary(client, year=2027, month=7)
     assert body["total"] == "100.00"
     assert amounts(body)["User License"] == "0.00"
     assert body["unconverted"] == [{"currency": "EUR", "amount": "100.00"}]
