@@ -41,6 +41,9 @@ ALL_TABLES = {
     "login_throttle",
     "api_token",
     "audit_log",
+    "provider_connection",
+    "sync_run",
+    "scheduler_lease",
 }
 
 
