@@ -9,7 +9,8 @@
   each step, but steps add up (a stale pooled connection's ping, then a new connection's
   handshake, each up to the read timeout). Past the deadline the work is cancelled (SQLAlchemy
   invalidates a connection cancelled mid-query) and the answer is the same 503. Once the
-  answer has started (a streamed export), the deadline no longer applies.
+  answer has started (a streamed export), or the request's commit has (``get_session``), the
+  deadline no longer applies: a 503 then always means nothing was stored.
 - Any other unexpected error is a JSON 500 (with the request id, added outside), logged once
   with its traceback at most once a minute per kind of error, so an outage cannot flood the log.
 """
@@ -25,6 +26,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from costwatch.db.errors import is_retryable, is_unavailable
+from costwatch.db.session import DEADLINE_SCOPE_KEY
 
 MAX_ATTEMPTS = 4
 RETRY_BUDGET_SECONDS = 3.0  # no retry starts later than this after the request began
@@ -83,6 +85,7 @@ class ResilienceMiddleware:
                     deadline.reschedule(None)  # a started answer streams as long as it needs
                 await send(message)
 
+            scope[DEADLINE_SCOPE_KEY] = deadline
             try:
                 async with deadline:
                     await self.app(scope, _replay(body, receive), tracked)

@@ -16,6 +16,7 @@ from costwatch.app import create_app
 from costwatch.config import Settings
 from costwatch.db.engine import make_engine
 from costwatch.db.errors import is_retryable, is_unavailable
+from costwatch.db.session import DEADLINE_SCOPE_KEY
 from costwatch.logs import RequestContextMiddleware
 from costwatch.resilience import ResilienceMiddleware
 from tests.conftest import IS_MYSQL
@@ -219,3 +220,21 @@ async def test_a_timeout_of_the_application_s_own_is_not_the_deadline(
     assert response.status_code == 503
     assert "database unavailable" in caplog.text
     assert "no answer within" not in caplog.text
+
+
+class CommitsLate:
+    """Lifts the deadline as ``get_session`` does before its commit, then takes its time."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await receive()
+        scope[DEADLINE_SCOPE_KEY].reschedule(None)
+        await asyncio.sleep(0.4)  # a commit longer than the whole deadline
+        await send({"type": "http.response.start", "status": 201, "headers": []})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+
+async def test_a_commit_under_way_is_not_cut_by_the_deadline() -> None:
+    """A 503 must mean nothing was stored: once the commit starts, it is let finish."""
+    async with deadline_client(CommitsLate(), 0.2) as client:
+        response = await client.post("/things", json={})
+    assert response.status_code == 201

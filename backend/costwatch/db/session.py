@@ -45,6 +45,11 @@ async def write_transaction(
             raise
 
 
+# Where the request's deadline (``costwatch.resilience``) is kept in the ASGI scope: lifted when
+# the commit starts, so that a write is never answered 503 while its commit goes through.
+DEADLINE_SCOPE_KEY = "costwatch.deadline"
+
+
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Sessions that keep loaded values after commit (no lazy reload after the response)."""
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
@@ -69,6 +74,12 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
             yield session
             # A read may have something to keep too (when an API token was last used).
             if writes or session.info.get("commit_reads"):
+                # From here the answer depends on the commit: let it finish (the driver's own
+                # timeouts bound it) rather than cancel it half-way and answer 503 for a write
+                # that may be stored, which a client would then send again.
+                deadline = request.scope.get(DEADLINE_SCOPE_KEY)
+                if deadline is not None:
+                    deadline.reschedule(None)
                 await session.commit()
         except BaseException:
             await session.rollback()
