@@ -1,8 +1,10 @@
 """The FastAPI application: routers, auth, error handlers, engine and sessions."""
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -15,7 +17,10 @@ from costwatch.auth.router import router as auth_router
 from costwatch.auth.router import tokens as tokens_router
 from costwatch.body_limit import BodyLimitMiddleware
 from costwatch.catalog.router import router as catalog_router
-from costwatch.config import Settings, load_settings
+from costwatch.config import ConfigError, Settings, load_settings
+from costwatch.connections.router import router as connections_router
+from costwatch.connections.secrets import KeyError_, Vault
+from costwatch.connections.sync import Writer
 from costwatch.db.engine import make_engine
 from costwatch.db.session import make_sessionmaker
 from costwatch.docs import router as docs_router
@@ -31,7 +36,10 @@ from costwatch.logs import RequestContextMiddleware
 from costwatch.reports.router import alerts as alerts_router
 from costwatch.reports.router import router as reports_router
 from costwatch.resilience import ResilienceMiddleware
+from costwatch.scheduler import Scheduler
 from costwatch.usage.router import router as usage_router
+
+SYNC_PATH = re.compile(r"/connections/[^/]+/sync")
 
 DESCRIPTION = """
 Every recurring cost of an organisation in one place: cloud invoices, per-seat licenses with
@@ -55,6 +63,11 @@ TAGS = [
     {"name": "reports", "description": "Spend per month by category."},
     {"name": "fx-rates", "description": "Exchange rates to the reporting currency, per month."},
     {"name": "alerts", "description": "Commitments ending soon and balances running low."},
+    {
+        "name": "connections",
+        "description": "Provider billing APIs (OpenAI, Anthropic, Twilio, OpenRouter) that fill"
+        " a Usage service's consumption by themselves; credentials are write-only.",
+    },
     {"name": "tokens", "description": "API tokens for scripts (managed with the admin login)."},
     {"name": "audit", "description": "Every create, update and delete: who, when, from what."},
     {"name": "health", "description": "Liveness of the server and its database."},
@@ -67,11 +80,23 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     engine = engine or make_engine(settings.effective_database_url, echo=settings.sql_echo)
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # The bundled ECB rates are computed once per process (about a second): not on a
         # request, whose deadline is 4.5 s.
         await asyncio.to_thread(bundled_rates, settings.reporting_currency)
+        scheduler = None
+        if settings.scheduler and settings.env != "test":
+            state = app.state
+            scheduler = Scheduler(
+                Writer(state.sessionmaker, state.write_lock),
+                state.vault,
+                sync_interval=timedelta(minutes=settings.sync_interval_minutes),
+                tick_seconds=settings.scheduler_tick_seconds,
+            )
+            scheduler.start()
         yield
+        if scheduler is not None:
+            await scheduler.stop()
         await engine.dispose()
 
     app = FastAPI(
@@ -89,6 +114,10 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.write_lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+    try:
+        app.state.vault = Vault(settings.effective_encryption_keys)
+    except KeyError_ as exc:
+        raise ConfigError(f"CostWatch cannot start: {exc}") from exc
     install_error_handlers(app)
     # Added innermost first. From the outside in: the request id and security headers; the
     # body limit (before anything reads a body); retries of lost transactions and JSON
@@ -96,7 +125,8 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.add_middleware(
         ResponseCacheMiddleware, engine=engine, jwt_secret=settings.effective_jwt_secret
     )
-    app.add_middleware(ResilienceMiddleware)
+    # A provider sync waits on the provider for as long as it takes: no 4.5 s deadline there.
+    app.add_middleware(ResilienceMiddleware, unbounded=SYNC_PATH.fullmatch)
     app.add_middleware(
         BodyLimitMiddleware,
         max_bytes=settings.max_body_bytes,
@@ -126,6 +156,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         alerts_router,
         fx_router,
         audit_router,
+        connections_router,
     ):
         app.include_router(router, dependencies=protected, responses=forbidden)
     app.include_router(

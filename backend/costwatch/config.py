@@ -1,5 +1,6 @@
 """Settings, read once from ``COSTWATCH_*`` environment variables and checked at start."""
 
+import base64
 import os
 import secrets
 from functools import cached_property
@@ -56,6 +57,15 @@ class Settings(BaseSettings):
     allow_demo_password_on_network: bool = False
     # The largest request body the API reads (uploads get their own, larger limit).
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024, le=1024**3)
+    # Fernet keys (comma-separated) that encrypt provider credentials: the first encrypts,
+    # every one decrypts, so a new key can be put first and the old ones retired later.
+    encryption_keys: str = Field(default="", repr=False)
+    # How often each enabled provider connection is synced.
+    sync_interval_minutes: int = Field(default=60, ge=1, le=60 * 24 * 7)
+    # The periodic work (syncs) runs in one process of the deployment at a time; off in tests.
+    scheduler: bool = True
+    scheduler_tick_seconds: float = Field(default=30.0, ge=0.5, le=3600)
+
     # Every report speaks this currency (ISO 4217); others are converted with monthly rates.
     reporting_currency: str = "USD"
 
@@ -99,6 +109,12 @@ class Settings(BaseSettings):
             problems.append(
                 "COSTWATCH_ADMIN_PASSWORD must be set to a password of 12 characters or more"
                 " (the demo password is refused in production)"
+            )
+        if not self.encryption_keys.strip():
+            problems.append(
+                "COSTWATCH_ENCRYPTION_KEYS must be set to one or more Fernet keys, comma-separated"
+                " (for example: python -c 'from cryptography.fernet import Fernet;"
+                " print(Fernet.generate_key().decode())')"
             )
         if self.admin_email == DEMO_ADMIN_EMAIL:
             problems.append("COSTWATCH_ADMIN_EMAIL must be set to the admin's real address")
@@ -145,6 +161,22 @@ class Settings(BaseSettings):
         with os.fdopen(fd, "w") as handle:
             handle.write(secret)
         return secret
+
+    @cached_property
+    def effective_encryption_keys(self) -> list[str]:
+        """The credential keys: the configured ones, or one generated once in the data folder."""
+        if self.encryption_keys.strip():
+            return [key.strip() for key in self.encryption_keys.split(",") if key.strip()]
+        path = self.data_dir / "encryption-key"
+        if path.exists():
+            return [path.read_text().strip()]
+        _private_dir(self.data_dir)
+        # A Fernet key is 32 random bytes, URL-safe base64 (what Fernet.generate_key() makes).
+        key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(key)
+        return [key]
 
 
 def _private_dir(path: Path) -> None:

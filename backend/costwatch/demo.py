@@ -24,6 +24,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from costwatch import clock
 from costwatch.calendar import add_months, month_start
 from costwatch.catalog.repository import CategoryRepository, ProviderRepository
+from costwatch.connections.repository import ConnectionRepository
+from costwatch.connections.secrets import Vault
 from costwatch.currency import DEFAULT_CURRENCY
 from costwatch.invoices.repository import InvoiceRepository
 from costwatch.licenses.repository import LicenseRepository
@@ -176,17 +178,32 @@ async def _service(
     return service
 
 
+# A placeholder, not a key: the demo connection is disabled and never calls OpenAI.
+DEMO_CONNECTION_KEY = "sk-admin-demo-placeholder"
+
+
 async def _existing_service(session: AsyncSession, provider: Provider, name: str) -> bool:
     stmt = select(Service.id).where(Service.provider_id == provider.id, Service.name == name)
     return (await session.execute(stmt)).first() is not None
 
 
-async def load_demo_data(session: AsyncSession) -> dict[str, int]:
-    """Insert the demo services and their records; returns how many rows of each were added."""
+async def load_demo_data(session: AsyncSession, vault: Vault | None = None) -> dict[str, int]:
+    """Insert the demo services and their records; returns how many rows of each were added.
+
+    With ``vault``, the OpenAI service also gets a disabled connection (a placeholder key, never
+    called), so that the Connections page has something to show.
+    """
     today = clock.today()
     this_month = month_start(today)
     categories = {row.code: row.id for row in await CategoryRepository(session).list_all()}
-    added = {"services": 0, "invoices": 0, "plans": 0, "topups": 0, "consumption": 0}
+    added = {
+        "services": 0,
+        "invoices": 0,
+        "plans": 0,
+        "topups": 0,
+        "consumption": 0,
+        "connections": 0,
+    }
     for spec in DEMO:
         service = await _service(session, spec, categories)
         if service is None:
@@ -239,4 +256,15 @@ async def load_demo_data(session: AsyncSession) -> dict[str, int]:
                 currency=DEFAULT_CURRENCY,
             )
             added["consumption"] += 1
+        if vault is not None and spec.provider == "OpenAI":
+            await ConnectionRepository(session).add(
+                kind="openai",
+                name="OpenAI organization (demo)",
+                service_id=service.id,
+                credentials=vault.encrypt({"api_key": DEMO_CONNECTION_KEY}),
+                base_url=None,
+                enabled=False,
+                sync_from=add_months(this_month, -3),
+            )
+            added["connections"] += 1
     return added

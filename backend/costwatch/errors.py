@@ -129,6 +129,7 @@ def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
         404: "No record with that id.",
         409: "Clashes with a record already stored.",
         422: "A field is missing or invalid.",
+        502: "An outside service (a provider's API) failed; the detail says how.",
     }
     result: dict[int | str, dict[str, Any]] = {}
     for code in codes:

@@ -48,9 +48,13 @@ class ResilienceMiddleware:
         app: ASGIApp,
         passthrough_prefixes: tuple[str, ...] = (),
         deadline_seconds: float = DEADLINE_SECONDS,
+        unbounded: Callable[[str], object] | None = None,
     ) -> None:
         self.app = app
         self.deadline_seconds = deadline_seconds
+        # Paths that may take longer than the deadline (a provider sync): the database's own
+        # timeouts still bound each statement.
+        self.unbounded = unbounded
         # Paths whose bodies are streamed (uploads): not buffered, so not retried either.
         self.passthrough_prefixes = passthrough_prefixes
         self._last_traceback: dict[str, float] = {}
@@ -67,7 +71,9 @@ class ResilienceMiddleware:
             await _json(error.status_code, error.detail)(scope, receive, send)
             return
         # One deadline for the whole request, retries included; counted from the body's end.
-        deadline_at = asyncio.get_running_loop().time() + self.deadline_seconds
+        deadline_at: float | None = asyncio.get_running_loop().time() + self.deadline_seconds
+        if self.unbounded is not None and self.unbounded(scope["path"]):
+            deadline_at = None
         for attempt in range(1, MAX_ATTEMPTS + 1):
             answered = False
             deadline = asyncio.timeout_at(deadline_at)

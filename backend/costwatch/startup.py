@@ -4,6 +4,7 @@ import logging
 
 from costwatch.auth.service import demo_password_in_use, ensure_admin
 from costwatch.config import Settings
+from costwatch.connections.secrets import Vault
 from costwatch.db.engine import make_engine
 from costwatch.db.session import make_sessionmaker
 from costwatch.demo import load_demo_data
@@ -29,7 +30,7 @@ async def prepare_database(settings: Settings, *, seed: bool = False) -> bool:
             if await ensure_admin(session, settings):
                 log.info("created the admin user %s", settings.admin_email)
             if seed:
-                summary = await load_demo_data(session)
+                summary = await load_demo_data(session, Vault(settings.effective_encryption_keys))
                 log.info("demo data: %s", summary)
             await session.commit()
             return await demo_password_in_use(session)

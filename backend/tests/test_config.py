@@ -22,6 +22,7 @@ SAFE_PRODUCTION = {
     "COSTWATCH_JWT_SECRET": STRONG_SECRET,
     "COSTWATCH_ADMIN_EMAIL": "ops@corp.example",
     "COSTWATCH_ADMIN_PASSWORD": "a-real-password-2025",
+    "COSTWATCH_ENCRYPTION_KEYS": "ZmDfcTF7_60GrrY167zsiPd67pEvs0aGOv2oasOM1Pg=",
 }
 
 
@@ -129,6 +130,7 @@ class TestProductionMode:
         assert "COSTWATCH_JWT_SECRET" in message
         assert "COSTWATCH_ADMIN_PASSWORD" in message
         assert "COSTWATCH_ADMIN_EMAIL" in message
+        assert "COSTWATCH_ENCRYPTION_KEYS" in message
         assert "production" in message
 
     @pytest.mark.parametrize("mode", ["development", "test"])
@@ -232,6 +234,33 @@ class TestGeneratedJwtSecret:
 
         assert load_settings().effective_jwt_secret == STRONG_SECRET
         assert not (tmp_path / "jwt-secret").exists()
+
+
+class TestEncryptionKeys:
+    def test_production_needs_them(self, env: Callable[..., None]) -> None:
+        env(**{**SAFE_PRODUCTION, "COSTWATCH_ENCRYPTION_KEYS": None})
+
+        with pytest.raises(ConfigError, match="COSTWATCH_ENCRYPTION_KEYS"):
+            load_settings()
+
+    def test_generated_once_into_the_data_folder_in_development(
+        self, env: Callable[..., None], tmp_path: Path
+    ) -> None:
+        first = load_settings().effective_encryption_keys
+        second = load_settings().effective_encryption_keys
+
+        path = tmp_path / "encryption-key"
+        assert first == second == [path.read_text().strip()]
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert len(first[0]) == 44  # 32 bytes, URL-safe base64
+
+    def test_configured_keys_are_split_and_write_no_file(
+        self, env: Callable[..., None], tmp_path: Path
+    ) -> None:
+        env(COSTWATCH_ENCRYPTION_KEYS=" new-key , old-key ,")
+
+        assert load_settings().effective_encryption_keys == ["new-key", "old-key"]
+        assert not (tmp_path / "encryption-key").exists()
 
 
 def test_the_data_folder_and_sqlite_file_are_private(tmp_path: Path) -> None:

@@ -5,8 +5,10 @@ from datetime import date
 from decimal import Decimal
 
 import httpx
+from cryptography.fernet import Fernet
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from costwatch.connections.secrets import Vault
 from costwatch.demo import load_demo_data
 
 D = Decimal
@@ -15,7 +17,7 @@ Sessions = async_sessionmaker[AsyncSession]
 
 async def seed(sessions: Sessions) -> dict[str, int]:
     async with sessions() as session:
-        added = await load_demo_data(session)
+        added = await load_demo_data(session, Vault([Fernet.generate_key().decode()]))
         await session.commit()
     return added
 
@@ -26,6 +28,11 @@ async def test_demo_data_matches_spec_section_8(
     added = await seed(sessions)
     assert added["services"] == 9
     assert added["invoices"] == 24  # 4 infrastructure services x 6 months
+    assert added["connections"] == 1
+    connections = (await client.get("/connections")).json()
+    assert [(row["kind"], row["enabled"], row["service_name"]) for row in connections] == [
+        ("openai", False, "OpenAI API")
+    ]
     services = (await client.get("/service")).json()
     by_category: dict[str, list[str]] = {}
     for service in services:
@@ -86,7 +93,8 @@ async def test_second_seed_adds_nothing(client: httpx.AsyncClient, sessions: Ses
     await seed(sessions)
     before = (await client.get("/usage/consumption")).headers["X-Total-Count"]
     again = await seed(sessions)
-    assert again == {"services": 0, "invoices": 0, "plans": 0, "topups": 0, "consumption": 0}
+    assert set(again.values()) == {0}
+    assert len(again) == 6
     assert (await client.get("/usage/consumption")).headers["X-Total-Count"] == before
     assert (await client.get("/service")).headers["X-Total-Count"] == "9"
 

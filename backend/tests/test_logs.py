@@ -7,6 +7,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from cryptography.fernet import Fernet
 
 from costwatch.config import Settings
 from costwatch.logs import JsonFormatter, RequestIdFilter, logging_config, request_id_var
@@ -58,6 +59,7 @@ def test_logging_config_follows_the_mode(tmp_path: Path) -> None:
         jwt_secret=secrets.token_urlsafe(40),
         admin_email="ops@corp.example",
         admin_password="a-long-password",
+        encryption_keys=Fernet.generate_key().decode(),
     )
     development = Settings(env="development", data_dir=tmp_path)
     assert production.effective_log_format == "json"

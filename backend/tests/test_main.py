@@ -42,6 +42,7 @@ def test_production_without_secrets_refuses_to_start(
     message = capsys.readouterr().err
     assert "COSTWATCH_JWT_SECRET" in message
     assert "COSTWATCH_ADMIN_PASSWORD" in message
+    assert "COSTWATCH_ENCRYPTION_KEYS" in message
 
 
 def test_arguments() -> None:

@@ -42,6 +42,9 @@ ALL_TABLES = {
     "api_token",
     "audit_log",
     "fx_rate",
+    "provider_connection",
+    "sync_run",
+    "scheduler_lease",
 }
 
 

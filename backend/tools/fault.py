@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from cryptography.fernet import Fernet
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -340,6 +341,7 @@ def main(argv: list[str] | None = None) -> int:
             "COSTWATCH_DATABASE_URL": url,
             "COSTWATCH_DATA_DIR": str(work),
             "COSTWATCH_JWT_SECRET": secrets.token_urlsafe(48),
+            "COSTWATCH_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
             "COSTWATCH_ADMIN_EMAIL": ADMIN[0],
             "COSTWATCH_ADMIN_PASSWORD": ADMIN[1],
             "COSTWATCH_WORKERS": "1",

@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 
 import httpx
+from cryptography.fernet import Fernet
 from sqlalchemy.engine import make_url
 
 from tools import mariadb
@@ -69,6 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         "COSTWATCH_DATABASE_URL": replica_url,
         "COSTWATCH_DATA_DIR": str(work),
         "COSTWATCH_JWT_SECRET": secrets.token_urlsafe(48),  # shared: tokens work on every replica
+        "COSTWATCH_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "COSTWATCH_ADMIN_EMAIL": ADMIN[0],
         "COSTWATCH_ADMIN_PASSWORD": ADMIN[1],
         "COSTWATCH_WORKERS": "1",

@@ -18,11 +18,13 @@ from costwatch import clock
 from costwatch.models import AuditEntry, Base
 
 # Bookkeeping and derived tables: not records anyone changes by hand.
-NOT_AUDITED = frozenset({"audit_log", "data_version", "login_throttle", "usage_consumption_month"})
+NOT_AUDITED = frozenset(
+    {"audit_log", "data_version", "login_throttle", "usage_consumption_month", "sync_run"}
+)
 # Kept by the database; they say nothing about who changed what.
 SKIPPED_COLUMNS = frozenset({"created_at", "updated_at"})
 # Recorded as changed, never with their values.
-SECRET_COLUMNS = frozenset({"password_hash", "token_hash"})
+SECRET_COLUMNS = frozenset({"password_hash", "token_hash", "credentials"})
 HIDDEN = "(secret)"
 
 ACTOR_KEY = "audit_actor"

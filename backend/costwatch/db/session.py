@@ -9,8 +9,41 @@ from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 import costwatch.db.audit_trail
-import costwatch.db.data_version  # noqa: F401 - registers the data-version hooks on every Session
+import costwatch.db.data_version  # registers the data-version hooks on every Session
 from costwatch.db.engine import WRITE_OPTION
+
+# Set on an endpoint (``@own_transactions``) that opens and commits transactions of its own
+# (a provider sync, which commits month by month and waits on a provider in between): the
+# request's session then only reads, so it holds neither a write transaction nor SQLite's
+# write lock while the endpoint works.
+OWN_TRANSACTIONS = "costwatch_own_transactions"
+
+
+def own_transactions[F](endpoint: F) -> F:
+    """Mark an endpoint whose writes go through :func:`write_transaction`."""
+    setattr(endpoint, OWN_TRANSACTIONS, True)
+    return endpoint
+
+
+@contextlib.asynccontextmanager
+async def write_transaction(
+    factory: async_sessionmaker[AsyncSession], write_lock: asyncio.Lock | None, *, actor: str
+) -> AsyncIterator[AsyncSession]:
+    """One writing transaction outside a request's own: committed at the end, else rolled back.
+
+    Takes SQLite's in-process write lock (``write_lock``) like a request would, and names
+    ``actor`` in the audit log.
+    """
+    async with write_lock or contextlib.nullcontext(), factory() as session:
+        costwatch.db.audit_trail.set_actor(session.sync_session, actor, None)
+        try:
+            await session.connection(execution_options={WRITE_OPTION: True})
+            yield session
+            await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise
+
 
 # Where the request's deadline (``costwatch.resilience``) is kept in the ASGI scope: lifted when
 # the commit starts, so that a write is never answered 503 while its commit goes through.
@@ -29,7 +62,8 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     which returning the connection to the pool does anyway): no COMMIT round trip.
     """
     factory: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
-    writes = request.method not in ("GET", "HEAD")
+    own = getattr(request.scope.get("endpoint"), OWN_TRANSACTIONS, False)
+    writes = request.method not in ("GET", "HEAD") and not own
     # SQLite has one writer at a time: queue this process's writers here, in order, rather
     # than on SQLite's busy handler, which polls and can starve one past its timeout.
     lock: asyncio.Lock | None = request.app.state.write_lock if writes else None

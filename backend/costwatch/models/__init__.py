@@ -10,11 +10,13 @@ from costwatch.models.api_token import ApiToken
 from costwatch.models.audit import AuditEntry
 from costwatch.models.base import Base
 from costwatch.models.catalog import CategoryCode, Provider, Service, ServiceCategory
+from costwatch.models.connection import ProviderConnection, SyncRun
 from costwatch.models.data_version import DataVersion
 from costwatch.models.fx_rate import FxRate
 from costwatch.models.invoice import InfraInvoice
 from costwatch.models.license import LicensePlan
 from costwatch.models.login_throttle import LoginThrottle
+from costwatch.models.scheduler_lease import SchedulerLease
 from costwatch.models.usage import UsageConsumption, UsageConsumptionMonth, UsageTopup
 
 __all__ = [
@@ -29,8 +31,11 @@ __all__ = [
     "LicensePlan",
     "LoginThrottle",
     "Provider",
+    "ProviderConnection",
+    "SchedulerLease",
     "Service",
     "ServiceCategory",
+    "SyncRun",
     "UsageConsumption",
     "UsageConsumptionMonth",
     "UsageTopup",

@@ -3,7 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import CHAR, Date, ForeignKey, Index
+from sqlalchemy import CHAR, Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from costwatch.currency import DEFAULT_CURRENCY
@@ -39,6 +39,9 @@ class UsageConsumption(IdMixin, TimestampMixin, Base):
     __table_args__ = (
         Index("ix_usage_consumption_service_date", "service_id", "consumption_date"),
         Index("ix_usage_consumption_date", "consumption_date"),
+        # One synced row per service, day and source; manual rows (no source) are not limited
+        # (a unique key allows any number of NULLs).
+        UniqueConstraint("service_id", "consumption_date", "source", name="uk_consumption_source"),
     )
 
     service_id: Mapped[int] = mapped_column(BigId, ForeignKey("service.id"))
@@ -47,6 +50,9 @@ class UsageConsumption(IdMixin, TimestampMixin, Base):
     currency: Mapped[str] = mapped_column(
         CHAR(3), default=DEFAULT_CURRENCY, server_default=DEFAULT_CURRENCY
     )
+    # Where the row came from: NULL when entered by hand (or imported), "connection:<id>" when
+    # a provider sync wrote it. A sync only ever touches rows of its own source.
+    source: Mapped[str | None] = mapped_column(String(40))
 
 
 class UsageConsumptionMonth(Base):

@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, func, insert, literal_column, select, update
+from sqlalchemy import delete, func, insert, literal_column, null, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from costwatch.calendar import month_start
@@ -107,6 +107,26 @@ class ConsumptionRepository(Repository[UsageConsumption]):
         )
         return row
 
+    async def change_amount(self, row: UsageConsumption, amount: Decimal) -> None:
+        """Correct an event's amount in place, and its month's total (caller holds the lock)."""
+        await self._add_to_month(
+            row.service_id, row.consumption_date, row.currency, amount - row.amount_consumed
+        )
+        await self.update(row, amount_consumed=amount)
+
+    async def of_source(
+        self, service_id: int, source: str, start: date, end: date
+    ) -> dict[date, UsageConsumption]:
+        """The rows one sync source wrote for a service, ``start <= day < end``, by day."""
+        stmt = select(UsageConsumption).where(
+            UsageConsumption.service_id == service_id,
+            UsageConsumption.source == source,
+            UsageConsumption.consumption_date >= start,
+            UsageConsumption.consumption_date < end,
+        )
+        rows = (await self.session.execute(stmt)).scalars()
+        return {row.consumption_date: row for row in rows}
+
     async def remove(self, row: UsageConsumption) -> None:
         """Delete an event and take it out of its month's total (caller holds the lock)."""
         await self._add_to_month(
@@ -179,6 +199,7 @@ class UsageEventRow:
     day: date
     amount: Decimal
     currency: str
+    source: str | None
 
 
 async def usage_events(
@@ -192,6 +213,7 @@ async def usage_events(
         UsageTopup.topup_date.label("day"),
         UsageTopup.amount_purchased.label("amount"),
         UsageTopup.currency.label("currency"),
+        null().label("source"),
     ).where(UsageTopup.service_id == service_id)
     consumed: AnySelect = select(
         literal_column("'consumption'").label("kind"),
@@ -200,6 +222,7 @@ async def usage_events(
         UsageConsumption.consumption_date,
         UsageConsumption.amount_consumed,
         UsageConsumption.currency,
+        UsageConsumption.source,
     ).where(UsageConsumption.service_id == service_id)
     events = topups.union_all(consumed).subquery()
     total = (await session.execute(select(func.count()).select_from(events))).scalar_one()
@@ -223,6 +246,7 @@ async def usage_events(
             day=row.day,
             amount=row.amount,
             currency=row.currency,
+            source=row.source,
         )
         for row in (await session.execute(stmt)).all()
     ]

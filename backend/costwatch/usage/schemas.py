@@ -74,6 +74,9 @@ class ConsumptionRead(BaseModel):
     consumption_date: date
     amount_consumed: Money
     currency: str
+    source: str | None = Field(
+        description="`connection:<id>` when a provider sync wrote it; empty when entered by hand."
+    )
     created_at: UtcDateTime
     updated_at: UtcDateTime
 
@@ -127,3 +130,6 @@ class UsageEvent(BaseModel):
     day: date
     amount: Money = Field(description="Always positive; `kind` says which way it went.")
     currency: str
+    source: str | None = Field(
+        default=None, description="For consumption: `connection:<id>` when synced."
+    )

@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import httpx
+from cryptography.fernet import Fernet
 
 from tools import mariadb, servers
 from tools.bench import wrk
@@ -59,6 +60,7 @@ def measure(name: str, url: str, rows: dict[str, int], seconds: int, workers: in
         "COSTWATCH_ENV": "production",
         "COSTWATCH_DATABASE_URL": url,
         "COSTWATCH_JWT_SECRET": secrets.token_urlsafe(48),
+        "COSTWATCH_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "COSTWATCH_ADMIN_EMAIL": ADMIN[0],
         "COSTWATCH_ADMIN_PASSWORD": ADMIN[1],
         "COSTWATCH_WORKERS": str(workers),

@@ -114,7 +114,7 @@ export function topup(overrides: Partial<Topup> = {}): Topup {
 
 export function consumption(overrides: Partial<Consumption> = {}): Consumption {
   return {
-    id: 1, service_id: 3, consumption_date: '2025-06-15', amount_consumed: '450.00', currency: 'USD', ...stamp, ...overrides,
+    id: 1, service_id: 3, consumption_date: '2025-06-15', amount_consumed: '450.00', currency: 'USD', source: null, ...stamp, ...overrides,
   };
 }
 

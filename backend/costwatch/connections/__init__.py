@@ -1,0 +1,1 @@
+"""Provider connections: billing APIs that fill Usage services by themselves."""
