@@ -20,6 +20,7 @@ from costwatch.db.engine import make_engine
 from costwatch.db.session import make_sessionmaker
 from costwatch.docs import router as docs_router
 from costwatch.errors import error_responses, install_error_handlers
+from costwatch.forecast.router import router as forecast_router
 from costwatch.health import router as health_router
 from costwatch.http_cache import ResponseCacheMiddleware
 from costwatch.invoices.router import router as invoices_router
@@ -49,7 +50,7 @@ TAGS = [
     {"name": "invoices", "description": "Monthly invoices of infrastructure services."},
     {"name": "licenses", "description": "License plans: price and seats from a month on."},
     {"name": "usage", "description": "Prepaid usage services: top-ups, consumption, balances."},
-    {"name": "reports", "description": "Spend per month by category."},
+    {"name": "reports", "description": "Spend per month by category, and its forecast."},
     {"name": "alerts", "description": "Commitments ending soon and balances running low."},
     {"name": "tokens", "description": "API tokens for scripts (managed with the admin login)."},
     {"name": "audit", "description": "Every create, update and delete: who, when, from what."},
@@ -112,6 +113,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         licenses_router,
         usage_router,
         reports_router,
+        forecast_router,
         alerts_router,
         audit_router,
     ):
