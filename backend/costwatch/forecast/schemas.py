@@ -15,6 +15,7 @@ class CategoryForecast(BaseModel):
     code: str = Field(description="The category's stable code.")
     actual: Money = Field(description="Spent so far: `/summary`'s amount.")
     forecast: Money = Field(description="Expected at the month's end.")
+    to_come: Money = Field(description="forecast - actual: what the rest of the month adds.")
     method: str = Field(
         description="How the forecast was made: `actual` (a past month), `plans in force`,"
         " `invoice`, `trailing 3-month average`, `invoice + trailing 3-month average`,"
@@ -39,6 +40,7 @@ class Forecast(BaseModel):
     as_of: date = Field(description="The day the forecast was made (the server's today).")
     actual: Money = Field(description="Spent so far: `/summary`'s total.")
     forecast: Money = Field(description="Expected month-end total: the sum of the categories'.")
+    to_come: Money = Field(description="forecast - actual: what the rest of the month adds.")
     by_category: list[CategoryForecast]
     unconverted: list[UnconvertedForecast] = Field(
         description="Per currency that cannot be converted: spent so far and expected, left"

@@ -135,13 +135,15 @@ async def get_forecast(session: AsyncSession, year: int, month: int) -> Forecast
         added, others = _split(extra.get(item.code, {}))
         for currency, amount in others.items():
             unconverted_extra[currency] += amount
+        expected = quantize(item.amount + added)
         by_category.append(
             CategoryForecast(
                 category_id=item.category_id,
                 category=item.category,
                 code=item.code,
                 actual=item.amount,
-                forecast=quantize(item.amount + added),
+                forecast=expected,
+                to_come=expected - item.amount,
                 method=methods[CategoryCode(item.code)],
             )
         )
@@ -153,13 +155,15 @@ async def get_forecast(session: AsyncSession, year: int, month: int) -> Forecast
         )
         for currency in sorted(set(unconverted_actual) | set(unconverted_extra))
     ]
+    total = sum((item.forecast for item in by_category), ZERO)
     return Forecast(
         year=year,
         month=month,
         currency=summary.currency,
         as_of=today,
         actual=summary.total,
-        forecast=sum((item.forecast for item in by_category), ZERO),
+        forecast=total,
+        to_come=total - summary.total,
         by_category=by_category,
         unconverted=unconverted,
     )

@@ -88,6 +88,7 @@ async def test_a_month_in_progress_worked_out_by_hand(
             "actual": "150.00",
             # 150.00 + 200.00 + 100.005 + 0.00666 = 450.01166 (450.02 if each were rounded)
             "forecast": "450.01",
+            "to_come": "300.01",
             "method": "invoice + trailing 3-month average",
         },
         {
@@ -96,6 +97,7 @@ async def test_a_month_in_progress_worked_out_by_hand(
             "code": "license",
             "actual": "500.00",
             "forecast": "500.00",
+            "to_come": "0.00",
             "method": "plans in force",
         },
         {
@@ -104,11 +106,13 @@ async def test_a_month_in_progress_worked_out_by_hand(
             "code": "usage",
             "actual": "105.00",
             "forecast": "174.33",  # 105.00 + 69.333...
+            "to_come": "69.33",
             "method": "run rate 30 days",
         },
     ]
     assert body["actual"] == "755.00"
     assert body["forecast"] == "1124.34"
+    assert body["to_come"] == "369.34"
     assert body["unconverted"] == []
 
 
@@ -134,6 +138,7 @@ async def test_a_past_month_forecast_is_its_actual(client: httpx.AsyncClient) ->
         assert item["forecast"] == item["actual"]
         assert item["method"] == "actual"
     assert body["forecast"] == body["actual"] == "18829.01"
+    assert body["to_come"] == "0.00"
 
 
 async def test_a_future_month_uses_every_day_and_the_trailing_months(

@@ -145,6 +145,37 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/forecast": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Forecast
+         * @description Spend of a month (default: this month) so far and expected at its end, by category.
+         *
+         *     * **User License**: the plans in force (known in advance: forecast = actual).
+         *     * **Infrastructure**: each service's invoice for the month; an active service without one
+         *       counts the mean of its last 3 invoiced months (the most recent months before this one
+         *       with an invoice of that service, within 12 months; none: 0).
+         *     * **Usage**: consumption so far + the run rate (consumption of the last 30 days, today
+         *       included, / 30) x the days left after today.
+         *
+         *     A past month's forecast is its actual (`method` = `actual`); a future month uses the same
+         *     rules with all its days left. Currencies without a rate are left out of the sums and listed
+         *     in `unconverted`, as in `/summary`.
+         */
+        get: operations["forecast_forecast_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -507,6 +538,10 @@ export interface paths {
         /**
          * List Balances
          * @description Balance of every usage service (top-ups minus consumption); `limit` pages them.
+         *
+         *     Each row has its runway: `daily_burn` (mean daily consumption over the last 30 days,
+         *     today included), `days_left` and `runout_date`. `sort=days_left` puts the services that
+         *     run out first on top (those that consumed nothing in 30 days last).
          */
         get: operations["list_balances_usage_balances_get"];
         put?: never;
@@ -798,6 +833,17 @@ export interface components {
             balance: string;
             /** Currency */
             currency: string;
+            /**
+             * Daily Burn
+             * @description Mean daily consumption over the last 30 days (today and the 29 before).
+             * @example 1234.50
+             */
+            daily_burn: string;
+            /**
+             * Days Left
+             * @description Days the balance lasts at daily_burn, rounded down: 0 when the balance is <= 0; null when nothing was consumed in the last 30 days.
+             */
+            days_left: number | null;
             /** Last Topup Amount */
             last_topup_amount: string | null;
             /** Last Topup Date */
@@ -809,6 +855,11 @@ export interface components {
             low_balance: boolean;
             /** Provider Name */
             provider_name: string;
+            /**
+             * Runout Date
+             * @description Today + days_left: the day the funds run out at this rate (or null).
+             */
+            runout_date: string | null;
             /** Service Id */
             service_id: number;
             /** Service Name */
@@ -877,6 +928,44 @@ export interface components {
              * @description The category's stable code.
              */
             code: string;
+        };
+        /**
+         * CategoryForecast
+         * @description Spend of one category so far and expected at the month's end.
+         */
+        CategoryForecast: {
+            /**
+             * Actual
+             * @description Spent so far: `/summary`'s amount.
+             * @example 1234.50
+             */
+            actual: string;
+            /** Category */
+            category: string;
+            /** Category Id */
+            category_id: number;
+            /**
+             * Code
+             * @description The category's stable code.
+             */
+            code: string;
+            /**
+             * Forecast
+             * @description Expected at the month's end.
+             * @example 1234.50
+             */
+            forecast: string;
+            /**
+             * Method
+             * @description How the forecast was made: `actual` (a past month), `plans in force`, `invoice`, `trailing 3-month average`, `invoice + trailing 3-month average`, `run rate 30 days`.
+             */
+            method: string;
+            /**
+             * To Come
+             * @description forecast - actual: what the rest of the month adds.
+             * @example 1234.50
+             */
+            to_come: string;
         };
         /**
          * CategoryRead
@@ -1002,6 +1091,52 @@ export interface components {
         ErrorBody: {
             /** Detail */
             detail: string;
+        };
+        /**
+         * Forecast
+         * @description A month's spend so far and its expected month-end amount, by category.
+         */
+        Forecast: {
+            /**
+             * Actual
+             * @description Spent so far: `/summary`'s total.
+             * @example 1234.50
+             */
+            actual: string;
+            /**
+             * As Of
+             * Format: date
+             * @description The day the forecast was made (the server's today).
+             */
+            as_of: string;
+            /** By Category */
+            by_category: components["schemas"]["CategoryForecast"][];
+            /**
+             * Currency
+             * @description The reporting currency of every amount.
+             */
+            currency: string;
+            /**
+             * Forecast
+             * @description Expected month-end total: the sum of the categories'.
+             * @example 1234.50
+             */
+            forecast: string;
+            /** Month */
+            month: number;
+            /**
+             * To Come
+             * @description forecast - actual: what the rest of the month adds.
+             * @example 1234.50
+             */
+            to_come: string;
+            /**
+             * Unconverted
+             * @description Per currency that cannot be converted: spent so far and expected, left out of every sum above (always present, often empty).
+             */
+            unconverted: components["schemas"]["UnconvertedForecast"][];
+            /** Year */
+            year: number;
         };
         /**
          * Health
@@ -1564,6 +1699,24 @@ export interface components {
             currency: string;
         };
         /**
+         * UnconvertedForecast
+         * @description Spend in a currency with no known rate to the reporting currency, left out of the sums.
+         */
+        UnconvertedForecast: {
+            /**
+             * Actual
+             * @example 1234.50
+             */
+            actual: string;
+            /** Currency */
+            currency: string;
+            /**
+             * Forecast
+             * @example 1234.50
+             */
+            forecast: string;
+        };
+        /**
          * UsageEvent
          * @description A top-up (money in) or a consumption event (money out) of a usage service.
          */
@@ -1953,6 +2106,65 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
+            };
+        };
+    };
+    forecast_forecast_get: {
+        parameters: {
+            query?: {
+                /** @description Month 1-12 (with year). */
+                month?: number | null;
+                /** @description Year (with month). */
+                year?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Forecast"];
+                };
+            };
+            /** @description The body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing or invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -3724,7 +3936,7 @@ export interface operations {
                 /** @description Case-insensitive substring of the name. */
                 q?: string | null;
                 /** @description Field to sort by; prefix with - for descending. Default provider_name. */
-                sort?: "provider_name" | "-provider_name" | "service_name" | "-service_name" | "balance" | "-balance";
+                sort?: "provider_name" | "-provider_name" | "service_name" | "-service_name" | "balance" | "-balance" | "days_left" | "-days_left";
                 /** @description Low below this percent of the last top-up (0-100). */
                 threshold_percent?: number | string;
             };
