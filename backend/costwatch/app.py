@@ -25,6 +25,7 @@ from costwatch.db.engine import make_engine
 from costwatch.db.session import make_sessionmaker
 from costwatch.docs import router as docs_router
 from costwatch.errors import error_responses, install_error_handlers
+from costwatch.forecast.router import router as forecast_router
 from costwatch.fx.ecb import bundled_rates
 from costwatch.fx.router import MAX_IMPORT_BYTES
 from costwatch.fx.router import router as fx_router
@@ -60,7 +61,7 @@ TAGS = [
     {"name": "invoices", "description": "Monthly invoices of infrastructure services."},
     {"name": "licenses", "description": "License plans: price and seats from a month on."},
     {"name": "usage", "description": "Prepaid usage services: top-ups, consumption, balances."},
-    {"name": "reports", "description": "Spend per month by category."},
+    {"name": "reports", "description": "Spend per month by category, and its forecast."},
     {"name": "fx-rates", "description": "Exchange rates to the reporting currency, per month."},
     {"name": "alerts", "description": "Commitments ending soon and balances running low."},
     {
@@ -153,6 +154,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         licenses_router,
         usage_router,
         reports_router,
+        forecast_router,
         alerts_router,
         fx_router,
         audit_router,

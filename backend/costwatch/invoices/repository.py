@@ -5,8 +5,11 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
+from costwatch.calendar import add_months
 from costwatch.db.repository import Repository, order_by
+from costwatch.models import Service
 from costwatch.models.invoice import InfraInvoice
 
 INVOICE_SORT: dict[str, list[Any]] = {
@@ -58,3 +61,55 @@ class InvoiceRepository(Repository[InfraInvoice]):
             .group_by(months.c.i, InfraInvoice.currency)
         )
         return [(row[0], row[1], row[2]) for row in (await self.session.execute(stmt)).all()]
+
+    async def any_in_month(self, month: date) -> bool:
+        """Whether any service has an invoice for ``month``."""
+        stmt = select(InfraInvoice.id).where(InfraInvoice.invoice_month == month).limit(1)
+        return (await self.session.execute(stmt)).first() is not None
+
+    async def trailing_sums(
+        self, month: date, *, count: int, lookback: int
+    ) -> list[tuple[int, str, Decimal, int]]:
+        """The last ``count`` invoiced months before ``month`` of each service that needs them.
+
+        For every active service with no invoice for ``month``: its ``count`` most recent
+        invoices dated in the ``lookback`` months before ``month`` (months without an invoice
+        are skipped, not counted as zero), summed per currency. Rows are ``(service_id,
+        currency, sum, invoices)``; a service's invoices in all currencies add up to the number
+        of months its average is taken over. Summed by the database (window function
+        ``ROW_NUMBER``, on MariaDB 10.2+, MySQL 8 and SQLite 3.25+).
+        """
+        same_month = aliased(InfraInvoice)
+        billed = (
+            select(same_month.id)
+            .where(same_month.service_id == InfraInvoice.service_id)
+            .where(same_month.invoice_month == month)
+            .exists()
+        )
+        ranked = (
+            select(
+                InfraInvoice.service_id.label("service_id"),
+                InfraInvoice.currency.label("currency"),
+                InfraInvoice.amount.label("amount"),
+                func.row_number()
+                .over(
+                    partition_by=InfraInvoice.service_id,
+                    order_by=InfraInvoice.invoice_month.desc(),
+                )
+                .label("position"),
+            )
+            .join(Service, Service.id == InfraInvoice.service_id)
+            .where(Service.active.is_(True))
+            .where(InfraInvoice.invoice_month < month)
+            .where(InfraInvoice.invoice_month >= add_months(month, -lookback))
+            .where(~billed)
+            .subquery()
+        )
+        stmt = (
+            select(ranked.c.service_id, ranked.c.currency, func.sum(ranked.c.amount), func.count())
+            .where(ranked.c.position <= count)
+            .group_by(ranked.c.service_id, ranked.c.currency)
+        )
+        return [
+            (row[0], row[1], row[2], row[3]) for row in (await self.session.execute(stmt)).all()
+        ]

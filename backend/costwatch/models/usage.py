@@ -38,7 +38,13 @@ class UsageConsumption(IdMixin, TimestampMixin, Base):
     __tablename__ = "usage_consumption"
     __table_args__ = (
         Index("ix_usage_consumption_service_date", "service_id", "consumption_date"),
-        Index("ix_usage_consumption_date", "consumption_date"),
+        # Covers the sums over a date range (the runway's and the forecast's last 30 days).
+        Index(
+            "ix_usage_consumption_date_cover",
+            "consumption_date",
+            "service_id",
+            "amount_consumed",
+        ),
         # One synced row per service, day and source; manual rows (no source) are not limited
         # (a unique key allows any number of NULLs).
         UniqueConstraint("service_id", "consumption_date", "source", name="uk_consumption_source"),

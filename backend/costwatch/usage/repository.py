@@ -5,7 +5,20 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, func, insert, literal_column, null, select, update
+from sqlalchemy import (
+    Integer,
+    Numeric,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    literal_column,
+    null,
+    select,
+    type_coerce,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from costwatch.calendar import month_start
@@ -28,6 +41,8 @@ TOPUP_SORT: dict[str, list[Any]] = {
     "amount_purchased": [UsageTopup.amount_purchased],
     "created_at": [UsageTopup.created_at],
 }
+RUNWAY_NEVER = 10**9
+"""The runway sort key of a service that consumed nothing in the window: after every other."""
 CONSUMPTION_SORT: dict[str, list[Any]] = {
     "consumption_date": [UsageConsumption.consumption_date],
     "amount_consumed": [UsageConsumption.amount_consumed],
@@ -48,6 +63,8 @@ class BalanceRow:
     total_consumed: Decimal
     last_topup_date: date | None
     last_topup_amount: Decimal | None
+    consumed_recent: Decimal | None = None
+    """Consumption dated in the burn window (``None`` without a window or consumption)."""
 
     @property
     def balance(self) -> Decimal:
@@ -188,6 +205,41 @@ class ConsumptionRepository(Repository[UsageConsumption]):
         )
         return [(row[0], row[1], row[2]) for row in (await self.session.execute(stmt)).all()]
 
+    async def consumed_between(self, start: date, end: date) -> list[tuple[str, Decimal]]:
+        """Consumption of the active services dated from ``start`` to ``end`` (both included).
+
+        Summed by the database per currency. The events are summed per service from a range
+        of ``ix_usage_consumption_date_cover`` alone (no table rows read); a service's currency
+        (one per service) comes from its monthly totals, one index dive per service.
+        """
+        recent = (
+            select(
+                UsageConsumption.service_id.label("service_id"),
+                func.sum(UsageConsumption.amount_consumed).label("total"),
+            )
+            .where(UsageConsumption.consumption_date.between(start, end))
+            .group_by(UsageConsumption.service_id)
+            .subquery("recent")
+        )
+        currency = (
+            select(UsageConsumptionMonth.currency)
+            .where(UsageConsumptionMonth.service_id == recent.c.service_id)
+            .limit(1)
+            .correlate(recent)
+            .scalar_subquery()
+        )
+        per_service = (
+            select(currency.label("currency"), recent.c.total.label("total"))
+            .select_from(recent)
+            .join(Service, Service.id == recent.c.service_id)
+            .where(Service.active.is_(True))
+            .subquery("per_service")
+        )
+        stmt = select(per_service.c.currency, func.sum(per_service.c.total)).group_by(
+            per_service.c.currency
+        )
+        return [(row[0], row[1]) for row in (await self.session.execute(stmt)).all()]
+
 
 @dataclass(frozen=True)
 class UsageEventRow:
@@ -267,12 +319,16 @@ class BalanceRepository:
         sort: str = "provider_name",
         limit: int | None = None,
         offset: int = 0,
+        burn_window: tuple[date, date] | None = None,
     ) -> tuple[list[BalanceRow], int]:
         """One row per usage service (or just one): totals and the last top-up; and the count.
 
         Consumption comes from the monthly totals (one row per service and month), top-ups
         from a covering index: neither reads every event. ``limit`` pages the rows (all of
-        them when ``None``).
+        them when ``None``). ``burn_window`` (first and last day) adds each service's
+        consumption in those days (one range of ``ix_usage_consumption_service_date`` per
+        service) and allows ``sort="days_left"``: the balance over that consumption, ``0``
+        for a balance <= 0 and last for a service that consumed nothing.
         """
         topups = (
             select(
@@ -304,6 +360,40 @@ class BalanceRepository:
                 .scalar_subquery()
             )
 
+        balance = func.coalesce(topups.c.total, 0) - func.coalesce(consumed.c.total, 0)
+        extra: list[Any] = []
+        sorts: dict[str, list[Any]] = {
+            "provider_name": [Provider.name, Service.name],
+            "service_name": [Service.name],
+            "balance": [balance],
+        }
+        window: Any = None
+        if burn_window is not None:
+            # One range of the covering date index for every service at once.
+            recent_stmt = (
+                select(
+                    UsageConsumption.service_id.label("service_id"),
+                    func.sum(UsageConsumption.amount_consumed).label("total"),
+                )
+                .where(UsageConsumption.consumption_date.between(*burn_window))
+                .group_by(UsageConsumption.service_id)
+            )
+            if service_id is not None:
+                recent_stmt = recent_stmt.where(UsageConsumption.service_id == service_id)
+            window = recent_stmt.subquery("recent")
+            recent = window.c.total
+            days = literal((burn_window[1] - burn_window[0]).days + 1, Integer)
+            # Days of funds left, unrounded (floor(runway) is days_left); never-ending last.
+            runway = type_coerce(
+                case(
+                    (balance <= 0, literal(0, Integer)),
+                    (func.coalesce(recent, 0) > 0, balance * days / recent),
+                    else_=literal(RUNWAY_NEVER, Integer),
+                ),
+                Numeric(),
+            ).label("runway")
+            extra = [recent.label("consumed_recent"), runway]
+            sorts["days_left"] = [runway]
         stmt = (
             select(
                 Service.id,
@@ -315,6 +405,7 @@ class BalanceRepository:
                 consumed.c.total,
                 last(UsageTopup.topup_date),
                 last(UsageTopup.amount_purchased),
+                *extra,
             )
             .join(Provider, Service.provider_id == Provider.id)
             .join(ServiceCategory, Service.category_id == ServiceCategory.id)
@@ -322,16 +413,12 @@ class BalanceRepository:
             .outerjoin(consumed, consumed.c.service_id == Service.id)
             .where(ServiceCategory.code == CategoryCode.USAGE)
         )
+        if window is not None:
+            stmt = stmt.outerjoin(window, window.c.service_id == Service.id)
         if service_id is not None:
             stmt = stmt.where(Service.id == service_id)
         if q:
             stmt = stmt.where(name_contains(Service.name, q))
-        balance = func.coalesce(topups.c.total, 0) - func.coalesce(consumed.c.total, 0)
-        sorts: dict[str, list[Any]] = {
-            "provider_name": [Provider.name, Service.name],
-            "service_name": [Service.name],
-            "balance": [balance],
-        }
         stmt = stmt.order_by(*order_by(sort, sorts, Service.id))
         total: int | None = None
         if limit is not None:
@@ -354,6 +441,7 @@ class BalanceRepository:
                 total_consumed=row[6] if row[6] is not None else ZERO,
                 last_topup_date=row[7],
                 last_topup_amount=row[8],
+                consumed_recent=row[9] if burn_window is not None else None,
             )
             for row in result
         ]

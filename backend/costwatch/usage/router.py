@@ -48,7 +48,14 @@ ConsumptionSort = Literal[
 ]
 EventSort = Literal["date", "-date", "amount", "-amount", "kind", "-kind"]
 BalanceSort = Literal[
-    "provider_name", "-provider_name", "service_name", "-service_name", "balance", "-balance"
+    "provider_name",
+    "-provider_name",
+    "service_name",
+    "-service_name",
+    "balance",
+    "-balance",
+    "days_left",
+    "-days_left",
 ]
 ThresholdQuery = Annotated[
     Decimal,
@@ -177,7 +184,12 @@ async def list_balances(
     ] = None,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Rows to skip.")] = 0,
 ) -> list[Balance]:
-    """Balance of every usage service (top-ups minus consumption); `limit` pages them."""
+    """Balance of every usage service (top-ups minus consumption); `limit` pages them.
+
+    Each row has its runway: `daily_burn` (mean daily consumption over the last 30 days,
+    today included), `days_left` and `runout_date`. `sort=days_left` puts the services that
+    run out first on top (those that consumed nothing in 30 days last).
+    """
     rows, total = await service.list_balances(
         session, threshold_percent=threshold_percent, q=q, sort=sort, limit=limit, offset=offset
     )

@@ -103,6 +103,16 @@ class Balance(BaseModel):
     low_balance: bool = Field(
         description="Whether the balance is below the threshold (never without a top-up)."
     )
+    daily_burn: Money = Field(
+        description="Mean daily consumption over the last 30 days (today and the 29 before)."
+    )
+    days_left: int | None = Field(
+        description="Days the balance lasts at daily_burn, rounded down: 0 when the balance is"
+        " <= 0; null when nothing was consumed in the last 30 days."
+    )
+    runout_date: date | None = Field(
+        description="Today + days_left: the day the funds run out at this rate (or null)."
+    )
 
 
 class LowBalanceAlert(BaseModel):

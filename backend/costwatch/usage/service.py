@@ -1,15 +1,17 @@
 """Business rules of usage services: one currency per service, balances, low-balance alerts."""
 
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from costwatch import clock
 from costwatch.catalog.repository import ServiceRepository
 from costwatch.catalog.service import require_service
 from costwatch.currency import DEFAULT_CURRENCY
 from costwatch.errors import Invalid, NotFound
 from costwatch.models import CategoryCode, UsageConsumption, UsageTopup
-from costwatch.money import quantize
+from costwatch.money import ZERO, quantize
 from costwatch.usage.repository import (
     BalanceRepository,
     BalanceRow,
@@ -22,6 +24,40 @@ from costwatch.usage.schemas import Balance, ConsumptionCreate, LowBalanceAlert,
 
 LOW_BALANCE_PERCENT = Decimal(20)
 """The default low-balance threshold, in percent of the last top-up."""
+BURN_DAYS = 30
+"""The run rate of a usage service is its mean daily consumption over this many days."""
+
+
+def burn_window(today: date) -> tuple[date, date]:
+    """The days the run rate is taken over: the ``BURN_DAYS`` days that end today, included.
+
+    Consumption dated after today is not in it (it has not been spent yet).
+    """
+    return today - timedelta(days=BURN_DAYS - 1), today
+
+
+def runway(
+    balance: Decimal, consumed_recent: Decimal | None, today: date
+) -> tuple[Decimal, int | None, date | None]:
+    """``daily_burn`` (rounded to cents), ``days_left`` and ``runout_date`` of a balance.
+
+    ``daily_burn`` is the consumption of the burn window over ``BURN_DAYS``. ``days_left`` is
+    the balance over the exact (unrounded) burn, rounded down: ``0`` once the balance is <= 0
+    (even without recent consumption: the money is gone), ``None`` when nothing was consumed
+    in the window (the funds do not run out at this rate). ``runout_date`` is today plus
+    ``days_left`` (``None`` with it, or past the last date Python can hold).
+    """
+    consumed = consumed_recent or ZERO
+    burn = quantize(consumed / BURN_DAYS)
+    if balance <= 0:
+        days: int | None = 0
+    elif consumed <= 0:
+        days = None
+    else:
+        days = int(balance * BURN_DAYS // consumed)
+    if days is None or days > (date.max - today).days:
+        return burn, days, None
+    return burn, days, today + timedelta(days=days)
 
 
 def low_balance_threshold(last_topup_amount: Decimal | None, percent: Decimal) -> Decimal | None:
@@ -110,8 +146,9 @@ async def delete_consumption(session: AsyncSession, consumption_id: int) -> None
     await repo.remove(row)
 
 
-def _balance(row: BalanceRow, percent: Decimal) -> Balance:
+def _balance(row: BalanceRow, percent: Decimal, today: date) -> Balance:
     threshold = low_balance_threshold(row.last_topup_amount, percent)
+    daily_burn, days_left, runout_date = runway(row.balance, row.consumed_recent, today)
     return Balance(
         service_id=row.service_id,
         service_name=row.service_name,
@@ -126,6 +163,9 @@ def _balance(row: BalanceRow, percent: Decimal) -> Balance:
         threshold_percent=percent,
         threshold_amount=quantize(threshold) if threshold is not None else None,
         low_balance=_is_low(row, threshold),
+        daily_burn=daily_burn,
+        days_left=days_left,
+        runout_date=runout_date,
     )
 
 
@@ -139,20 +179,22 @@ async def list_balances(
     offset: int = 0,
 ) -> tuple[list[Balance], int]:
     """Balances of the usage services (all of them unless ``limit`` pages), and the count."""
+    today = clock.today()
     rows, total = await BalanceRepository(session).balances(
-        q=q, sort=sort, limit=limit, offset=offset
+        q=q, sort=sort, limit=limit, offset=offset, burn_window=burn_window(today)
     )
-    return [_balance(row, threshold_percent) for row in rows], total
+    return [_balance(row, threshold_percent, today) for row in rows], total
 
 
 async def get_balance(
     session: AsyncSession, service_id: int, threshold_percent: Decimal = LOW_BALANCE_PERCENT
 ) -> Balance:
     """The balance of one usage service, or 404."""
-    rows, _ = await BalanceRepository(session).balances(service_id)
+    today = clock.today()
+    rows, _ = await BalanceRepository(session).balances(service_id, burn_window=burn_window(today))
     if not rows:
         raise NotFound(f"Usage service {service_id} does not exist.")
-    return _balance(rows[0], threshold_percent)
+    return _balance(rows[0], threshold_percent, today)
 
 
 async def get_usage_balance(session: AsyncSession, service_id: int) -> Decimal:

@@ -1,5 +1,6 @@
 import {
-  formatDate, formatMoney, formatMonth, formatPercent, formatYearMonth, isNegative, monthsUntil, signOf,
+  formatDate, formatDayMonth, formatDays, formatRunway, runwayLevel,
+  formatMoney, formatMonth, formatPercent, formatYearMonth, isNegative, monthsUntil, signOf,
   toApiDate, toApiMonth, toChartNumber, toMonthParam,
 } from './format';
 
@@ -69,5 +70,28 @@ describe('numbers for display', () => {
     expect(formatPercent('12.3')).toBe('+12.3%');
     expect(formatPercent('-4.0')).toBe('-4.0%');
     expect(formatPercent('0.0')).toBe('0.0%');
+  });
+});
+
+describe('runway', () => {
+  it('words the server\'s days_left and runout_date', () => {
+    expect(formatRunway(19, '2026-12-12')).toBe('Runs out 12 Dec 2026 · in 19 days');
+    expect(formatRunway(1, '2026-12-02', false)).toBe('Runs out 2 Dec · in 1 day');
+    expect(formatRunway(0, '2026-12-01')).toBe('Out of funds');
+    expect(formatRunway(null, null)).toBe('Not burning (no use in 30 days)');
+    expect(formatRunway(29999999999940, null)).toBe('in 29,999,999,999,940 days');
+  });
+
+  it('grades urgency', () => {
+    expect([null, 0, 1, 7, 8, 14, 15, 30, 31].map(runwayLevel)).toEqual([
+      'never', 'out', 'critical', 'critical', 'soon', 'soon', 'watch', 'watch', 'ok',
+    ]);
+  });
+
+  it('formats days and dates', () => {
+    expect(formatDays(1)).toBe('1 day');
+    expect(formatDays(2)).toBe('2 days');
+    expect(formatDayMonth('2026-12-12')).toBe('12 Dec 2026');
+    expect(formatDayMonth(null)).toBe('–');
   });
 });

@@ -104,3 +104,43 @@ export function signOf(value: string): 1 | -1 | 0 {
 export function formatPercent(value: string): string {
   return `${signOf(value) > 0 ? '+' : ''}${value.trim()}%`;
 }
+
+/** "2026-12-12" -> "12 Dec 2026" (or "12 Dec" without the year). */
+export function formatDayMonth(value: string | null | undefined, withYear = true): string {
+  if (!value) return '–';
+  const d = dayjs(value);
+  return d.isValid() ? d.format(withYear ? 'D MMM YYYY' : 'D MMM') : String(value);
+}
+
+/** 1 -> "1 day", 19 -> "19 days". */
+export function formatDays(days: number): string {
+  return days === 1 ? '1 day' : `${days.toLocaleString(LOCALE)} days`;
+}
+
+/** How urgent a prepaid runway is, from the server's `days_left`. */
+export type RunwayLevel = 'out' | 'critical' | 'soon' | 'watch' | 'ok' | 'never';
+
+export function runwayLevel(daysLeft: number | null): RunwayLevel {
+  if (daysLeft === null) return 'never';
+  if (daysLeft <= 0) return 'out';
+  if (daysLeft <= 7) return 'critical';
+  if (daysLeft <= 14) return 'soon';
+  if (daysLeft <= 30) return 'watch';
+  return 'ok';
+}
+
+/** The badge colour of each runway level. */
+export const RUNWAY_COLORS: Record<RunwayLevel, string> = {
+  out: 'red', critical: 'red', soon: 'orange', watch: 'yellow', ok: 'teal', never: 'gray',
+};
+
+/**
+ * A runway in words, from the server's `days_left` and `runout_date`:
+ * "Runs out 12 Dec 2026 · in 19 days", "Out of funds", "Not burning (no use in 30 days)".
+ */
+export function formatRunway(daysLeft: number | null, runoutDate: string | null, withYear = true): string {
+  if (daysLeft === null) return 'Not burning (no use in 30 days)';
+  if (daysLeft <= 0) return 'Out of funds';
+  const date = runoutDate ? `Runs out ${formatDayMonth(runoutDate, withYear)} · ` : '';
+  return `${date}in ${formatDays(daysLeft)}`;
+}

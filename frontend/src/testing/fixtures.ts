@@ -1,8 +1,8 @@
 /** Sample API answers, shaped like the backend's (money as decimal strings). */
 import dayjs from 'dayjs';
 import type {
-  ApiToken, AuditEntry, Balance, Category, CommitmentAlert, Consumption, Invoice, LicensePlan, LowBalanceAlert,
-  Overview, Provider, Service, Summary, Topup, UsageEvent,
+  ApiToken, AuditEntry, Balance, Category, CommitmentAlert, Consumption, Forecast, Invoice, LicensePlan,
+  LowBalanceAlert, Overview, Provider, Service, Summary, Topup, UsageEvent,
 } from '@/api/types';
 
 const stamp = { created_at: '2025-01-01T00:00:00Z', updated_at: '2025-01-01T00:00:00Z' };
@@ -96,6 +96,9 @@ export function balance(overrides: Partial<Balance> = {}): Balance {
     threshold_percent: '20',
     threshold_amount: '100.00',
     low_balance: true,
+    daily_burn: '15.00',
+    days_left: 3,
+    runout_date: dayjs().add(3, 'day').format('YYYY-MM-DD'),
     ...overrides,
   };
 }
@@ -172,6 +175,36 @@ export function summarySeries(start: string, months: number): Summary[] {
       unconverted: [],
     };
   });
+}
+
+/**
+ * This month's forecast as the server sends it: the overview's month so far
+ * (1120.00 + 312.50 + 40.00) and what the rest of the month adds.
+ */
+export function forecast(overrides: Partial<Forecast> = {}): Forecast {
+  const today = dayjs();
+  return {
+    year: today.year(),
+    month: today.month() + 1,
+    currency: 'USD',
+    as_of: today.format('YYYY-MM-DD'),
+    actual: '1472.50',
+    forecast: '1600.00',
+    to_come: '127.50',
+    by_category: [
+      {
+        category_id: 1, code: 'infrastructure', category: 'Infrastructure', actual: '1120.00', forecast: '1200.00', to_come: '80.00', method: 'invoice + trailing 3-month average',
+      },
+      {
+        category_id: 2, code: 'license', category: 'User License', actual: '312.50', forecast: '312.50', to_come: '0.00', method: 'plans in force',
+      },
+      {
+        category_id: 3, code: 'usage', category: 'Usage', actual: '40.00', forecast: '87.50', to_come: '47.50', method: 'run rate 30 days',
+      },
+    ],
+    unconverted: [],
+    ...overrides,
+  };
 }
 
 /** The dashboard's KPIs: this month against the same month last year, as the server sends them. */

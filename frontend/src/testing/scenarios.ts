@@ -8,7 +8,7 @@ import type {
 } from '@/api/types';
 import { apiMock, listReply } from './api-mock';
 import {
-  balance, categories, commitment, lowBalance, overview, providers, services, summarySeries, usageEvent,
+  balance, categories, commitment, forecast, lowBalance, overview, providers, services, summarySeries, usageEvent,
 } from './fixtures';
 
 export function servicesReply(rows: Service[] = services) {
@@ -40,6 +40,17 @@ export function mockCatalog() {
     .on('GET', '/service', servicesReply());
 }
 
+/** Balances sorted the server's way for `sort=days_left`: soonest first, not burning last. */
+export const runouts: Balance[] = [
+  balance({
+    service_id: 7, service_name: 'Anthropic', provider_name: 'Anthropic', balance: '0.00', daily_burn: '4.00', days_left: 0, runout_date: dayjs().format('YYYY-MM-DD'),
+  }),
+  balance({ days_left: 19, runout_date: dayjs().add(19, 'day').format('YYYY-MM-DD') }),
+  balance({
+    service_id: 8, service_name: 'Idle API', provider_name: 'Idle', daily_burn: '0.00', days_left: null, runout_date: null,
+  }),
+];
+
 export function mockDashboard() {
   // The same 13 months as the overview fixture; the chart shows the last 12.
   const start = dayjs().subtract(12, 'month').format('YYYY-MM');
@@ -47,10 +58,16 @@ export function mockDashboard() {
     .on('GET', '/summary/overview', overview())
     .on('GET', '/summary/series', summarySeries(start, 13).slice(1))
     .on('GET', '/alerts/commitments', [commitment()])
-    .on('GET', '/alerts/low-balance', [lowBalance()]);
+    .on('GET', '/alerts/low-balance', [lowBalance()])
+    .on('GET', '/forecast', forecast())
+    // The server sorts by days_left; the stub answers in that order.
+    .on('GET', '/usage/balances', runouts);
 }
 
 export const twilio = balance({
+  daily_burn: '2.03',
+  days_left: 117,
+  runout_date: dayjs().add(117, 'day').format('YYYY-MM-DD'),
   service_id: 5,
   service_name: 'Twilio',
   provider_name: 'Twilio',

@@ -1,15 +1,19 @@
 import {
   Anchor, Badge, Card, Group, Stack, Text, Title,
 } from '@mantine/core';
-import { IconCalendarEvent, IconBatteryEco } from '@tabler/icons-react';
+import { IconCalendarEvent, IconBatteryEco, IconHourglassLow } from '@tabler/icons-react';
 import { Link } from 'react-router-dom';
-import type { CommitmentAlert, LowBalanceAlert } from '@/api/types';
+import type { Balance, CommitmentAlert, LowBalanceAlert } from '@/api/types';
 import { ErrorState, PageLoader } from '@/components/PageStates';
 import { MoneyText } from '@/components/MoneyText';
-import { formatDate } from '@/lib/format';
+import { RunwayBadge } from '@/components/RunwayBadge';
+import {
+  formatDate, formatDayMonth, formatDays, formatMoney,
+} from '@/lib/format';
 import { useCommitmentAlerts } from './api/get-commitment-alerts';
 import { useLowBalanceAlerts } from './api/get-low-balance-alerts';
 import { useOverview } from './api/get-overview';
+import { useRunouts } from './api/get-runouts';
 
 function CommitmentItem({ alert }: { alert: CommitmentAlert }) {
   const urgent = alert.days_remaining <= 30;
@@ -99,6 +103,60 @@ export function LowBalanceCard() {
       {query.isSuccess && query.data.length > 0 && (
         <Stack gap={0}>
           {query.data.map((alert) => <LowBalanceItem key={alert.service_id} alert={alert} />)}
+        </Stack>
+      )}
+    </Card>
+  );
+}
+
+/** "OpenAI runs out on 12 Dec, in 19 days" (or "… is out of funds"), from the server's runway. */
+export function runoutSentence(balance: Balance): string {
+  if (balance.days_left === null) return `${balance.service_name} is not burning funds`;
+  if (balance.days_left <= 0) return `${balance.service_name} is out of funds`;
+  const on = balance.runout_date ? ` on ${formatDayMonth(balance.runout_date, false)},` : '';
+  return `${balance.service_name} runs out${on} in ${formatDays(balance.days_left)}`;
+}
+
+function RunoutItem({ balance }: { balance: Balance }) {
+  return (
+    <Group justify="space-between" wrap="nowrap" gap="sm" py={6}>
+      <div style={{ minWidth: 0 }}>
+        <Anchor component={Link} to={`/usage?service=${balance.service_id}`} fw={600} size="sm">
+          {runoutSentence(balance)}
+        </Anchor>
+        <Text size="xs" c="dimmed">
+          {`${balance.provider_name} · ${formatMoney(balance.daily_burn, balance.currency)} / day over 30 days · balance `}
+          <MoneyText value={balance.balance} currency={balance.currency} signed size="xs" />
+        </Text>
+      </div>
+      <RunwayBadge
+        daysLeft={balance.days_left}
+        runoutDate={null}
+        style={{ flexShrink: 0 }}
+      />
+    </Group>
+  );
+}
+
+/** The prepaid services that run out first at their 30-day burn (sorted by the server). */
+export function RunoutsCard() {
+  const query = useRunouts();
+  // Services that consumed nothing in 30 days never run out: not listed.
+  const rows = (query.data?.rows ?? []).filter((balance) => balance.days_left !== null);
+  return (
+    <Card component="section" aria-labelledby="runouts-title">
+      <Group gap="xs" mb="xs">
+        <IconHourglassLow size={20} />
+        <Title order={2} fz="lg" id="runouts-title">Prepaid runway</Title>
+      </Group>
+      {query.isPending && <PageLoader />}
+      {query.isError && <ErrorState error={query.error} onRetry={() => query.refetch()} />}
+      {query.isSuccess && rows.length === 0 && (
+        <Text size="sm" c="dimmed">No prepaid service consumed anything in the last 30 days.</Text>
+      )}
+      {query.isSuccess && rows.length > 0 && (
+        <Stack gap={0}>
+          {rows.map((balance) => <RunoutItem key={balance.service_id} balance={balance} />)}
         </Stack>
       )}
     </Card>

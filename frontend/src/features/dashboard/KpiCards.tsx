@@ -9,6 +9,7 @@ import { ErrorState } from '@/components/PageStates';
 import {
   formatMoney, formatPercent, formatYearMonth, signOf,
 } from '@/lib/format';
+import { useForecast } from './api/get-forecast';
 import { useOverview } from './api/get-overview';
 
 interface KpiCardProps {
@@ -42,6 +43,7 @@ function KpiCard({
 /** The four headline numbers, all from `GET /summary/overview` (the browser computes none of them). */
 export function KpiCards() {
   const overview = useOverview();
+  const forecast = useForecast();
   if (overview.isError) {
     return <ErrorState error={overview.error} title="Could not load the overview" onRetry={() => overview.refetch()} />;
   }
@@ -64,7 +66,14 @@ export function KpiCards() {
       <KpiCard
         title="Spend this month"
         value={current ? formatMoney(current.total, current.currency) : '–'}
-        hint={current ? formatYearMonth(current.year, current.month) : undefined}
+        hint={current ? (
+          <>
+            <Text span size="sm" fw={600} c="indigo" data-testid="month-forecast">
+              {forecast.data ? `Forecast ${formatMoney(forecast.data.forecast, forecast.data.currency)}` : 'Forecast –'}
+            </Text>
+            {` by month end · ${formatYearMonth(current.year, current.month)}`}
+          </>
+        ) : undefined}
         icon={<IconCalendarDollar size={22} />}
         color="indigo"
         loading={loading}

@@ -5,6 +5,7 @@ import { IconInfoCircle } from '@tabler/icons-react';
 import dayjs from 'dayjs';
 import { ErrorState, PageLoader } from '@/components/PageStates';
 import { formatMoney, formatYearMonth, toMonthParam } from '@/lib/format';
+import { useForecast } from './api/get-forecast';
 import { useSummarySeries } from './api/get-summary-series';
 import { SpendChart } from './SpendChart';
 
@@ -17,6 +18,7 @@ function seriesRange(today = dayjs()) {
 export function SpendCard() {
   const { start, end } = seriesRange();
   const series = useSummarySeries(start, end);
+  const forecast = useForecast();
   const months = series.data ?? [];
   const first = months[0];
   const current = months.at(-1);
@@ -34,7 +36,23 @@ export function SpendCard() {
       </Group>
       {series.isPending && <PageLoader label="Loading spend…" />}
       {series.isError && <ErrorState error={series.error} onRetry={() => series.refetch()} />}
-      {current && <SpendChart series={months} currency={current.currency} />}
+      {current && <SpendChart series={months} currency={current.currency} forecast={forecast.data} />}
+      {forecast.data && (
+        <Group gap="lg" mt="sm" wrap="wrap" aria-label="This month's forecast by category" role="list">
+          {forecast.data.by_category.map((item) => (
+            <Text size="xs" c="dimmed" key={item.code} role="listitem">
+              <Text span size="xs" fw={600} c="var(--mantine-color-text)">{item.category}</Text>
+              {` ${formatMoney(item.actual, forecast.data.currency)} so far → ${formatMoney(item.forecast, forecast.data.currency)} (${item.method})`}
+            </Text>
+          ))}
+        </Group>
+      )}
+      {forecast.data && forecast.data.unconverted.length > 0 && (
+        <Text size="xs" c="dimmed" mt={4}>
+          {'Forecast left out of the totals: '}
+          {forecast.data.unconverted.map((u) => formatMoney(u.forecast, u.currency)).join(', ')}
+        </Text>
+      )}
       {unconverted.length > 0 && (
         <Alert mt="md" variant="light" color="yellow" icon={<IconInfoCircle size={18} />} title="Amounts left out of the totals">
           {unconverted.map((month) => (

@@ -1,5 +1,7 @@
 /**
- * Monthly spend, stacked by category, with the month's total as a line.
+ * Monthly spend, stacked by category, with the month's total as a line; the
+ * current month's forecast (what the rest of the month is expected to add, the
+ * server's `to_come`) sits on top as a lighter bar part.
  * Amounts are decimal strings from the API; they become numbers here only to plot.
  */
 import { useMemo } from 'react';
@@ -7,16 +9,20 @@ import { Chart } from 'react-chartjs-2';
 import type { ChartData, ChartOptions } from 'chart.js';
 import { useComputedColorScheme } from '@mantine/core';
 import '@/lib/chart';
-import type { Summary } from '@/api/types';
+import type { Forecast, Summary } from '@/api/types';
 import { formatMoney, formatYearMonth, toChartNumber } from '@/lib/format';
 import { CATEGORY_COLORS } from '@/theme';
 
 interface SpendChartProps {
   series: Summary[];
   currency: string;
+  /** The forecast of the series' last month (this month), if known. */
+  forecast?: Forecast;
 }
 
-export function SpendChart({ series, currency }: SpendChartProps) {
+export const FORECAST_LABEL = 'Forecast, rest of month';
+
+export function SpendChart({ series, currency, forecast }: SpendChartProps) {
   const scheme = useComputedColorScheme('light');
   const labels = series.map((month) => formatYearMonth(month.year, month.month));
   // Categories by their stable code; the label is the name the server sends.
@@ -28,6 +34,11 @@ export function SpendChart({ series, currency }: SpendChartProps) {
     return [...found].map(([code, name]) => ({ code, name }));
   }, [series]);
   const amountOf = (month: Summary, code: string) => month.by_category.find((c) => c.code === code)?.amount;
+  const last = series.at(-1);
+  // Only when the forecast is of the last month plotted.
+  const forecastIndex = forecast && last && forecast.year === last.year && forecast.month === last.month
+    ? series.length - 1 : -1;
+  const forecastDataset = categories.length + 1;
 
   const text = scheme === 'dark' ? '#c9c9c9' : '#495057';
   const grid = scheme === 'dark' ? 'rgba(255,255,255,0.08)' : 'rgba(0,0,0,0.06)';
@@ -55,6 +66,17 @@ export function SpendChart({ series, currency }: SpendChartProps) {
         stack: 'spend',
         order: 1,
       })),
+      ...(forecastIndex >= 0 && forecast ? [{
+        type: 'bar' as const,
+        label: FORECAST_LABEL,
+        data: series.map((_, index) => (index === forecastIndex ? toChartNumber(forecast.to_come) : 0)),
+        backgroundColor: scheme === 'dark' ? 'rgba(145,167,255,0.22)' : 'rgba(76,110,245,0.16)',
+        borderColor: scheme === 'dark' ? '#91a7ff' : '#748ffc',
+        borderWidth: 1.5,
+        borderRadius: 3,
+        stack: 'spend',
+        order: 1,
+      }] : []),
     ],
   };
 
@@ -70,6 +92,9 @@ export function SpendChart({ series, currency }: SpendChartProps) {
           label: (item) => {
             const month = series[item.dataIndex];
             if (!month) return item.dataset.label ?? '';
+            if (item.datasetIndex === forecastDataset) {
+              return forecast ? `${FORECAST_LABEL}: ${formatMoney(forecast.to_come, currency)} (month-end ${formatMoney(forecast.forecast, currency)})` : '';
+            }
             const category = categories[item.datasetIndex - 1];
             const amount = category ? amountOf(month, category.code) : month.total;
             return `${item.dataset.label}: ${formatMoney(amount ?? '0', currency)}`;
@@ -106,6 +131,7 @@ export function SpendChart({ series, currency }: SpendChartProps) {
             <th scope="col">Month</th>
             {categories.map((category) => <th scope="col" key={category.code}>{category.name}</th>)}
             <th scope="col">Total</th>
+            {forecastIndex >= 0 && <th scope="col">Forecast</th>}
           </tr>
         </thead>
         <tbody>
@@ -116,6 +142,7 @@ export function SpendChart({ series, currency }: SpendChartProps) {
                 <td key={category.code}>{formatMoney(amountOf(month, category.code) ?? '0.00', currency)}</td>
               ))}
               <td>{formatMoney(month.total, currency)}</td>
+              {forecastIndex >= 0 && <td>{index === forecastIndex ? formatMoney(forecast?.forecast, currency) : '–'}</td>}
             </tr>
           ))}
         </tbody>

@@ -1,7 +1,7 @@
 import { screen, within } from '@testing-library/react';
 import dayjs from 'dayjs';
 import { apiMock } from '@/testing/api-mock';
-import { overview, summarySeries } from '@/testing/fixtures';
+import { forecast, overview, summarySeries } from '@/testing/fixtures';
 import { mockDashboard } from '@/testing/scenarios';
 import { renderApp } from '@/testing/render';
 
@@ -83,12 +83,59 @@ describe('Dashboard', () => {
       .on('GET', '/summary/series', series)
       .on('GET', '/summary/overview', { detail: 'Database down' }, 503)
       .on('GET', '/alerts/commitments', [])
-      .on('GET', '/alerts/low-balance', { detail: 'Database down' }, 503);
+      .on('GET', '/alerts/low-balance', { detail: 'Database down' }, 503)
+      .on('GET', '/forecast', { detail: 'Database down' }, 503)
+      .on('GET', '/usage/balances', []);
     renderApp('/');
+    expect(await screen.findByText('No prepaid service consumed anything in the last 30 days.')).toBeInTheDocument();
     expect(await screen.findByText('No annual commitment ends in the next 90 days.')).toBeInTheDocument();
     expect(await screen.findByText(/€99\.00/)).toBeInTheDocument();
     const errors = await screen.findAllByText('Database down');
     expect(errors.length).toBeGreaterThan(1);
+  });
+
+  it('shows this month\'s actual and forecast, and the forecast as a lighter bar part', async () => {
+    mockDashboard();
+    renderApp('/');
+    const spend = await screen.findByRole('region', { name: 'Spend this month' });
+    expect(await within(spend).findByText('$1,472.50')).toBeInTheDocument();
+    expect(await within(spend).findByText('Forecast $1,600.00')).toBeInTheDocument();
+    // The accessible table has the forecast of this month only.
+    const table = screen.getByRole('table', { name: 'Monthly spend by category' });
+    expect(await within(table).findByRole('columnheader', { name: 'Forecast' })).toBeInTheDocument();
+    const row = within(table).getByRole('row', { name: new RegExp(dayjs().format('MMM YYYY')) });
+    expect(row).toHaveTextContent('$1,600.00');
+    // Each category with its method, as the server named it.
+    const methods = screen.getByRole('list', { name: 'This month\'s forecast by category' });
+    expect(within(methods).getByText(/\$40\.00 so far → \$87\.50 \(run rate 30 days\)/)).toBeInTheDocument();
+    expect(within(methods).getByText(/\(invoice \+ trailing 3-month average\)/)).toBeInTheDocument();
+    expect(apiMock.requests('GET', '/forecast')[0]!.query.toString()).toBe('');
+  });
+
+  it('leaves a forecast of another month off the chart', async () => {
+    mockDashboard();
+    apiMock.on('GET', '/forecast', forecast({ year: 2001, month: 1 }));
+    renderApp('/');
+    const table = await screen.findByRole('table', { name: 'Monthly spend by category' });
+    expect(await screen.findAllByText(/so far →/)).toHaveLength(3);
+    expect(within(table).queryByRole('columnheader', { name: 'Forecast' })).not.toBeInTheDocument();
+  });
+
+  it('lists the soonest run-outs in words, as the server sorted them', async () => {
+    mockDashboard();
+    renderApp('/');
+    const card = await screen.findByRole('region', { name: 'Prepaid runway' });
+    const links = await within(card).findAllByRole('link');
+    expect(links.map((link) => link.textContent)).toEqual([
+      'Anthropic is out of funds',
+      `OpenAI API runs out on ${dayjs().add(19, 'day').format('D MMM')}, in 19 days`,
+    ]);
+    expect(links[1]).toHaveAttribute('href', '/usage?service=3');
+    expect(within(card).getByText('in 19 days')).toBeInTheDocument();
+    expect(within(card).queryByText(/Idle API/)).not.toBeInTheDocument();
+    const [request] = apiMock.requests('GET', '/usage/balances');
+    expect(request!.query.get('sort')).toBe('days_left');
+    expect(request!.query.get('limit')).toBe('5');
   });
 
   it('says when no usage service is low, with the server threshold', async () => {

@@ -6,6 +6,7 @@ import { IconMinus, IconPlus } from '@tabler/icons-react';
 import { Link } from 'react-router-dom';
 import type { Balance } from '@/api/types';
 import { MoneyText } from '@/components/MoneyText';
+import { RunwayBadge } from '@/components/RunwayBadge';
 import { formatDate, formatMoney } from '@/lib/format';
 import type { UsageEventKind } from './UsageEventModal';
 import { UsageEventsTable } from './UsageEventsTable';
@@ -27,8 +28,9 @@ interface BalanceCardProps {
 }
 
 /**
- * One usage service: balance, threshold and last top-up as the server computed
- * them, and its events, loaded only when their section is opened.
+ * One usage service: its runway first (when the balance runs out at the 30-day
+ * burn, coloured by urgency), then balance, burn, threshold and last top-up as
+ * the server computed them, and its events, loaded only when their section is opened.
  */
 export function BalanceCard({ balance, highlighted = false, onRecord }: BalanceCardProps) {
   const [section, setSection] = useState<string | null>(highlighted ? 'events' : null);
@@ -48,6 +50,13 @@ export function BalanceCard({ balance, highlighted = false, onRecord }: BalanceC
             {balance.low_balance && <Badge color="orange" variant="light">Low balance</Badge>}
           </Group>
           <Text size="sm" c="dimmed">{balance.provider_name}</Text>
+          <RunwayBadge
+            daysLeft={balance.days_left}
+            runoutDate={balance.runout_date}
+            size="lg"
+            mt="xs"
+            aria-label={`${balance.service_name} runway`}
+          />
         </div>
         <Group gap="xs">
           <Button size="xs" leftSection={<IconPlus size={14} />} onClick={() => onRecord('topup', balance)}>Record Top-up</Button>
@@ -56,9 +65,14 @@ export function BalanceCard({ balance, highlighted = false, onRecord }: BalanceC
           </Button>
         </Group>
       </Group>
-      <SimpleGrid cols={{ base: 2, sm: 4 }} spacing="md" mb="sm">
+      <SimpleGrid cols={{ base: 2, sm: 3, lg: 5 }} spacing="md" mb="sm">
         <Stat label="Balance">
           <MoneyText value={balance.balance} currency={balance.currency} signed fz="xl" fw={700} aria-label={`${balance.service_name} balance`} />
+        </Stat>
+        <Stat label="Daily burn (30 days)">
+          <Text size="lg" style={{ whiteSpace: 'nowrap' }} aria-label={`${balance.service_name} daily burn`}>
+            {`${formatMoney(balance.daily_burn, balance.currency)} / day`}
+          </Text>
         </Stat>
         <Stat label={`Threshold (${balance.threshold_percent} %)`}>
           {balance.threshold_amount !== null ? <MoneyText value={balance.threshold_amount} currency={balance.currency} fz="lg" /> : (

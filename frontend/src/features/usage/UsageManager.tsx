@@ -16,7 +16,11 @@ import { type UsageEventKind, UsageEventModal } from './UsageEventModal';
 /** Service cards per page. */
 const CARDS_PER_PAGE = 10;
 
+/** Runs out first is the default: the runway is what this page is for. */
+const DEFAULT_SORT: BalanceSort = 'days_left';
+
 const SORTS = [
+  { value: 'days_left', label: 'Runs out first' },
   { value: 'provider_name', label: 'Sort by provider' },
   { value: 'service_name', label: 'Sort by service' },
   { value: 'balance', label: 'Lowest balance first' },
@@ -32,7 +36,9 @@ interface ModalState { opened: boolean; kind: UsageEventKind; balance: Balance |
 export function UsageManager() {
   const [params] = useSearchParams();
   const focus = Number(params.get('service')) || null;
-  const cards = useServerTable<BalanceSort>({ pageSize: CARDS_PER_PAGE });
+  const cards = useServerTable<BalanceSort>({
+    pageSize: CARDS_PER_PAGE, initialSorting: [{ id: DEFAULT_SORT, desc: false }],
+  });
   const balances = useBalances({
     q: cards.search, sort: cards.sort, limit: cards.limit, offset: cards.offset,
   });
@@ -104,7 +110,7 @@ export function UsageManager() {
             <Select
               aria-label="Sort usage services"
               data={SORTS}
-              value={cards.sorting[0]?.id ?? 'provider_name'}
+              value={cards.sorting[0]?.id ?? DEFAULT_SORT}
               onChange={(value) => cards.setSorting(value ? [{ id: value, desc: false }] : [])}
               allowDeselect={false}
               w={190}

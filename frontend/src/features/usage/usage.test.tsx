@@ -20,7 +20,35 @@ describe('UsageManager', () => {
     expect(within(twilioCard).queryByText('Low balance')).not.toBeInTheDocument();
     // One page of balances; no top-ups, consumption or events until a section opens.
     expect(apiMock.requests()).toHaveLength(1);
-    expect(apiMock.requests('GET', '/usage/balances')[0]!.query.toString()).toBe('limit=10&offset=0');
+    // Runs out first by default: the runway is what this page is for.
+    expect(apiMock.requests('GET', '/usage/balances')[0]!.query.toString()).toBe('sort=days_left&limit=10&offset=0');
+    expect(screen.getByRole('textbox', { name: 'Sort usage services' })).toHaveValue('Runs out first');
+  });
+
+  it('makes the runway the headline of each service, coloured by urgency', async () => {
+    mockUsage([
+      balance(),
+      twilio,
+      balance({
+        service_id: 9, service_name: 'Empty', balance: '-3.00', days_left: 0, runout_date: dayjs().format('YYYY-MM-DD'),
+      }),
+      balance({
+        service_id: 10, service_name: 'Idle', daily_burn: '0.00', days_left: null, runout_date: null,
+      }),
+    ]);
+    renderApp('/usage');
+    const openai = await screen.findByRole('region', { name: 'OpenAI API' });
+    const soon = dayjs().add(3, 'day').format('D MMM YYYY');
+    const badge = within(openai).getByLabelText('OpenAI API runway');
+    expect(badge).toHaveTextContent(`Runs out ${soon} · in 3 days`);
+    expect(badge).toHaveAttribute('data-runway', 'critical');
+    expect(within(openai).getByLabelText('OpenAI API daily burn')).toHaveTextContent('$15.00 / day');
+    const later = screen.getByLabelText('Twilio runway');
+    expect(later).toHaveTextContent(`Runs out ${dayjs().add(117, 'day').format('D MMM YYYY')} · in 117 days`);
+    expect(later).toHaveAttribute('data-runway', 'ok');
+    expect(screen.getByLabelText('Empty runway')).toHaveTextContent('Out of funds');
+    expect(screen.getByLabelText('Idle runway')).toHaveTextContent('Not burning (no use in 30 days)');
+    expect(screen.getByLabelText('Idle runway')).toHaveAttribute('data-runway', 'never');
   });
 
   it('lists the top-ups and consumption of a service when its section opens', async () => {
