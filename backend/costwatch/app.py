@@ -10,12 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from costwatch import __version__
 from costwatch.audit.router import router as audit_router
-from costwatch.auth.dependencies import require_admin, require_login
+from costwatch.auth.dependencies import require_admin, require_admin_before_upload, require_login
 from costwatch.auth.router import router as auth_router
 from costwatch.auth.router import tokens as tokens_router
 from costwatch.body_limit import BodyLimitMiddleware
 from costwatch.catalog.router import router as catalog_router
 from costwatch.config import Settings, load_settings
+from costwatch.csv_import.router import router as imports_router
+from costwatch.csv_import.router import templates as import_templates_router
 from costwatch.db.engine import make_engine
 from costwatch.db.session import make_sessionmaker
 from costwatch.docs import router as docs_router
@@ -41,6 +43,8 @@ their price history and annual commitments, prepaid usage services with their ba
 * Lists take `limit` and `offset` and send the total in `X-Total-Count`.
 """
 
+UPLOADS = "/imports/"
+
 TAGS = [
     {"name": "auth", "description": "Sign in, who am I, change the password."},
     {"name": "catalog", "description": "The three cost categories."},
@@ -51,6 +55,7 @@ TAGS = [
     {"name": "usage", "description": "Prepaid usage services: top-ups, consumption, balances."},
     {"name": "reports", "description": "Spend per month by category."},
     {"name": "alerts", "description": "Commitments ending soon and balances running low."},
+    {"name": "imports", "description": "CSV files of records: a dry run, then a commit."},
     {"name": "tokens", "description": "API tokens for scripts (managed with the admin login)."},
     {"name": "audit", "description": "Every create, update and delete: who, when, from what."},
     {"name": "health", "description": "Liveness of the server and its database."},
@@ -89,8 +94,13 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.add_middleware(
         ResponseCacheMiddleware, engine=engine, jwt_secret=settings.effective_jwt_secret
     )
-    app.add_middleware(ResilienceMiddleware)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    # Uploads stream to a temporary file: not buffered for a replay, and with their own limit.
+    app.add_middleware(ResilienceMiddleware, passthrough_prefixes=(UPLOADS,))
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        path_limits={UPLOADS: settings.max_upload_bytes},
+    )
     app.add_middleware(RequestContextMiddleware)
     if settings.cors_origins:
         app.add_middleware(
@@ -114,8 +124,11 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         reports_router,
         alerts_router,
         audit_router,
+        import_templates_router,
     ):
         app.include_router(router, dependencies=protected, responses=forbidden)
+    # The token is checked before the upload is read, the transaction opened after it.
+    app.include_router(imports_router, dependencies=[Depends(require_admin_before_upload)])
     app.include_router(
         tokens_router, dependencies=[*protected, Depends(require_login)], responses=forbidden
     )
