@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from costwatch import __version__
 from costwatch.audit.router import router as audit_router
-from costwatch.auth.dependencies import require_admin, require_login
+from costwatch.auth.dependencies import require_admin, require_admin_before_upload, require_login
 from costwatch.auth.router import router as auth_router
 from costwatch.auth.router import tokens as tokens_router
 from costwatch.body_limit import BodyLimitMiddleware
@@ -21,13 +21,14 @@ from costwatch.config import ConfigError, Settings, load_settings
 from costwatch.connections.router import router as connections_router
 from costwatch.connections.secrets import KeyError_, Vault
 from costwatch.connections.sync import Writer
+from costwatch.csv_import.router import router as imports_router
+from costwatch.csv_import.router import templates as import_templates_router
 from costwatch.db.engine import make_engine
 from costwatch.db.session import make_sessionmaker
 from costwatch.docs import router as docs_router
 from costwatch.errors import error_responses, install_error_handlers
 from costwatch.forecast.router import router as forecast_router
 from costwatch.fx.ecb import bundled_rates
-from costwatch.fx.router import MAX_IMPORT_BYTES
 from costwatch.fx.router import router as fx_router
 from costwatch.health import router as health_router
 from costwatch.http_cache import ResponseCacheMiddleware
@@ -53,6 +54,8 @@ their price history and annual commitments, prepaid usage services with their ba
 * Lists take `limit` and `offset` and send the total in `X-Total-Count`.
 """
 
+UPLOADS = "/imports/"
+
 TAGS = [
     {"name": "auth", "description": "Sign in, who am I, change the password."},
     {"name": "catalog", "description": "The three cost categories."},
@@ -69,6 +72,7 @@ TAGS = [
         "description": "Provider billing APIs (OpenAI, Anthropic, Twilio, OpenRouter) that fill"
         " a Usage service's consumption by themselves; credentials are write-only.",
     },
+    {"name": "imports", "description": "CSV files of records: a dry run, then a commit."},
     {"name": "tokens", "description": "API tokens for scripts (managed with the admin login)."},
     {"name": "audit", "description": "Every create, update and delete: who, when, from what."},
     {"name": "health", "description": "Liveness of the server and its database."},
@@ -126,12 +130,19 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.add_middleware(
         ResponseCacheMiddleware, engine=engine, jwt_secret=settings.effective_jwt_secret
     )
+    # Uploads stream to a temporary file: not buffered for a replay, and with their own limit.
     # A provider sync waits on the provider for as long as it takes: no 4.5 s deadline there.
-    app.add_middleware(ResilienceMiddleware, unbounded=SYNC_PATH.fullmatch)
+    app.add_middleware(
+        ResilienceMiddleware, passthrough_prefixes=(UPLOADS,), unbounded=SYNC_PATH.fullmatch
+    )
     app.add_middleware(
         BodyLimitMiddleware,
         max_bytes=settings.max_body_bytes,
-        path_limits={"/imports/fx-rates": max(MAX_IMPORT_BYTES, settings.max_body_bytes)},
+        path_limits={
+            UPLOADS: settings.max_upload_bytes,
+            # A rates file is small, and its route reads it before checking the token.
+            "/imports/fx-rates": max(MAX_IMPORT_BYTES, settings.max_body_bytes),
+        },
     )
     app.add_middleware(RequestContextMiddleware)
     if settings.cors_origins:
@@ -159,8 +170,11 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         fx_router,
         audit_router,
         connections_router,
+        import_templates_router,
     ):
         app.include_router(router, dependencies=protected, responses=forbidden)
+    # The token is checked before the upload is read, the transaction opened after it.
+    app.include_router(imports_router, dependencies=[Depends(require_admin_before_upload)])
     app.include_router(
         tokens_router, dependencies=[*protected, Depends(require_login)], responses=forbidden
     )

@@ -57,6 +57,8 @@ class Settings(BaseSettings):
     allow_demo_password_on_network: bool = False
     # The largest request body the API reads (uploads get their own, larger limit).
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024, le=1024**3)
+    # The largest upload (a CSV import), streamed to a temporary file: 5 GB by default.
+    max_upload_bytes: int = Field(default=5 * 1024**3, ge=1024, le=1024**5)
     # Fernet keys (comma-separated) that encrypt provider credentials: the first encrypts,
     # every one decrypts, so a new key can be put first and the old ones retired later.
     encryption_keys: str = Field(default="", repr=False)

@@ -128,6 +128,7 @@ def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
         403: "The token may not do this (a read-only API token, or a token managing tokens).",
         404: "No record with that id.",
         409: "Clashes with a record already stored.",
+        413: "The body is larger than the server accepts.",
         422: "A field is missing or invalid.",
         502: "An outside service (a provider's API) failed; the detail says how.",
     }

@@ -28,7 +28,7 @@ from costwatch import clock
 from costwatch.auth.service import check_token
 
 UNCACHED_PREFIXES = ("/auth", "/health", "/ready", "/docs", "/redoc", "/openapi.json")
-KEPT_HEADERS = (b"content-type", b"x-total-count")
+KEPT_HEADERS = (b"content-type", b"x-total-count", b"content-disposition")
 MAX_BYTES = 64 * 1024 * 1024
 MAX_ENTRIES = 20_000
 MAX_ENTRY_BYTES = 4 * 1024 * 1024
@@ -149,21 +149,26 @@ class ResponseCacheMiddleware:
         status = 0
         headers: list[tuple[bytes, bytes]] = []
         chunks: list[bytes] = []
+        size = 0
 
         async def capture(message: Message) -> None:
-            nonlocal status, headers
+            nonlocal status, headers, size
             if message["type"] == "http.response.start":
                 status = message["status"]
                 headers = [(k, v) for k, v in message.get("headers", []) if k in KEPT_HEADERS]
             elif message["type"] == "http.response.body":
-                chunks.append(message.get("body", b""))
+                # A streamed export may be far larger than an entry: past the bound, keep
+                # counting but stop holding its chunks.
+                size += len(message.get("body", b""))
+                if size <= MAX_ENTRY_BYTES:
+                    chunks.append(message.get("body", b""))
             await send(message)
 
         await self.app(scope, receive, capture)
         # The version the route's own token check read, in the same transaction as its data.
         version = scope.get("state", {}).get("data_version")
         body = b"".join(chunks)
-        if status == 200 and version is not None and len(body) <= MAX_ENTRY_BYTES:
+        if status == 200 and version is not None and size <= MAX_ENTRY_BYTES:
             self.cache.put(key, _Entry(key, version, headers, body))
 
 

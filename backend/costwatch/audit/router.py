@@ -2,10 +2,12 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import StreamingResponse
 
 from costwatch.audit.repository import AuditRepository
 from costwatch.audit.schemas import AuditRead
+from costwatch.csv_export import FormatQuery, csv_pages, with_csv
 from costwatch.db.session import SessionDep
 from costwatch.errors import error_responses
 from costwatch.params import TOTAL_COUNT_HEADER, IdQuery, PageDep, set_total
@@ -17,10 +19,11 @@ router = APIRouter(prefix="/audit", tags=["audit"], route_class=DecimalJSONRoute
 @router.get(
     "",
     response_model=list[AuditRead],
-    responses={**error_responses(401, 422), 200: {"headers": TOTAL_COUNT_HEADER}},
+    responses=with_csv({**error_responses(401, 422), 200: {"headers": TOTAL_COUNT_HEADER}}),
 )
 async def list_audit(
     session: SessionDep,
+    request: Request,
     response: Response,
     page: PageDep,
     entity: Annotated[
@@ -30,8 +33,19 @@ async def list_audit(
     actor: Annotated[
         str | None, Query(max_length=120, description="`admin`, `token:<name>` or `system`.")
     ] = None,
-) -> list[AuditRead]:
+    format: FormatQuery = "json",
+) -> list[AuditRead] | StreamingResponse:
     """List every create, update and delete, newest first."""
+    if format == "csv":
+        return await csv_pages(
+            request,
+            session,
+            "audit",
+            AuditRead,
+            lambda s, limit, offset: AuditRepository(s).list_page(
+                entity=entity, entity_id=entity_id, actor=actor, limit=limit, offset=offset
+            ),
+        )
     rows, total = await AuditRepository(session).list_page(
         entity=entity, entity_id=entity_id, actor=actor, limit=page.limit, offset=page.offset
     )

@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from costwatch.auth.service import ADMIN_ACTOR, check_token, user_from_token
 from costwatch.auth.tokens import looks_like_api_token
@@ -73,6 +74,13 @@ async def require_admin(
     Also leaves the data version in ``request.state`` for the report cache (one query does
     both), and names the actor of this request's changes for the audit log.
     """
+    await _authorize(request, session, settings, token)
+    set_actor(session.sync_session, request.state.actor, request_id_var.get())
+
+
+async def _authorize(
+    request: Request, session: AsyncSession, settings: Settings, token: str | None
+) -> None:
     identity = await check_token(session, settings.effective_jwt_secret, token) if token else None
     if identity is None:
         raise _unauthorized()
@@ -80,7 +88,23 @@ async def require_admin(
         raise _read_only()
     request.state.data_version = identity.data_version
     request.state.actor = identity.actor
-    set_actor(session.sync_session, identity.actor, request_id_var.get())
+
+
+async def require_admin_before_upload(
+    request: Request,
+    settings: SettingsDep,
+    token: Annotated[str | None, Depends(oauth2_scheme)],
+) -> None:
+    """``require_admin`` for routes that receive an upload: checked before the body is read.
+
+    Its session is its own and ends at once: the route opens its transaction once the file
+    is received (``request_session``) and names the actor there (``request.state.actor``).
+    """
+    factory: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
+    async with factory() as session:
+        await _authorize(request, session, settings, token)
+        if session.info.get("commit_reads"):  # an API token's last use, noted
+            await session.commit()
 
 
 async def require_login(request: Request) -> None:

@@ -2,7 +2,8 @@
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
+from fastapi.responses import StreamingResponse
 
 from costwatch.catalog import service
 from costwatch.catalog.schemas import (
@@ -14,6 +15,7 @@ from costwatch.catalog.schemas import (
     ServiceRead,
     ServiceUpdate,
 )
+from costwatch.csv_export import FormatQuery, ReportFormatQuery, csv_models, csv_pages, with_csv
 from costwatch.db.session import SessionDep
 from costwatch.errors import error_responses
 from costwatch.params import (
@@ -50,11 +52,15 @@ NameQuery = Annotated[
     "/categories",
     tags=["catalog"],
     response_model=list[CategoryRead],
-    responses=error_responses(401),
+    responses=with_csv(error_responses(401, 422)),
 )
-async def list_categories(session: SessionDep) -> list[CategoryRead]:
+async def list_categories(
+    session: SessionDep, format: ReportFormatQuery = "json"
+) -> list[CategoryRead] | StreamingResponse:
     """List the three cost categories."""
     rows = await service.list_categories(session)
+    if format == "csv":
+        return csv_models("categories", CategoryRead, rows)
     return [CategoryRead.model_validate(row) for row in rows]
 
 
@@ -62,16 +68,28 @@ async def list_categories(session: SessionDep) -> list[CategoryRead]:
     "/providers",
     tags=["providers"],
     response_model=list[ProviderRead],
-    responses={**error_responses(401, 422), 200: {"headers": TOTAL_COUNT_HEADER}},
+    responses=with_csv({**error_responses(401, 422), 200: {"headers": TOTAL_COUNT_HEADER}}),
 )
 async def list_providers(
     session: SessionDep,
+    request: Request,
     response: Response,
     page: PageDep,
     q: NameQuery = None,
     sort: Annotated[ProviderSort, Query(description=sort_description("name"))] = "name",
-) -> list[ProviderRead]:
+    format: FormatQuery = "json",
+) -> list[ProviderRead] | StreamingResponse:
     """List providers, by name unless `sort` says otherwise."""
+    if format == "csv":
+        return await csv_pages(
+            request,
+            session,
+            "providers",
+            ProviderRead,
+            lambda s, limit, offset: service.list_providers(
+                s, q=q, sort=sort, limit=limit, offset=offset
+            ),
+        )
     rows, total = await service.list_providers(
         session, q=q, sort=sort, limit=page.limit, offset=page.offset
     )
@@ -131,10 +149,11 @@ async def delete_provider(session: SessionDep, provider_id: IdPath) -> None:
     "/service",
     tags=["services"],
     response_model=list[ServiceRead],
-    responses={**error_responses(401, 422), 200: {"headers": TOTAL_COUNT_HEADER}},
+    responses=with_csv({**error_responses(401, 422), 200: {"headers": TOTAL_COUNT_HEADER}}),
 )
 async def list_services(
     session: SessionDep,
+    request: Request,
     response: Response,
     page: PageDep,
     active: bool | None = None,
@@ -144,8 +163,26 @@ async def list_services(
     sort: Annotated[
         ServiceSort, Query(description=sort_description("provider_name"))
     ] = "provider_name",
-) -> list[ServiceRead]:
+    format: FormatQuery = "json",
+) -> list[ServiceRead] | StreamingResponse:
     """List services, active and inactive, filtered and sorted."""
+    if format == "csv":
+        return await csv_pages(
+            request,
+            session,
+            "services",
+            ServiceRead,
+            lambda s, limit, offset: service.list_services(
+                s,
+                active=active,
+                category_id=category_id,
+                provider_id=provider_id,
+                q=q,
+                sort=sort,
+                limit=limit,
+                offset=offset,
+            ),
+        )
     rows, total = await service.list_services(
         session,
         active=active,

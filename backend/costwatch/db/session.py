@@ -55,9 +55,12 @@ def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
 
 
-async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """One transaction per request: commit when the route returns, roll back on any error.
+@contextlib.asynccontextmanager
+async def request_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """The transaction of a request: committed at the end of the block, rolled back on error.
 
+    ``get_session`` (below) gives it to routes; an upload opens it itself once the body is
+    received, so that no transaction (nor SQLite's write queue) waits on a slow client.
     A GET changes nothing, so its transaction simply ends with the session (a rollback,
     which returning the connection to the pool does anyway): no COMMIT round trip.
     """
@@ -84,6 +87,12 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         except BaseException:
             await session.rollback()
             raise
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """One transaction per request: commit when the route returns, roll back on any error."""
+    async with request_session(request) as session:
+        yield session
 
 
 # scope="function": the commit happens before the response is sent, so a client that gets a

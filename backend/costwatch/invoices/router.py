@@ -2,8 +2,10 @@
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
+from fastapi.responses import StreamingResponse
 
+from costwatch.csv_export import FormatQuery, csv_pages, with_csv
 from costwatch.db.session import SessionDep
 from costwatch.errors import error_responses
 from costwatch.invoices import service
@@ -37,10 +39,11 @@ InvoiceSort = Literal[
 @router.get(
     "",
     response_model=list[InvoiceRead],
-    responses={**error_responses(401, 422), 200: {"headers": TOTAL_COUNT_HEADER}},
+    responses=with_csv({**error_responses(401, 422), 200: {"headers": TOTAL_COUNT_HEADER}}),
 )
 async def list_invoices(
     session: SessionDep,
+    request: Request,
     response: Response,
     page: PageDep,
     service_id: IdQuery = None,
@@ -49,12 +52,24 @@ async def list_invoices(
     sort: Annotated[
         InvoiceSort, Query(description=sort_description("-invoice_month"))
     ] = "-invoice_month",
-) -> list[InvoiceRead]:
+    format: FormatQuery = "json",
+) -> list[InvoiceRead] | StreamingResponse:
     """List infrastructure invoices, newest month first unless `sort` says otherwise."""
+    first = month_from_query(year, month)
+    if format == "csv":
+        return await csv_pages(
+            request,
+            session,
+            "invoices",
+            InvoiceRead,
+            lambda s, limit, offset: service.list_invoices(
+                s, service_id=service_id, month=first, sort=sort, limit=limit, offset=offset
+            ),
+        )
     rows, total = await service.list_invoices(
         session,
         service_id=service_id,
-        month=month_from_query(year, month),
+        month=first,
         sort=sort,
         limit=page.limit,
         offset=page.offset,

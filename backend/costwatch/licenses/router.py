@@ -2,8 +2,10 @@
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
+from fastapi.responses import StreamingResponse
 
+from costwatch.csv_export import FormatQuery, csv_pages, with_csv
 from costwatch.db.session import SessionDep
 from costwatch.errors import error_responses
 from costwatch.licenses import service
@@ -42,10 +44,11 @@ LicenseSort = Literal[
 @router.get(
     "",
     response_model=list[LicenseRead],
-    responses={**error_responses(401, 422), 200: {"headers": TOTAL_COUNT_HEADER}},
+    responses=with_csv({**error_responses(401, 422), 200: {"headers": TOTAL_COUNT_HEADER}}),
 )
 async def list_licenses(
     session: SessionDep,
+    request: Request,
     response: Response,
     page: PageDep,
     active: Annotated[
@@ -63,8 +66,26 @@ async def list_licenses(
     sort: Annotated[
         LicenseSort, Query(description=sort_description("provider_name"))
     ] = "provider_name",
-) -> list[LicenseRead]:
+    format: FormatQuery = "json",
+) -> list[LicenseRead] | StreamingResponse:
     """List license plans by provider and service, newest plan first (or as `sort` says)."""
+    if format == "csv":
+        return await csv_pages(
+            request,
+            session,
+            "licenses",
+            LicenseRead,
+            lambda s, limit, offset: service.list_licenses(
+                s,
+                active=active,
+                service_id=service_id,
+                provider_id=provider_id,
+                q=q,
+                sort=sort,
+                limit=limit,
+                offset=offset,
+            ),
+        )
     rows, total = await service.list_licenses(
         session,
         active=active,

@@ -3,13 +3,15 @@
 import re
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
+from fastapi.responses import StreamingResponse
 
 from costwatch import clock
 from costwatch.auth.dependencies import SettingsDep
 from costwatch.calendar import MAX_DATE, MAX_YEAR, MIN_DATE, MIN_YEAR, month_start
+from costwatch.csv_export import ReportFormatQuery, csv_models, csv_table, with_csv
 from costwatch.db.session import SessionDep
 from costwatch.errors import Invalid, error_responses
 from costwatch.licenses.schemas import CommitmentAlert
@@ -40,23 +42,54 @@ def _parse_month(name: str, value: str) -> date:
     return date(int(match[1]), int(match[2]), 1)
 
 
-@router.get("/summary", response_model=Summary, responses=error_responses(401, 422))
+def _summary_csv(name: str, summaries: list[Summary]) -> StreamingResponse:
+    """Months as rows: the total, one column per category code, one per unconverted currency.
+
+    A wide table, the shape a spreadsheet charts directly; amounts are in `currency` (the
+    reporting currency) except the `unconverted_XXX` columns, each in its own currency.
+    """
+    codes: list[str] = []
+    currencies: list[str] = []
+    rows: list[dict[str, Any]] = []
+    for summary in summaries:
+        row = summary.model_dump(mode="json", include={"year", "month", "currency", "total"})
+        for entry in summary.by_category:
+            if entry.code not in codes:
+                codes.append(entry.code)
+            row[entry.code] = f"{entry.amount:.2f}"
+        for left in summary.unconverted:
+            column = f"unconverted_{left.currency}"
+            if column not in currencies:
+                currencies.append(column)
+            row[column] = f"{left.amount:.2f}"
+        rows.append(row)
+    columns = ["year", "month", "currency", "total", *codes, *sorted(currencies)]
+    return csv_table(name, columns, rows)
+
+
+@router.get("/summary", response_model=Summary, responses=with_csv(error_responses(401, 422)))
 async def summary(
     session: SessionDep,
     settings: SettingsDep,
     year: YearQuery = None,
     month: MonthQuery = None,
     view: ViewQuery = "accrual",
-) -> Summary:
+    format: ReportFormatQuery = "json",
+) -> Summary | StreamingResponse:
     """Spend of a month (default: this month) grouped by category, in the reporting currency.
 
     Each currency's sum is converted with that month's rate (`by_currency` shows the original
     amount, the rate and the converted amount); what has no rate stays in `unconverted`.
+    As CSV: one row with `year`, `month`, `currency`, `total`, a column per category code
+    and an `unconverted_XXX` column per currency left without a rate.
     """
     first = month_from_query(year, month) or month_start(clock.today())
-    return await service.get_monthly_spend(
+    result = await service.get_monthly_spend(
         session, first.year, first.month, reporting=settings.reporting_currency, view=view
     )
+    if format == "csv":
+        return _summary_csv(f"summary-{first:%Y-%m}", [result])
+    return result
 
 
 @router.get("/summary/overview", response_model=Overview, responses=error_responses(401))
@@ -67,7 +100,9 @@ async def overview(
     return await service.get_overview(session, reporting=settings.reporting_currency, view=view)
 
 
-@router.get("/summary/series", response_model=list[Summary], responses=error_responses(401, 422))
+@router.get(
+    "/summary/series", response_model=list[Summary], responses=with_csv(error_responses(401, 422))
+)
 async def summary_series(
     session: SessionDep,
     start: Annotated[
@@ -83,19 +118,28 @@ async def summary_series(
     ],
     settings: SettingsDep,
     view: ViewQuery = "accrual",
-) -> list[Summary]:
-    """Spend per month from `start` to `end`, oldest first, each shaped like `/summary`."""
-    return await service.get_spend_series(
+    format: ReportFormatQuery = "json",
+) -> list[Summary] | StreamingResponse:
+    """Spend per month from `start` to `end`, oldest first, each shaped like `/summary`.
+
+    As CSV: one row per month, with the columns of `/summary`'s CSV.
+    """
+    series = await service.get_spend_series(
         session,
         _parse_month("start", start),
         _parse_month("end", end),
         reporting=settings.reporting_currency,
         view=view,
     )
+    if format == "csv":
+        return _summary_csv(f"summary-{start}-to-{end}", series)
+    return series
 
 
 @alerts.get(
-    "/commitments", response_model=list[CommitmentAlert], responses=error_responses(401, 422)
+    "/commitments",
+    response_model=list[CommitmentAlert],
+    responses=with_csv(error_responses(401, 422)),
 )
 async def commitments(
     session: SessionDep,
@@ -112,13 +156,19 @@ async def commitments(
             " (after a price change the old and the new plan usually name the same commitment)."
         ),
     ] = False,
-) -> list[CommitmentAlert]:
+    format: ReportFormatQuery = "json",
+) -> list[CommitmentAlert] | StreamingResponse:
     """License plans whose annual commitment ends from today up to `expiring_before`."""
-    return await get_license_commitments(session, expiring_before, one_per_service=one_per_service)
+    rows = await get_license_commitments(session, expiring_before, one_per_service=one_per_service)
+    if format == "csv":
+        return csv_models("commitments", CommitmentAlert, rows)
+    return rows
 
 
 @alerts.get(
-    "/low-balance", response_model=list[LowBalanceAlert], responses=error_responses(401, 422)
+    "/low-balance",
+    response_model=list[LowBalanceAlert],
+    responses=with_csv(error_responses(401, 422)),
 )
 async def low_balance(
     session: SessionDep,
@@ -132,6 +182,10 @@ async def low_balance(
             description="Warn below this percent of the last top-up (0-100).",
         ),
     ] = LOW_BALANCE_PERCENT,
-) -> list[LowBalanceAlert]:
+    format: ReportFormatQuery = "json",
+) -> list[LowBalanceAlert] | StreamingResponse:
     """Usage services whose balance is below `threshold_percent` of their last top-up."""
-    return await low_balance_alerts(session, threshold_percent)
+    rows = await low_balance_alerts(session, threshold_percent)
+    if format == "csv":
+        return csv_models("low-balance", LowBalanceAlert, rows)
+    return rows

@@ -1,5 +1,7 @@
 """SQL for ``usage_topup`` and ``usage_consumption``, and the balances."""
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -23,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from costwatch.calendar import month_start
 from costwatch.catalog.repository import name_contains
+from costwatch.db.audit_trail import audit_bulk_creates
 from costwatch.db.data_version import mark_changed
 from costwatch.db.repository import AnySelect, Repository, order_by
 from costwatch.models import (
@@ -143,6 +146,36 @@ class ConsumptionRepository(Repository[UsageConsumption]):
         )
         rows = (await self.session.execute(stmt)).scalars()
         return {row.consumption_date: row for row in rows}
+
+    async def record_many(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Insert many events in one flush and add them to their months' totals, once a month.
+
+        The caller holds the row locks of their services (as for ``record``).
+        """
+        if not rows:
+            return
+        # One multi-row INSERT per batch of rows (ORM objects would cost a round trip each);
+        # the audit trail and the data version, which notice ORM writes only, are told here.
+        # RETURNING the values with the ids: rows come back in any order (SQLite cannot batch
+        # an ordered RETURNING), and each comes with what it holds.
+        table = UsageConsumption.metadata.tables[UsageConsumption.__tablename__]
+        columns = [table.c.id, *(table.c[name] for name in rows[0])]
+        connection = await self.session.connection()  # Core: no ORM bookkeeping per row
+        result = await connection.execute(insert(table).returning(*columns), list(rows))
+        await audit_bulk_creates(
+            self.session, UsageConsumption, [dict(row._mapping) for row in result]
+        )
+        mark_changed(self.session.sync_session)
+        totals: dict[tuple[int, date, str], Decimal] = defaultdict(Decimal)
+        for values in rows:
+            key = (
+                values["service_id"],
+                month_start(values["consumption_date"]),
+                values["currency"],
+            )
+            totals[key] += values["amount_consumed"]
+        for (service_id, month, currency), amount in sorted(totals.items()):
+            await self._add_to_month(service_id, month, currency, amount)
 
     async def remove(self, row: UsageConsumption) -> None:
         """Delete an event and take it out of its month's total (caller holds the lock)."""

@@ -3,8 +3,10 @@
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
+from fastapi.responses import StreamingResponse
 
+from costwatch.csv_export import FormatQuery, csv_pages, with_csv
 from costwatch.db.session import SessionDep
 from costwatch.errors import error_responses
 from costwatch.params import (
@@ -67,18 +69,30 @@ ThresholdQuery = Annotated[
         description="Low below this percent of the last top-up (0-100).",
     ),
 ]
-LIST_RESPONSES = {**error_responses(401, 422), 200: {"headers": TOTAL_COUNT_HEADER}}
+LIST_RESPONSES = with_csv({**error_responses(401, 422), 200: {"headers": TOTAL_COUNT_HEADER}})
 
 
 @router.get("/topups", response_model=list[TopupRead], responses=LIST_RESPONSES)
 async def list_topups(
     session: SessionDep,
+    request: Request,
     response: Response,
     page: PageDep,
     service_id: IdQuery = None,
     sort: Annotated[TopupSort, Query(description=sort_description("-topup_date"))] = "-topup_date",
-) -> list[TopupRead]:
+    format: FormatQuery = "json",
+) -> list[TopupRead] | StreamingResponse:
     """List top-ups, newest first unless `sort` says otherwise."""
+    if format == "csv":
+        return await csv_pages(
+            request,
+            session,
+            "topups",
+            TopupRead,
+            lambda s, limit, offset: service.list_topups(
+                s, service_id=service_id, sort=sort, limit=limit, offset=offset
+            ),
+        )
     rows, total = await service.list_topups(
         session, service_id=service_id, sort=sort, limit=page.limit, offset=page.offset
     )
@@ -111,14 +125,26 @@ async def delete_topup(session: SessionDep, topup_id: IdPath) -> None:
 @router.get("/consumption", response_model=list[ConsumptionRead], responses=LIST_RESPONSES)
 async def list_consumption(
     session: SessionDep,
+    request: Request,
     response: Response,
     page: PageDep,
     service_id: IdQuery = None,
     sort: Annotated[
         ConsumptionSort, Query(description=sort_description("-consumption_date"))
     ] = "-consumption_date",
-) -> list[ConsumptionRead]:
+    format: FormatQuery = "json",
+) -> list[ConsumptionRead] | StreamingResponse:
     """List consumption events, newest first unless `sort` says otherwise."""
+    if format == "csv":
+        return await csv_pages(
+            request,
+            session,
+            "consumption",
+            ConsumptionRead,
+            lambda s, limit, offset: service.list_consumption(
+                s, service_id=service_id, sort=sort, limit=limit, offset=offset
+            ),
+        )
     rows, total = await service.list_consumption(
         session, service_id=service_id, sort=sort, limit=page.limit, offset=page.offset
     )
@@ -151,12 +177,24 @@ async def delete_consumption(session: SessionDep, consumption_id: IdPath) -> Non
 @router.get("/events", response_model=list[UsageEvent], responses=LIST_RESPONSES)
 async def list_events(
     session: SessionDep,
+    request: Request,
     response: Response,
     page: PageDep,
     service_id: Annotated[int, Query(ge=1, le=MAX_ID, description="The usage service.")],
     sort: Annotated[EventSort, Query(description=sort_description("-date"))] = "-date",
-) -> list[UsageEvent]:
+    format: FormatQuery = "json",
+) -> list[UsageEvent] | StreamingResponse:
     """List one usage service's top-ups and consumption together, newest first."""
+    if format == "csv":
+        return await csv_pages(
+            request,
+            session,
+            f"usage-events-{service_id}",
+            UsageEvent,
+            lambda s, limit, offset: service.list_events(
+                s, service_id=service_id, sort=sort, limit=limit, offset=offset
+            ),
+        )
     rows, total = await service.list_events(
         session, service_id=service_id, sort=sort, limit=page.limit, offset=page.offset
     )
@@ -167,10 +205,11 @@ async def list_events(
 @router.get(
     "/balances",
     response_model=list[Balance],
-    responses={**error_responses(401, 422), 200: {"headers": TOTAL_COUNT_HEADER}},
+    responses=LIST_RESPONSES,
 )
 async def list_balances(
     session: SessionDep,
+    request: Request,
     response: Response,
     threshold_percent: ThresholdQuery = LOW_BALANCE_PERCENT,
     q: Annotated[
@@ -183,13 +222,24 @@ async def list_balances(
         int | None, Query(ge=1, le=1000, description="Rows to return; all when absent.")
     ] = None,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Rows to skip.")] = 0,
-) -> list[Balance]:
+    format: FormatQuery = "json",
+) -> list[Balance] | StreamingResponse:
     """Balance of every usage service (top-ups minus consumption); `limit` pages them.
 
     Each row has its runway: `daily_burn` (mean daily consumption over the last 30 days,
     today included), `days_left` and `runout_date`. `sort=days_left` puts the services that
     run out first on top (those that consumed nothing in 30 days last).
     """
+    if format == "csv":
+        return await csv_pages(
+            request,
+            session,
+            "balances",
+            Balance,
+            lambda s, limit, offset: service.list_balances(
+                s, threshold_percent=threshold_percent, q=q, sort=sort, limit=limit, offset=offset
+            ),
+        )
     rows, total = await service.list_balances(
         session, threshold_percent=threshold_percent, q=q, sort=sort, limit=limit, offset=offset
     )

@@ -1,5 +1,6 @@
 """Business rules of usage services: one currency per service, balances, low-balance alerts."""
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -9,7 +10,7 @@ from costwatch import clock
 from costwatch.catalog.repository import ServiceRepository
 from costwatch.catalog.service import require_service
 from costwatch.currency import DEFAULT_CURRENCY
-from costwatch.errors import Invalid, NotFound
+from costwatch.errors import DomainError, Invalid, NotFound
 from costwatch.models import CategoryCode, UsageConsumption, UsageTopup
 from costwatch.money import ZERO, quantize
 from costwatch.usage.repository import (
@@ -115,11 +116,42 @@ async def create_topup(session: AsyncSession, body: TopupCreate) -> UsageTopup:
     return await repo.add(**body.model_dump())
 
 
+async def _consumption_currency(session: AsyncSession, service_id: int) -> str:
+    """The rules of a consumption event's service: a usage service (locked), and its currency."""
+    await require_service(session, service_id, CategoryCode.USAGE, lock=True)
+    return await TopupRepository(session).currency_of(service_id) or DEFAULT_CURRENCY
+
+
 async def create_consumption(session: AsyncSession, body: ConsumptionCreate) -> UsageConsumption:
     """Record funds used up, in the currency of the service's top-ups."""
-    await require_service(session, body.service_id, CategoryCode.USAGE, lock=True)
-    currency = await TopupRepository(session).currency_of(body.service_id) or DEFAULT_CURRENCY
+    currency = await _consumption_currency(session, body.service_id)
     return await ConsumptionRepository(session).record(**body.model_dump(), currency=currency)
+
+
+async def create_consumptions(
+    session: AsyncSession, bodies: Sequence[ConsumptionCreate]
+) -> dict[int, DomainError]:
+    """Record many consumption events at once (a CSV import), by the rules of one.
+
+    The rules of ``create_consumption`` are checked once per service (the same function),
+    services in id order so that two imports lock them in the same order. The events of a
+    service that breaks them are not recorded: the answer maps its id to the error.
+    """
+    currencies: dict[int, str] = {}
+    failed: dict[int, DomainError] = {}
+    for service_id in sorted({body.service_id for body in bodies}):
+        try:
+            currencies[service_id] = await _consumption_currency(session, service_id)
+        except DomainError as error:
+            failed[service_id] = error
+    await ConsumptionRepository(session).record_many(
+        [
+            {**body.model_dump(), "currency": currencies[body.service_id]}
+            for body in bodies
+            if body.service_id in currencies
+        ]
+    )
+    return failed
 
 
 async def delete_topup(session: AsyncSession, topup_id: int) -> None:
