@@ -29,6 +29,7 @@ from costwatch.docs import router as docs_router
 from costwatch.errors import error_responses, install_error_handlers
 from costwatch.forecast.router import router as forecast_router
 from costwatch.fx.ecb import bundled_rates
+from costwatch.fx.router import MAX_IMPORT_BYTES
 from costwatch.fx.router import router as fx_router
 from costwatch.health import router as health_router
 from costwatch.http_cache import ResponseCacheMiddleware
