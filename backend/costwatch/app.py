@@ -134,7 +134,10 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     # Uploads stream to a temporary file: not buffered for a replay, and with their own limit.
     # A provider sync waits on the provider for as long as it takes: no 4.5 s deadline there.
     app.add_middleware(
-        ResilienceMiddleware, passthrough_prefixes=(UPLOADS,), unbounded=SYNC_PATH.fullmatch
+        ResilienceMiddleware,
+        passthrough_prefixes=(UPLOADS,),
+        unbounded=SYNC_PATH.fullmatch,
+        deadline_seconds=settings.request_deadline_seconds,
     )
     app.add_middleware(
         BodyLimitMiddleware,

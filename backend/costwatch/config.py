@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024, le=1024**3)
     # The largest upload (a CSV import), streamed to a temporary file: 5 GB by default.
     max_upload_bytes: int = Field(default=5 * 1024**3, ge=1024, le=1024**5)
+    # No request waits longer than this for its answer (503 with Retry-After past it).
+    request_deadline_seconds: float = Field(default=4.5, ge=0.5, le=300)
     # Fernet keys (comma-separated) that encrypt provider credentials: the first encrypts,
     # every one decrypts, so a new key can be put first and the old ones retired later.
     encryption_keys: str = Field(default="", repr=False)

@@ -292,6 +292,9 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         jwt_secret=JWT_SECRET,
         admin_email=ADMIN_EMAIL,
         admin_password=ADMIN_PASSWORD,
+        # The deadline is tested on its own (test_resilience, the fault test); here a loaded
+        # machine must not turn a slow request into a 503.
+        request_deadline_seconds=60,
     )
 
 
