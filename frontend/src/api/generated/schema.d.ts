@@ -145,6 +145,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/fx-rates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Rates
+         * @description Rates per currency and month to the reporting currency, newest month first.
+         *
+         *     Each row says where its rate comes from: `manual` and `import` win over `bundled` (the
+         *     ECB reference rates shipped with CostWatch, as the monthly average of the daily rates).
+         */
+        get: operations["list_rates_fx_rates_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/fx-rates/{currency}/{month}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set Rate
+         * @description Enter a month's rate by hand (units of `currency` per 1 unit of the reporting currency).
+         *
+         *     It wins over an imported or bundled rate of that month; reports use it at once.
+         */
+        put: operations["set_rate_fx_rates__currency___month__put"];
+        post?: never;
+        /**
+         * Delete Rate
+         * @description Remove a rate entered by hand or imported; the month falls back to the bundled rate.
+         */
+        delete: operations["delete_rate_fx_rates__currency___month__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/fx-rates/info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Rates Info
+         * @description The reporting currency of every report, and how far the bundled ECB rates reach.
+         */
+        get: operations["rates_info_fx_rates_info_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -159,6 +228,30 @@ export interface paths {
         get: operations["health_health_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/imports/fx-rates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Rates
+         * @description Import ECB reference rates (the `eurofxref-hist.csv` layout, rates per EUR).
+         *
+         *     Daily rates are crossed to the reporting currency through EUR, averaged per month and
+         *     stored as `import` rates; they replace earlier imports and the bundled rates, never a
+         *     rate entered by hand.
+         */
+        post: operations["import_rates_imports_fx_rates_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -402,7 +495,10 @@ export interface paths {
         };
         /**
          * Summary
-         * @description Spend of a month (default: this month) grouped by category.
+         * @description Spend of a month (default: this month) grouped by category, in the reporting currency.
+         *
+         *     Each currency's sum is converted with that month's rate (`by_currency` shows the original
+         *     amount, the rate and the converted amount); what has no rate stays in `unconverted`.
          */
         get: operations["summary_summary_get"];
         put?: never;
@@ -834,6 +930,14 @@ export interface components {
              */
             total_topups: string;
         };
+        /** Body_import_rates_imports_fx_rates_post */
+        Body_import_rates_imports_fx_rates_post: {
+            /**
+             * File
+             * @description A CSV in the ECB history layout: `Date,USD,JPY,...`, rates per EUR.
+             */
+            file: string;
+        };
         /** Body_login_auth_login_post */
         Body_login_auth_login_post: {
             /** Client Id */
@@ -996,6 +1100,30 @@ export interface components {
             updated_at: string;
         };
         /**
+         * CurrencyAmount
+         * @description A month's spend in one original currency, and how it was converted.
+         */
+        CurrencyAmount: {
+            /**
+             * Amount
+             * @description The month's spend in `currency`, as recorded.
+             * @example 1234.50
+             */
+            amount: string;
+            /**
+             * Converted
+             * @description In the reporting currency: the sum of the per-category conversions, each `amount / rate` rounded once to cents; null when no rate is known.
+             */
+            converted: string | null;
+            /** Currency */
+            currency: string;
+            /**
+             * Rate
+             * @description Units of `currency` per 1 unit of the reporting currency that month (1 for the reporting currency); null when no rate is known (then it is in `unconverted`).
+             */
+            rate: string | null;
+        };
+        /**
          * ErrorBody
          * @description The body of every 4xx answer other than 422.
          */
@@ -1004,12 +1132,114 @@ export interface components {
             detail: string;
         };
         /**
+         * FxImportResult
+         * @description What an ECB CSV import did.
+         */
+        FxImportResult: {
+            /** Currencies */
+            currencies: string[];
+            /**
+             * Days
+             * @description Business days read from the file.
+             */
+            days: number;
+            /** First Month */
+            first_month: string | null;
+            /**
+             * Imported
+             * @description Monthly rates stored (new or replacing an earlier import).
+             */
+            imported: number;
+            /**
+             * Kept Manual
+             * @description Months left alone because a rate was entered by hand.
+             */
+            kept_manual: number;
+            /** Last Month */
+            last_month: string | null;
+            /** Reporting Currency */
+            reporting_currency: string;
+        };
+        /**
+         * FxInfo
+         * @description The reporting currency and the bundled rates' origin.
+         */
+        FxInfo: {
+            /**
+             * Bundled Source
+             * @description Where the bundled reference rates come from.
+             */
+            bundled_source: string;
+            /**
+             * Bundled Until
+             * @description The newest business day of the bundled data; later months have no bundled rate (enter or import one).
+             */
+            bundled_until: string | null;
+            /**
+             * Reporting Currency
+             * @description `COSTWATCH_REPORTING_CURRENCY`.
+             */
+            reporting_currency: string;
+        };
+        /**
+         * FxRateRead
+         * @description The rate used for a currency in a month, and where it comes from.
+         */
+        FxRateRead: {
+            /**
+             * Bundled Rate
+             * @description The bundled ECB rate of that month, also when another rate wins over it.
+             */
+            bundled_rate: string | null;
+            /** Currency */
+            currency: string;
+            /**
+             * Month
+             * Format: date
+             */
+            month: string;
+            /**
+             * Rate
+             * @description Units of `currency` per 1 unit of the reporting currency.
+             * @example 0.9234000000
+             */
+            rate: string;
+            /** Reporting Currency */
+            reporting_currency: string;
+            /**
+             * Source
+             * @description `manual` (entered by hand) and `import` (an uploaded ECB CSV) win over `bundled` (the ECB reference rates shipped with CostWatch, monthly average).
+             * @enum {string}
+             */
+            source: "manual" | "import" | "bundled";
+        };
+        /**
+         * FxRateSet
+         * @description A rate entered by hand.
+         * @example {
+         *       "rate": "0.9234"
+         *     }
+         */
+        FxRateSet: {
+            /**
+             * Rate
+             * @description Units of the currency per 1 unit of the reporting currency (> 0, at most 10 decimals).
+             * @example 0.9234
+             */
+            rate: number | string;
+        };
+        /**
          * Health
          * @description The server's state.
          */
         Health: {
             /** Status */
             status: string;
+        };
+        /** HTTPValidationError */
+        HTTPValidationError: {
+            /** Detail */
+            detail?: components["schemas"]["ValidationError"][];
         };
         /**
          * InvoiceCreate
@@ -1111,6 +1341,13 @@ export interface components {
             /** Annual Commitment End */
             annual_commitment_end?: string | null;
             /**
+             * Billing Cycle
+             * @description `annual`: twelve months are paid in the start month and on each anniversary.
+             * @default monthly
+             * @enum {string}
+             */
+            billing_cycle: "monthly" | "annual";
+            /**
              * Currency
              * @description An ISO 4217 currency code; returned in capitals.
              * @default USD
@@ -1146,6 +1383,11 @@ export interface components {
         LicenseRead: {
             /** Annual Commitment End */
             annual_commitment_end: string | null;
+            /**
+             * Billing Cycle
+             * @enum {string}
+             */
+            billing_cycle: "monthly" | "annual";
             /**
              * Created At
              * Format: date-time
@@ -1196,6 +1438,8 @@ export interface components {
         LicenseUpdate: {
             /** Annual Commitment End */
             annual_commitment_end?: string | null;
+            /** Billing Cycle */
+            billing_cycle?: ("monthly" | "annual") | null;
             /** Currency */
             currency?: string | null;
             /** End Month */
@@ -1450,6 +1694,11 @@ export interface components {
             /** By Category */
             by_category: components["schemas"]["CategoryAmount"][];
             /**
+             * By Currency
+             * @description Every currency with spend that month: original amount, rate, converted.
+             */
+            by_currency: components["schemas"]["CurrencyAmount"][];
+            /**
              * Currency
              * @description The reporting currency of every amount.
              */
@@ -1463,6 +1712,12 @@ export interface components {
             total: string;
             /** Unconverted */
             unconverted: components["schemas"]["UnconvertedAmount"][];
+            /**
+             * View
+             * @description `accrual`: an annual plan spread over its months; `cash`: paid at once.
+             * @enum {string}
+             */
+            view: "accrual" | "cash";
             /** Year */
             year: number;
         };
@@ -1593,6 +1848,19 @@ export interface components {
             kind: "topup" | "consumption";
             /** Service Id */
             service_id: number;
+        };
+        /** ValidationError */
+        ValidationError: {
+            /** Context */
+            ctx?: Record<string, never>;
+            /** Input */
+            input?: unknown;
+            /** Location */
+            loc: (string | number)[];
+            /** Message */
+            msg: string;
+            /** Error Type */
+            type: string;
         };
     };
     responses: never;
@@ -1956,6 +2224,242 @@ export interface operations {
             };
         };
     };
+    list_rates_fx_rates_get: {
+        parameters: {
+            query?: {
+                /** @description Only this currency. */
+                currency?: string | null;
+                /** @description Rows to return (1-1000). */
+                limit?: number;
+                /** @description Only this month, YYYY-MM. */
+                month?: string | null;
+                /** @description Rows to skip. */
+                offset?: number;
+                /** @description Search: part of the currency code, or the start of the month (`2026`, `2026-1`), case-insensitive. */
+                q?: string | null;
+                /** @description Only rates of this source. */
+                source?: ("manual" | "import" | "bundled") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description How many rows match the filters, ignoring limit and offset. */
+                    "X-Total-Count"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FxRateRead"][];
+                };
+            };
+            /** @description The body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing or invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    set_rate_fx_rates__currency___month__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ISO 4217 code. */
+                currency: string;
+                /** @description YYYY-MM. */
+                month: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FxRateSet"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FxRateRead"];
+                };
+            };
+            /** @description The body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing or invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    delete_rate_fx_rates__currency___month__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ISO 4217 code. */
+                currency: string;
+                /** @description YYYY-MM. */
+                month: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No record with that id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing or invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    rates_info_fx_rates_info_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FxInfo"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     health_health_get: {
         parameters: {
             query?: never;
@@ -1982,6 +2486,64 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Health"];
                 };
+            };
+        };
+    };
+    import_rates_imports_fx_rates_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_import_rates_imports_fx_rates_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FxImportResult"];
+                };
+            };
+            /** @description The body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing or invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -3381,6 +3943,8 @@ export interface operations {
             query?: {
                 /** @description Month 1-12 (with year). */
                 month?: number | null;
+                /** @description `accrual` (default): an annual plan's cost spread over its months; `cash`: its twelve months counted in the month it is paid (start month, anniversaries). */
+                view?: "accrual" | "cash";
                 /** @description Year (with month). */
                 year?: number | null;
             };
@@ -3437,7 +4001,10 @@ export interface operations {
     };
     overview_summary_overview_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `accrual` (default): an annual plan's cost spread over its months; `cash`: its twelve months counted in the month it is paid (start month, anniversaries). */
+                view?: "accrual" | "cash";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3471,6 +4038,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
         };
     };
     summary_series_summary_series_get: {
@@ -3480,6 +4056,8 @@ export interface operations {
                 end: string;
                 /** @description First month, YYYY-MM. */
                 start: string;
+                /** @description `accrual` (default): an annual plan's cost spread over its months; `cash`: its twelve months counted in the month it is paid (start month, anniversaries). */
+                view?: "accrual" | "cash";
             };
             header?: never;
             path?: never;

@@ -9,6 +9,7 @@ import { ErrorState } from '@/components/PageStates';
 import {
   formatMoney, formatPercent, formatYearMonth, signOf,
 } from '@/lib/format';
+import type { SummaryView } from '@/api/types';
 import { useOverview } from './api/get-overview';
 
 interface KpiCardProps {
@@ -40,8 +41,8 @@ function KpiCard({
 }
 
 /** The four headline numbers, all from `GET /summary/overview` (the browser computes none of them). */
-export function KpiCards() {
-  const overview = useOverview();
+export function KpiCards({ view = 'accrual' }: { view?: SummaryView }) {
+  const overview = useOverview(view);
   if (overview.isError) {
     return <ErrorState error={overview.error} title="Could not load the overview" onRetry={() => overview.refetch()} />;
   }
@@ -64,7 +65,7 @@ export function KpiCards() {
       <KpiCard
         title="Spend this month"
         value={current ? formatMoney(current.total, current.currency) : '–'}
-        hint={current ? formatYearMonth(current.year, current.month) : undefined}
+        hint={current ? `${formatYearMonth(current.year, current.month)}${view === 'cash' ? ' · cash view' : ''}` : undefined}
         icon={<IconCalendarDollar size={22} />}
         color="indigo"
         loading={loading}
