@@ -87,7 +87,8 @@ async def list_rates(
         if currency is not None and code != currency:
             continue
         keys.update((code, m) for m in months if month is None or m == month)
-    rows = []
+    # Filter and page plain tuples; only the page's rows become response objects.
+    found: list[tuple[str, date, Decimal, str, Decimal | None]] = []
     for code, m in sorted(keys, key=lambda key: (-key[1].toordinal(), key[0])):
         bundled_rate = bundled.rates.get(code, {}).get(m)
         row = stored.get((code, m))
@@ -100,17 +101,19 @@ async def list_rates(
             continue
         if needle and needle not in code and not m.isoformat().startswith(needle):
             continue
-        rows.append(
-            FxRateRead(
-                currency=code,
-                month=m,
-                rate=rate,
-                source=kind,
-                bundled_rate=bundled_rate,
-                reporting_currency=reporting,
-            )
+        found.append((code, m, rate, kind, bundled_rate))
+    page = [
+        FxRateRead(
+            currency=code,
+            month=m,
+            rate=rate,
+            source=kind,
+            bundled_rate=bundled_rate,
+            reporting_currency=reporting,
         )
-    return rows[offset : offset + limit], len(rows)
+        for code, m, rate, kind, bundled_rate in found[offset : offset + limit]
+    ]
+    return page, len(found)
 
 
 async def set_rate(

@@ -36,6 +36,11 @@ export type ApiToken = Schemas['ApiTokenRead'];
 export type ApiTokenCreate = Schemas['ApiTokenCreate'];
 export type ApiTokenCreated = Schemas['ApiTokenCreated'];
 export type AuditEntry = Schemas['AuditRead'];
+export type FxRate = Schemas['FxRateRead'];
+export type FxInfo = Schemas['FxInfo'];
+export type FxImportResult = Schemas['FxImportResult'];
+export type CurrencyAmount = Schemas['CurrencyAmount'];
+export type SummaryView = Summary['view'];
 
 /** Paths that answer GET. */
 type GetPath = {

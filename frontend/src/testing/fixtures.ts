@@ -1,7 +1,7 @@
 /** Sample API answers, shaped like the backend's (money as decimal strings). */
 import dayjs from 'dayjs';
 import type {
-  ApiToken, AuditEntry, Balance, Category, CommitmentAlert, Consumption, Forecast, Invoice, LicensePlan,
+  ApiToken, AuditEntry, Balance, Category, CommitmentAlert, Consumption, Forecast, FxInfo, FxRate, Invoice, LicensePlan,
   LowBalanceAlert, Overview, Provider, Service, Summary, Topup, UsageEvent,
 } from '@/api/types';
 
@@ -67,6 +67,7 @@ export function plan(overrides: Partial<LicensePlan> = {}): LicensePlan {
     end_month: null,
     annual_commitment_end: dayjs().add(5, 'month').format('YYYY-MM-DD'),
     currency: 'USD',
+    billing_cycle: 'monthly',
     service_name: 'Microsoft 365',
     provider_name: 'Microsoft',
     monthly_cost: '312.50',
@@ -160,6 +161,7 @@ export function summarySeries(start: string, months: number): Summary[] {
       year: d.year(),
       month: d.month() + 1,
       currency: 'USD',
+      view: 'accrual',
       total: (1000 + i * 10 + 312.5 + 40).toFixed(2),
       by_category: [
         {
@@ -172,6 +174,9 @@ export function summarySeries(start: string, months: number): Summary[] {
           category_id: 3, code: 'usage', category: 'Usage', amount: '40.00',
         },
       ],
+      by_currency: [{
+        currency: 'USD', amount: (1000 + i * 10 + 312.5 + 40).toFixed(2), rate: '1.0000000000', converted: (1000 + i * 10 + 312.5 + 40).toFixed(2),
+      }],
       unconverted: [],
     };
   });
@@ -250,3 +255,21 @@ export function auditEntry(overrides: Partial<AuditEntry> = {}): AuditEntry {
     ...overrides,
   };
 }
+
+export function fxRate(overrides: Partial<FxRate> = {}): FxRate {
+  return {
+    currency: 'EUR',
+    month: '2026-10-01',
+    rate: '0.8927413194',
+    source: 'bundled',
+    bundled_rate: '0.8927413194',
+    reporting_currency: 'USD',
+    ...overrides,
+  };
+}
+
+export const fxInfo: FxInfo = {
+  reporting_currency: 'USD',
+  bundled_source: 'European Central Bank euro foreign exchange reference rates',
+  bundled_until: '2026-10-30',
+};

@@ -4,11 +4,11 @@
  */
 import dayjs from 'dayjs';
 import type {
-  Balance, LicensePlan, Provider, Service, UsageEvent,
+  Balance, FxRate, LicensePlan, Provider, Service, UsageEvent,
 } from '@/api/types';
 import { apiMock, listReply } from './api-mock';
 import {
-  balance, categories, commitment, forecast, lowBalance, overview, providers, services, summarySeries, usageEvent,
+  balance, categories, commitment, forecast, fxInfo, fxRate, lowBalance, overview, providers, services, summarySeries, usageEvent,
 } from './fixtures';
 
 export function servicesReply(rows: Service[] = services) {
@@ -96,4 +96,11 @@ export function mockUsage(balances: Balance[] = [balance(), twilio]) {
     .on('GET', '/usage/balances', listReply(balances, { search: (row) => row.service_name }))
     .on('GET', '/usage/events', eventsReply(usageEvents));
   balances.forEach((row) => apiMock.on('GET', `/usage/balances/${row.service_id}`, row));
+}
+
+/** The settings page's exchange-rate card: the reporting currency and a few rates. */
+export function mockFxRates(rows: FxRate[] = [fxRate()]) {
+  apiMock
+    .on('GET', '/fx-rates/info', fxInfo)
+    .on('GET', '/fx-rates', listReply(rows, { search: (row) => `${row.currency} ${row.month}` }));
 }

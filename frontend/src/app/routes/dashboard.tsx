@@ -1,16 +1,34 @@
 /** /: the dashboard, composed from the dashboard feature's self-loading cards. */
-import { SimpleGrid, Stack } from '@mantine/core';
+import {
+  Group, SegmentedControl, SimpleGrid, Stack,
+} from '@mantine/core';
+import { useSearchParams } from 'react-router-dom';
+import type { SummaryView } from '@/api/types';
 import { PageHeader } from '@/components/PageHeader';
 import { CommitmentsCard, LowBalanceCard, RunoutsCard } from '@/features/dashboard/AlertLists';
 import { KpiCards } from '@/features/dashboard/KpiCards';
 import { SpendCard } from '@/features/dashboard/SpendCard';
 
 export function Component() {
+  // The view is in the address (?view=cash), so that a reload or a shared link keeps it.
+  const [params, setParams] = useSearchParams();
+  const view: SummaryView = params.get('view') === 'cash' ? 'cash' : 'accrual';
   return (
     <Stack gap="lg">
-      <PageHeader title="Dashboard" description="Where the money goes, and what needs attention" />
-      <KpiCards />
-      <SpendCard />
+      <Group justify="space-between" align="flex-end" gap="sm">
+        <PageHeader title="Dashboard" description="Where the money goes, and what needs attention" />
+        <SegmentedControl
+          aria-label="Costs view"
+          value={view}
+          onChange={(next) => setParams(next === 'cash' ? { view: 'cash' } : {}, { replace: true })}
+          data={[
+            { value: 'accrual', label: 'Accrual' },
+            { value: 'cash', label: 'Cash' },
+          ]}
+        />
+      </Group>
+      <KpiCards view={view} />
+      <SpendCard view={view} />
       <SimpleGrid cols={{ base: 1, md: 2, xl: 3 }} spacing="md">
         <RunoutsCard />
         <CommitmentsCard />

@@ -1,11 +1,13 @@
-/** /settings: the administrator's password and the API tokens. */
+/** /settings: the administrator's password, the exchange rates and the API tokens. */
 import { SettingsPage } from '@/features/auth/SettingsPage';
+import { FxRatesSection } from '@/features/fx/FxRatesSection';
 import { TokensSection } from '@/features/tokens/TokensSection';
 
 export function Component() {
   return (
     <>
       <SettingsPage />
+      <FxRatesSection />
       <TokensSection />
     </>
   );

@@ -1,7 +1,7 @@
 import { screen, waitFor } from '@testing-library/react';
 import { apiMock } from '@/testing/api-mock';
 import { renderApp } from '@/testing/render';
-import { mockDashboard } from '@/testing/scenarios';
+import { mockDashboard, mockFxRates } from '@/testing/scenarios';
 import { getToken } from '@/lib/auth-token';
 
 describe('login', () => {
@@ -78,6 +78,7 @@ describe('session', () => {
 
 describe('settings', () => {
   it('changes the password, then signs out', async () => {
+    mockFxRates();
     apiMock.on('GET', '/auth/me', { email: 'admin@example.com' })
       .on('GET', '/tokens', [])
       .on('POST', '/auth/password', () => ({ status: 204 }));
@@ -96,6 +97,7 @@ describe('settings', () => {
   });
 
   it('checks the new password and shows the API error', async () => {
+    mockFxRates();
     apiMock.on('GET', '/auth/me', { email: 'admin@example.com' })
       .on('GET', '/tokens', [])
       .on('POST', '/auth/password', { detail: 'Current password is wrong' }, 400);

@@ -10,6 +10,7 @@ import {
   formatMoney, formatPercent, formatYearMonth, signOf,
 } from '@/lib/format';
 import { useForecast } from './api/get-forecast';
+import type { SummaryView } from '@/api/types';
 import { useOverview } from './api/get-overview';
 
 interface KpiCardProps {
@@ -41,9 +42,9 @@ function KpiCard({
 }
 
 /** The four headline numbers, all from `GET /summary/overview` (the browser computes none of them). */
-export function KpiCards() {
-  const overview = useOverview();
-  const forecast = useForecast();
+export function KpiCards({ view = 'accrual' }: { view?: SummaryView }) {
+  const overview = useOverview(view);
+  const forecast = useForecast(view);
   if (overview.isError) {
     return <ErrorState error={overview.error} title="Could not load the overview" onRetry={() => overview.refetch()} />;
   }
@@ -71,7 +72,7 @@ export function KpiCards() {
             <Text span size="sm" fw={600} c="indigo" data-testid="month-forecast">
               {forecast.data ? `Forecast ${formatMoney(forecast.data.forecast, forecast.data.currency)}` : 'Forecast –'}
             </Text>
-            {` by month end · ${formatYearMonth(current.year, current.month)}`}
+            {` by month end · ${formatYearMonth(current.year, current.month)}${view === 'cash' ? ' · cash view' : ''}`}
           </>
         ) : undefined}
         icon={<IconCalendarDollar size={22} />}

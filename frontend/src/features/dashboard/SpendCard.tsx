@@ -1,8 +1,9 @@
 import {
-  Alert, Card, Group, Text, Title,
+  Alert, Card, Group, Table, Text, Title,
 } from '@mantine/core';
 import { IconInfoCircle } from '@tabler/icons-react';
 import dayjs from 'dayjs';
+import type { Summary, SummaryView } from '@/api/types';
 import { ErrorState, PageLoader } from '@/components/PageStates';
 import { formatMoney, formatYearMonth, toMonthParam } from '@/lib/format';
 import { useForecast } from './api/get-forecast';
@@ -14,11 +15,51 @@ function seriesRange(today = dayjs()) {
   return { start: toMonthParam(today.subtract(11, 'month')), end: toMonthParam(today) };
 }
 
+/**
+ * This month's spend per original currency: the amount as billed, the rate
+ * the server used and the converted amount (shown when a currency other than
+ * the reporting one has spend).
+ */
+function CurrencyBreakdown({ month }: { month: Summary }) {
+  if (!month.by_currency.some((row) => row.currency !== month.currency)) return null;
+  return (
+    <Table
+      mt="md"
+      fz="sm"
+      withTableBorder
+      aria-label={`Spend by currency, ${formatYearMonth(month.year, month.month)}`}
+      style={{ fontVariantNumeric: 'tabular-nums' }}
+    >
+      <Table.Caption>
+        {`${formatYearMonth(month.year, month.month)} by currency: each amount converted with that month's rate (units per 1 ${month.currency})`}
+      </Table.Caption>
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th>Currency</Table.Th>
+          <Table.Th ta="right">Amount</Table.Th>
+          <Table.Th ta="right">Rate</Table.Th>
+          <Table.Th ta="right">{`In ${month.currency}`}</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {month.by_currency.map((row) => (
+          <Table.Tr key={row.currency}>
+            <Table.Td>{row.currency}</Table.Td>
+            <Table.Td ta="right">{formatMoney(row.amount, row.currency)}</Table.Td>
+            <Table.Td ta="right">{row.rate ?? 'no rate'}</Table.Td>
+            <Table.Td ta="right">{row.converted === null ? 'not converted' : formatMoney(row.converted, month.currency)}</Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
+}
+
 /** Monthly spend by category over the last 12 months, and what could not be converted. */
-export function SpendCard() {
+export function SpendCard({ view = 'accrual' }: { view?: SummaryView }) {
   const { start, end } = seriesRange();
-  const series = useSummarySeries(start, end);
-  const forecast = useForecast();
+  const series = useSummarySeries(start, end, view);
+  const forecast = useForecast(view);
   const months = series.data ?? [];
   const first = months[0];
   const current = months.at(-1);
@@ -30,13 +71,14 @@ export function SpendCard() {
         <Title order={2} fz="lg" id="spend-title">Monthly spend by category</Title>
         {first && current && (
           <Text size="sm" c="dimmed">
-            {`${formatYearMonth(first.year, first.month)} – ${formatYearMonth(current.year, current.month)} · ${current.currency}`}
+            {`${formatYearMonth(first.year, first.month)} – ${formatYearMonth(current.year, current.month)} · ${current.currency} · ${view === 'cash' ? 'cash' : 'accrual'} view`}
           </Text>
         )}
       </Group>
       {series.isPending && <PageLoader label="Loading spend…" />}
       {series.isError && <ErrorState error={series.error} onRetry={() => series.refetch()} />}
       {current && <SpendChart series={months} currency={current.currency} forecast={forecast.data} />}
+      {current && <CurrencyBreakdown month={current} />}
       {forecast.data && (
         <Group gap="lg" mt="sm" wrap="wrap" aria-label="This month's forecast by category" role="list">
           {forecast.data.by_category.map((item) => (

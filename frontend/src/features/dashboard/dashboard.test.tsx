@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import dayjs from 'dayjs';
 import { apiMock } from '@/testing/api-mock';
 import { forecast, overview, summarySeries } from '@/testing/fixtures';
@@ -143,5 +143,39 @@ describe('Dashboard', () => {
     apiMock.on('GET', '/alerts/low-balance', []);
     renderApp('/');
     expect(await screen.findByText('Every usage service is above 20 % of its last top-up.')).toBeInTheDocument();
+  });
+
+  it('follows the accrual/cash toggle in the KPIs and the chart', async () => {
+    mockDashboard();
+    const { user } = renderApp('/');
+    await screen.findByRole('img', { name: /Monthly spend by category/ });
+    expect(apiMock.requests('GET', '/summary/overview')[0]!.query.get('view')).toBe('accrual');
+    await user.click(screen.getByRole('radio', { name: 'Cash' }));
+    await waitFor(() => expect(apiMock.requests('GET', '/summary/series').at(-1)!.query.get('view')).toBe('cash'));
+    expect(apiMock.requests('GET', '/summary/overview').at(-1)!.query.get('view')).toBe('cash');
+    const spend = screen.getByRole('region', { name: 'Spend this month' });
+    expect(await within(spend).findByText(/· cash view/)).toBeInTheDocument();
+    expect(screen.getByText(/· USD · cash view/)).toBeInTheDocument();
+  });
+
+  it('shows each currency of this month with its rate and converted amount', async () => {
+    mockDashboard();
+    const start = dayjs().subtract(11, 'month').format('YYYY-MM');
+    const series = summarySeries(start, 12);
+    series[11]!.by_currency = [
+      {
+        currency: 'EUR', amount: '90.00', rate: '0.9000000000', converted: '100.00',
+      },
+      {
+        currency: 'USD', amount: '1352.50', rate: '1.0000000000', converted: '1352.50',
+      },
+    ];
+    apiMock.on('GET', '/summary/series', series);
+    renderApp('/');
+    const table = await screen.findByRole('table', { name: /Spend by currency/ });
+    const eur = within(table).getByRole('row', { name: /EUR/ });
+    expect(eur).toHaveTextContent('€90.00');
+    expect(eur).toHaveTextContent('0.9000000000');
+    expect(eur).toHaveTextContent('$100.00');
   });
 });

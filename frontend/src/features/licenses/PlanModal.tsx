@@ -1,5 +1,5 @@
 import {
-  Button, Group, Modal, NumberInput, SimpleGrid, Stack, Text, TextInput,
+  Button, Group, Modal, NumberInput, Select, SimpleGrid, Stack, Text, TextInput,
 } from '@mantine/core';
 import { DatePickerInput, MonthPickerInput } from '@mantine/dates';
 import { useForm } from '@mantine/form';
@@ -42,6 +42,7 @@ interface PlanValues {
   end_month: string | null;
   annual_commitment_end: string | null;
   currency: string;
+  billing_cycle: LicensePlan['billing_cycle'];
 }
 
 interface PlanFormProps {
@@ -68,6 +69,7 @@ function PlanForm({
       end_month: null,
       annual_commitment_end: basePlan?.annual_commitment_end ?? null,
       currency: basePlan?.currency ?? DEFAULT_CURRENCY,
+      billing_cycle: basePlan?.billing_cycle ?? 'monthly',
     },
     validate: {
       service: (value) => requiredError(value, 'Choose a license service'),
@@ -92,6 +94,7 @@ function PlanForm({
       end_month: values.end_month ? toApiMonth(values.end_month) : null,
       annual_commitment_end: values.annual_commitment_end ? toApiDate(values.annual_commitment_end) : null,
       currency: values.currency,
+      billing_cycle: values.billing_cycle,
     }, { onSuccess: onDone });
   });
 
@@ -137,6 +140,16 @@ function PlanForm({
           />
           <NumberInput label="Quantity (seats)" required min={0} allowDecimal={false} allowNegative={false} {...form.getInputProps('qty')} />
           <CurrencySelect {...form.getInputProps('currency')} />
+          <Select
+            label="Billing"
+            allowDeselect={false}
+            data={[
+              { value: 'monthly', label: 'Monthly' },
+              { value: 'annual', label: 'Yearly, paid in advance' },
+            ]}
+            description="The cash view counts a yearly plan's 12 months when it is paid"
+            {...form.getInputProps('billing_cycle')}
+          />
           <DatePickerInput
             label="Annual commitment ends"
             description="Optional"

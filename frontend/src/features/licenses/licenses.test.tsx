@@ -105,6 +105,8 @@ describe('LicenseManager', () => {
     await user.type(qty, '3');
     await user.click(within(dialog).getByRole('textbox', { name: /^Currency/ }));
     await user.click(await screen.findByRole('option', { name: /^EUR/ }));
+    await user.click(within(dialog).getByRole('textbox', { name: /^Billing/ }));
+    await user.click(await screen.findByRole('option', { name: 'Yearly, paid in advance' }));
     await user.click(within(dialog).getByRole('button', { name: 'Add plan' }));
     expect(await screen.findByText('Plan saved')).toBeInTheDocument();
     expect(apiMock.requests('POST', '/licenses')[0]!.body).toEqual({
@@ -112,6 +114,7 @@ describe('LicenseManager', () => {
       monthly_unit_cost: '8.00',
       qty: 3,
       currency: 'EUR',
+      billing_cycle: 'annual',
       start_month: dayjs().startOf('month').format('YYYY-MM-DD'),
       end_month: null,
       annual_commitment_end: null,

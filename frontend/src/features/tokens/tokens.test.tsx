@@ -3,10 +3,12 @@ import type { ApiToken } from '@/api/types';
 import { apiMock, listReply } from '@/testing/api-mock';
 import { apiToken } from '@/testing/fixtures';
 import { renderApp } from '@/testing/render';
+import { mockFxRates } from '@/testing/scenarios';
 
 const SECRET = 'cw_ab12cd34ef56gh78ij90';
 
 function mockTokens(rows: ApiToken[]) {
+  mockFxRates();
   apiMock.on('GET', '/auth/me', { email: 'admin@example.com' })
     .on('GET', '/tokens', listReply(rows));
 }

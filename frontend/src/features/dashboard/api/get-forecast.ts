@@ -1,20 +1,21 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api, dataOf } from '@/api/client';
-import type { Forecast } from '@/api/types';
+import type { Forecast, SummaryView } from '@/api/types';
 
 /**
- * GET /forecast: this month's spend so far and its expected month-end amount,
- * by category, with the method the server used for each.
+ * GET /forecast?view=: this month's spend so far and its expected month-end
+ * amount, by category, with the method the server used for each (in the
+ * accrual or the cash view).
  */
-export async function getForecast(signal?: AbortSignal): Promise<Forecast> {
-  return dataOf(await api.GET('/forecast', { signal }));
+export async function getForecast(view: SummaryView = 'accrual', signal?: AbortSignal): Promise<Forecast> {
+  return dataOf(await api.GET('/forecast', { params: { query: { view } }, signal }));
 }
 
-export const forecastQueryOptions = () => queryOptions({
-  queryKey: ['summary', 'forecast'],
-  queryFn: ({ signal }) => getForecast(signal),
+export const forecastQueryOptions = (view: SummaryView = 'accrual') => queryOptions({
+  queryKey: ['summary', 'forecast', view],
+  queryFn: ({ signal }) => getForecast(view, signal),
 });
 
-export function useForecast() {
-  return useQuery(forecastQueryOptions());
+export function useForecast(view: SummaryView = 'accrual') {
+  return useQuery(forecastQueryOptions(view));
 }
