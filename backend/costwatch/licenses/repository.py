@@ -126,3 +126,12 @@ class LicenseRepository(Repository[LicensePlan]):
             .group_by(months.c.i, LicensePlan.currency)
         )
         return [(row[0], row[1], row[2]) for row in (await self.session.execute(stmt)).all()]
+
+    async def cost_by_service(self, month: date) -> list[tuple[int, str, Decimal]]:
+        """Cost of the plans in force in ``month``, per service and currency."""
+        stmt = (
+            select(LicensePlan.service_id, LicensePlan.currency, func.sum(LicensePlan.monthly_cost))
+            .where(in_force(LicensePlan, month))
+            .group_by(LicensePlan.service_id, LicensePlan.currency)
+        )
+        return [(row[0], row[1], row[2]) for row in (await self.session.execute(stmt)).all()]

@@ -5,7 +5,7 @@ reads reports.
 """
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,8 +20,17 @@ from costwatch.licenses.repository import LicenseRepository
 from costwatch.licenses.service import get_license_commitments, seats_in_force
 from costwatch.models import CategoryCode
 from costwatch.money import ZERO
-from costwatch.reports.repository import months_table
-from costwatch.reports.schemas import CategoryAmount, Overview, Summary, UnconvertedAmount
+from costwatch.reports.repository import months_table, service_labels
+from costwatch.reports.schemas import (
+    CategoryAmount,
+    DailyUsage,
+    DayAmount,
+    Overview,
+    ServiceSpend,
+    SpendByService,
+    Summary,
+    UnconvertedAmount,
+)
 from costwatch.usage.repository import ConsumptionRepository
 from costwatch.usage.service import LOW_BALANCE_PERCENT, low_balance_alerts
 
@@ -115,4 +124,71 @@ async def get_overview(session: AsyncSession) -> Overview:
         low_balance_count=len(await low_balance_alerts(session)),
         low_balance_percent=LOW_BALANCE_PERCENT,
         commitments_due=len(commitments),
+    )
+
+
+async def get_spend_by_service(session: AsyncSession, year: int, month: int) -> SpendByService:
+    """Spend of one month per service: invoices, plans in force and consumption, largest first.
+
+    The same rules as the summary, per service; amounts in another currency than the reporting
+    one are listed apart in ``unconverted``.
+    """
+    first = date(year, month, 1)
+    rows = [
+        *await InvoiceRepository(session).cost_by_service(first),
+        *await LicenseRepository(session).cost_by_service(first),
+        *await ConsumptionRepository(session).cost_by_service(first),
+    ]
+    labels = await service_labels(session, {service_id for service_id, _, _ in rows})
+    services: list[ServiceSpend] = []
+    unconverted: list[ServiceSpend] = []
+    for service_id, currency, amount in rows:
+        if amount == 0:
+            continue
+        label = labels[service_id]
+        item = ServiceSpend(
+            service_id=service_id,
+            service_name=label.service_name,
+            provider_name=label.provider_name,
+            category_id=label.category_id,
+            category=label.category,
+            code=label.code,
+            currency=currency,
+            amount=amount,
+        )
+        (services if currency == REPORTING_CURRENCY else unconverted).append(item)
+    services.sort(key=lambda item: (-item.amount, item.service_name, item.service_id))
+    unconverted.sort(key=lambda item: (item.currency, -item.amount, item.service_id))
+    return SpendByService(
+        year=year,
+        month=month,
+        currency=REPORTING_CURRENCY,
+        total=sum((item.amount for item in services), ZERO),
+        services=services,
+        unconverted=unconverted,
+    )
+
+
+async def get_daily_usage(session: AsyncSession, days: int) -> DailyUsage:
+    """Usage consumption per day over the ``days`` days that end today (today included)."""
+    end = clock.today()
+    start = end - timedelta(days=days - 1)
+    amounts: dict[date, Decimal] = defaultdict(lambda: ZERO)
+    unconverted: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for day, currency, amount in await ConsumptionRepository(session).daily(start, end):
+        if currency == REPORTING_CURRENCY:
+            amounts[day] += amount
+        else:
+            unconverted[currency] += amount
+    every_day = [start + timedelta(days=offset) for offset in range(days)]
+    return DailyUsage(
+        currency=REPORTING_CURRENCY,
+        start=start,
+        end=end,
+        total=sum(amounts.values(), ZERO),
+        days=[DayAmount(day=day, amount=amounts[day]) for day in every_day],
+        unconverted=[
+            UnconvertedAmount(currency=currency, amount=amount)
+            for currency, amount in sorted(unconverted.items())
+        ],
     )
