@@ -31,6 +31,8 @@ async def test_spend_by_service_worked_out_by_hand(client: httpx.AsyncClient) ->
     hetzner = await make_service(client, "Infrastructure", name="Hetzner")
     await make_invoice(client, hetzner["id"], "2025-07", "80.00", currency="EUR")
     await make_service(client, "Infrastructure", name="Idle")  # nothing this month
+    free = await make_service(client, "Infrastructure", name="Free tier")
+    await make_invoice(client, free["id"], "2025-07", "0.00")  # billed nothing: not a slice
 
     body = await get(client, "/summary/by-service", year=2025, month=7)
     assert (body["year"], body["month"], body["currency"]) == (2025, 7, "USD")
