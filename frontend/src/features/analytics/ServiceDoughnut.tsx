@@ -27,7 +27,7 @@ export function ServiceDoughnut({ report }: { report: SpendByService }) {
     responsive: true,
     maintainAspectRatio: false,
     plugins: {
-      legend: { position: 'right', labels: { color: text, usePointStyle: true, boxWidth: 8 } },
+      legend: { position: 'bottom', labels: { color: text, usePointStyle: true, boxWidth: 8 } },
       tooltip: {
         callbacks: {
           // The server's decimal strings, not the plotted floats.
