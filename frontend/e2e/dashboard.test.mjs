@@ -35,6 +35,7 @@ const PAGES = [
   { name: 'services', path: '/services', heading: 'Services' },
   { name: 'licenses', path: '/licenses', heading: 'Licenses' },
   { name: 'usage', path: '/usage', heading: 'Usage' },
+  { name: 'analytics', path: '/analytics', heading: 'Analytics' },
   { name: 'audit', path: '/audit', heading: 'Audit log' },
   { name: 'settings', path: '/settings', heading: 'Settings' },
 ];
@@ -132,6 +133,24 @@ describe('CostWatch dashboard in Chromium', () => {
         checkRequests(`${kind} ${path}`, counter.stop());
         await assertNoHorizontalScroll(page, `${kind} ${path}`);
         await shoot(page, `${kind}-${name}`);
+        if (name === 'dashboard') {
+          // This month's forecast and the soonest run-outs (the demo data burns OpenAI's funds).
+          await page.getByText(/^Forecast \$/).first().waitFor();
+          const runway = page.getByRole('region', { name: 'Prepaid runway' });
+          const first = (await runway.getByRole('link').first().textContent()).trim();
+          assert.match(first, / (runs out on \d{1,2} \w{3}, in \d+ days?|is out of funds)$/, first);
+        }
+        if (name === 'analytics') {
+          await page.getByRole('img', { name: 'Cost by service' }).waitFor();
+          await page.getByRole('img', { name: 'Daily usage cost, last 30 days' }).waitFor();
+        }
+        if (name === 'usage') {
+          // The runway is on every card, soonest first.
+          const badge = page.getByLabel(/ runway$/).first();
+          const runway = /^(Runs out \d{1,2} \w{3} \d{4} · in \d+ days?|Out of funds|Not burning)/;
+          assert.match((await badge.textContent()).trim(), runway);
+          assert.equal(await page.getByRole('textbox', { name: 'Sort usage services' }).inputValue(), 'Runs out first');
+        }
         if (name === 'usage') {
           // A service's events load only when its section opens: one more request.
           const opened = countRequests(page);

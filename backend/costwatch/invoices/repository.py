@@ -62,6 +62,15 @@ class InvoiceRepository(Repository[InfraInvoice]):
         )
         return [(row[0], row[1], row[2]) for row in (await self.session.execute(stmt)).all()]
 
+    async def cost_by_service(self, month: date) -> list[tuple[int, str, Decimal]]:
+        """Invoices of ``month`` summed per service and currency."""
+        stmt = (
+            select(InfraInvoice.service_id, InfraInvoice.currency, func.sum(InfraInvoice.amount))
+            .where(InfraInvoice.invoice_month == month)
+            .group_by(InfraInvoice.service_id, InfraInvoice.currency)
+        )
+        return [(row[0], row[1], row[2]) for row in (await self.session.execute(stmt)).all()]
+
     async def any_in_month(self, month: date) -> bool:
         """Whether any service has an invoice for ``month``."""
         stmt = select(InfraInvoice.id).where(InfraInvoice.invoice_month == month).limit(1)

@@ -145,3 +145,12 @@ class LicenseRepository(Repository[LicensePlan]):
             cost = type_coerce(case((annual, yearly), else_=cost), Money(16))
         stmt = stmt.add_columns(func.sum(cost))
         return [(row[0], row[1], row[2]) for row in (await self.session.execute(stmt)).all()]
+
+    async def cost_by_service(self, month: date) -> list[tuple[int, str, Decimal]]:
+        """Cost of the plans in force in ``month``, per service and currency."""
+        stmt = (
+            select(LicensePlan.service_id, LicensePlan.currency, func.sum(LicensePlan.monthly_cost))
+            .where(in_force(LicensePlan, month))
+            .group_by(LicensePlan.service_id, LicensePlan.currency)
+        )
+        return [(row[0], row[1], row[2]) for row in (await self.session.execute(stmt)).all()]

@@ -1,11 +1,14 @@
-"""SQL shared by the reports: a derived table of months to group by."""
+"""SQL shared by the reports: a derived table of months to group by, service labels."""
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from sqlalchemy import Date, Integer, literal, select, union_all
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from costwatch.calendar import add_months
+from costwatch.models import Provider, Service, ServiceCategory
 
 
 def months_table(months: list[date]) -> Any:
@@ -24,3 +27,38 @@ def months_table(months: list[date]) -> Any:
         for index, month in enumerate(months)
     ]
     return (union_all(*rows) if len(rows) > 1 else rows[0]).subquery("months")
+
+
+@dataclass(frozen=True)
+class ServiceLabel:
+    """What a report shows of a service: names and category."""
+
+    service_id: int
+    service_name: str
+    provider_name: str
+    category_id: int
+    category: str
+    code: str
+
+
+async def service_labels(session: AsyncSession, ids: set[int]) -> dict[int, ServiceLabel]:
+    """Names, provider and category of the services ``ids``, by id."""
+    if not ids:
+        return {}
+    stmt = (
+        select(
+            Service.id,
+            Service.name,
+            Provider.name,
+            ServiceCategory.id,
+            ServiceCategory.name,
+            ServiceCategory.code,
+        )
+        .join(Provider, Service.provider_id == Provider.id)
+        .join(ServiceCategory, Service.category_id == ServiceCategory.id)
+        .where(Service.id.in_(ids))
+    )
+    return {
+        row[0]: ServiceLabel(row[0], row[1], row[2], row[3], row[4], row[5])
+        for row in (await session.execute(stmt)).all()
+    }

@@ -18,7 +18,7 @@ from costwatch.licenses.schemas import CommitmentAlert
 from costwatch.licenses.service import get_license_commitments
 from costwatch.params import MonthQuery, YearQuery, month_from_query
 from costwatch.reports import service
-from costwatch.reports.schemas import Overview, Summary
+from costwatch.reports.schemas import DailyUsage, Overview, SpendByService, Summary
 from costwatch.routing import DecimalJSONRoute
 from costwatch.usage.schemas import LowBalanceAlert
 from costwatch.usage.service import LOW_BALANCE_PERCENT, low_balance_alerts
@@ -90,6 +90,36 @@ async def summary(
     if format == "csv":
         return _summary_csv(f"summary-{first:%Y-%m}", [result])
     return result
+
+
+@router.get(
+    "/summary/by-service", response_model=SpendByService, responses=error_responses(401, 422)
+)
+async def summary_by_service(
+    session: SessionDep, settings: SettingsDep, year: YearQuery = None, month: MonthQuery = None
+) -> SpendByService:
+    """Spend of a month (default: this month) per service, largest first.
+
+    The summary's rules per service: invoices of the month, plans in force, consumption dated
+    in it. Services with nothing in the month are left out; amounts in a currency without a
+    rate are listed apart in `unconverted`.
+    """
+    first = month_from_query(year, month) or month_start(clock.today())
+    return await service.get_spend_by_service(
+        session, first.year, first.month, reporting=settings.reporting_currency
+    )
+
+
+@router.get("/usage/daily", response_model=DailyUsage, responses=error_responses(401, 422))
+async def usage_daily(
+    session: SessionDep,
+    settings: SettingsDep,
+    days: Annotated[
+        int, Query(ge=1, le=366, description="How many days, ending today (today included).")
+    ] = 30,
+) -> DailyUsage:
+    """Usage consumption per day over the last `days` days, every day listed (0.00 when none)."""
+    return await service.get_daily_usage(session, days, reporting=settings.reporting_currency)
 
 
 @router.get("/summary/overview", response_model=Overview, responses=error_responses(401))

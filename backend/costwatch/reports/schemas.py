@@ -1,5 +1,6 @@
 """Bodies of the report routes."""
 
+from datetime import date
 from decimal import Decimal
 from typing import Literal
 
@@ -71,4 +72,52 @@ class Overview(BaseModel):
     low_balance_percent: Decimal = Field(description="The default low-balance threshold.")
     commitments_due: int = Field(
         description="Services whose annual commitment ends within the default 90-day window."
+    )
+
+
+class ServiceSpend(BaseModel):
+    """Spend of one service in a month."""
+
+    service_id: int
+    service_name: str
+    provider_name: str
+    category_id: int
+    category: str
+    code: str = Field(description="The category's stable code.")
+    currency: str
+    amount: Money
+
+
+class SpendByService(BaseModel):
+    """Spend of one month per service, largest first (the Analytics doughnut)."""
+
+    year: int
+    month: int
+    currency: str = Field(description="The reporting currency of `services` and `total`.")
+    total: Money
+    services: list[ServiceSpend] = Field(
+        description="Services with spend in the reporting currency, largest first."
+    )
+    unconverted: list[ServiceSpend] = Field(
+        description="Services whose spend is in a currency with no rate, left out of `total`."
+    )
+
+
+class DayAmount(BaseModel):
+    """Usage consumption of one day."""
+
+    day: date
+    amount: Money
+
+
+class DailyUsage(BaseModel):
+    """Usage consumption per day over the last days (the Analytics bars)."""
+
+    currency: str = Field(description="The reporting currency of `days` and `total`.")
+    start: date
+    end: date = Field(description="Today.")
+    total: Money
+    days: list[DayAmount] = Field(description="Every day from start to end, oldest first.")
+    unconverted: list[UnconvertedAmount] = Field(
+        description="Consumption in currencies with no rate, per currency, left out above."
     )

@@ -5,7 +5,7 @@ reads reports.
 """
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
@@ -22,11 +22,15 @@ from costwatch.licenses.repository import LicenseRepository
 from costwatch.licenses.service import get_license_commitments, seats_in_force
 from costwatch.models import CategoryCode
 from costwatch.money import ZERO, quantize
-from costwatch.reports.repository import months_table
+from costwatch.reports.repository import months_table, service_labels
 from costwatch.reports.schemas import (
     CategoryAmount,
     CurrencyAmount,
+    DailyUsage,
+    DayAmount,
     Overview,
+    ServiceSpend,
+    SpendByService,
     Summary,
     UnconvertedAmount,
 )
@@ -165,4 +169,91 @@ async def get_overview(
         low_balance_count=len(await low_balance_alerts(session)),
         low_balance_percent=LOW_BALANCE_PERCENT,
         commitments_due=len(commitments),
+    )
+
+
+async def get_spend_by_service(
+    session: AsyncSession, year: int, month: int, *, reporting: str = DEFAULT_CURRENCY
+) -> SpendByService:
+    """Spend of one month per service: invoices, plans in force and consumption, largest first.
+
+    The same rules as the summary, per service: each service's sum in another currency is
+    converted with the month's rate and rounded once; one with no rate is listed apart in
+    ``unconverted``, in its own currency.
+    """
+    first = date(year, month, 1)
+    rows = [
+        *await InvoiceRepository(session).cost_by_service(first),
+        *await LicenseRepository(session).cost_by_service(first),
+        *await ConsumptionRepository(session).cost_by_service(first),
+    ]
+    book = await load_rate_book(session, reporting, {row[1] for row in rows}, first, first)
+    labels = await service_labels(session, {service_id for service_id, _, _ in rows})
+    services: list[ServiceSpend] = []
+    unconverted: list[ServiceSpend] = []
+    for service_id, currency, amount in rows:
+        if amount == 0:
+            continue
+        label = labels[service_id]
+        item = ServiceSpend(
+            service_id=service_id,
+            service_name=label.service_name,
+            provider_name=label.provider_name,
+            category_id=label.category_id,
+            category=label.category,
+            code=label.code,
+            currency=currency,
+            amount=amount,
+        )
+        rate = book.rate(currency, first)
+        if rate is None:
+            unconverted.append(item)
+            continue
+        item.currency = reporting
+        item.amount = amount if rate == 1 else quantize(amount / rate)
+        services.append(item)
+    services.sort(key=lambda item: (-item.amount, item.service_name, item.service_id))
+    unconverted.sort(key=lambda item: (item.currency, -item.amount, item.service_id))
+    return SpendByService(
+        year=year,
+        month=month,
+        currency=reporting,
+        total=sum((item.amount for item in services), ZERO),
+        services=services,
+        unconverted=unconverted,
+    )
+
+
+async def get_daily_usage(
+    session: AsyncSession, days: int, *, reporting: str = DEFAULT_CURRENCY
+) -> DailyUsage:
+    """Usage consumption per day over the ``days`` days that end today (today included).
+
+    Each day's sum per currency is converted with the rate of its month and rounded once.
+    """
+    end = clock.today()
+    start = end - timedelta(days=days - 1)
+    rows = await ConsumptionRepository(session).daily(start, end)
+    book = await load_rate_book(
+        session, reporting, {row[1] for row in rows}, month_start(start), month_start(end)
+    )
+    amounts: dict[date, Decimal] = defaultdict(lambda: ZERO)
+    unconverted: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for day, currency, amount in rows:
+        rate = book.rate(currency, month_start(day))
+        if rate is None:
+            unconverted[currency] += amount
+        else:
+            amounts[day] += amount if rate == 1 else quantize(amount / rate)
+    every_day = [start + timedelta(days=offset) for offset in range(days)]
+    return DailyUsage(
+        currency=reporting,
+        start=start,
+        end=end,
+        total=sum(amounts.values(), ZERO),
+        days=[DayAmount(day=day, amount=amounts[day]) for day in every_day],
+        unconverted=[
+            UnconvertedAmount(currency=currency, amount=amount)
+            for currency, amount in sorted(unconverted.items())
+        ],
     )

@@ -273,6 +273,47 @@ class ConsumptionRepository(Repository[UsageConsumption]):
         )
         return [(row[0], row[1]) for row in (await self.session.execute(stmt)).all()]
 
+    async def cost_by_service(self, month: date) -> list[tuple[int, str, Decimal]]:
+        """Consumption of ``month`` per service and currency, from the monthly totals."""
+        total = UsageConsumptionMonth
+        stmt = select(total.service_id, total.currency, total.amount).where(total.month == month)
+        return [(row[0], row[1], row[2]) for row in (await self.session.execute(stmt)).all()]
+
+    async def daily(self, start: date, end: date) -> list[tuple[date, str, Decimal]]:
+        """Consumption of every service summed per day from ``start`` to ``end`` and currency.
+
+        Summed per day and service from ``ix_usage_consumption_date_cover`` alone; each
+        service's currency from its monthly totals.
+        """
+        per_day = (
+            select(
+                UsageConsumption.consumption_date.label("day"),
+                UsageConsumption.service_id.label("service_id"),
+                func.sum(UsageConsumption.amount_consumed).label("total"),
+            )
+            .where(UsageConsumption.consumption_date.between(start, end))
+            .group_by(UsageConsumption.consumption_date, UsageConsumption.service_id)
+            .subquery("per_day")
+        )
+        currency = (
+            select(UsageConsumptionMonth.currency)
+            .where(UsageConsumptionMonth.service_id == per_day.c.service_id)
+            .limit(1)
+            .correlate(per_day)
+            .scalar_subquery()
+        )
+        labelled = select(
+            per_day.c.day.label("day"),
+            currency.label("currency"),
+            per_day.c.total.label("total"),
+        ).subquery("labelled")
+        stmt = (
+            select(labelled.c.day, labelled.c.currency, func.sum(labelled.c.total))
+            .group_by(labelled.c.day, labelled.c.currency)
+            .order_by(labelled.c.day, labelled.c.currency)
+        )
+        return [(row[0], row[1], row[2]) for row in (await self.session.execute(stmt)).all()]
+
 
 @dataclass(frozen=True)
 class UsageEventRow:

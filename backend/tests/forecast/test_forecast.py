@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 
+from costwatch.forecast.service import days_left
 from tests.factories import JSON, make_consumption, make_invoice, make_plan, make_service
 
 # July 2025 has 31 days: 16 are left after the 15th. The run rate's 30 days run from
@@ -230,3 +231,10 @@ async def test_year_and_month_come_together(client: httpx.AsyncClient) -> None:
 
 async def test_needs_a_token(anon: httpx.AsyncClient) -> None:
     assert (await anon.get("/forecast")).status_code == 401
+
+
+def test_days_left_counts_the_days_after_today() -> None:
+    today = date(2024, 2, 15)  # a leap year: February has 29 days
+    assert days_left(date(2024, 2, 1), today) == 14
+    assert days_left(date(2024, 3, 1), today) == 31  # a future month: all of it
+    assert days_left(date(2024, 1, 1), today) == 0  # a past month: none

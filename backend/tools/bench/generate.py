@@ -87,7 +87,9 @@ async def generate(
     end_month = month_start(today)
     months = [add_months(end_month, -offset) for offset in range(years * 12 - 1, -1, -1)]
     first_day = months[0]
-    engine = make_engine(url)
+    # Unbounded reads: rebuilding the monthly totals of a million rows takes longer than the
+    # request read timeout.
+    engine = make_engine(url, bounded=False)
     counts: dict[str, int] = {}
     try:
         await upgrade_to_head(engine)

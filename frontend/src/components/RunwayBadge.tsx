@@ -10,7 +10,7 @@ interface RunwayBadgeProps extends Omit<BadgeProps, 'color' | 'children'> {
 
 /** When a prepaid balance runs out at its 30-day burn, coloured by how soon (all from the server). */
 export function RunwayBadge({
-  daysLeft, runoutDate, withYear = true, ...props
+  daysLeft, runoutDate, withYear = true, style, ...props
 }: RunwayBadgeProps) {
   const level = runwayLevel(daysLeft);
   return (
@@ -19,7 +19,8 @@ export function RunwayBadge({
       variant={level === 'out' || level === 'critical' ? 'filled' : 'light'}
       leftSection={<IconHourglassLow size={14} />}
       data-runway={level}
-      style={{ textTransform: 'none' }}
+      tt="none"
+      style={{ ...(typeof style === 'object' ? style : {}), textTransform: 'none' }}
       {...props}
     >
       {formatRunway(daysLeft, runoutDate, withYear)}

@@ -1,9 +1,11 @@
-/** Register only the Chart.js parts the spend chart uses (no chart.js/auto). */
+/** Register only the Chart.js parts the charts use (no chart.js/auto). */
 import {
+  ArcElement,
   BarController,
   BarElement,
   CategoryScale,
   Chart as ChartJS,
+  DoughnutController,
   Legend,
   LinearScale,
   LineController,
@@ -13,6 +15,8 @@ import {
 } from 'chart.js';
 
 ChartJS.register(
+  ArcElement,
+  DoughnutController,
   BarController,
   BarElement,
   LineController,

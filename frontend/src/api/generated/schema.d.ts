@@ -795,6 +795,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/summary/by-service": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Summary By Service
+         * @description Spend of a month (default: this month) per service, largest first.
+         *
+         *     The summary's rules per service: invoices of the month, plans in force, consumption dated
+         *     in it. Services with nothing in the month are left out; amounts in a currency without a
+         *     rate are listed apart in `unconverted`.
+         */
+        get: operations["summary_by_service_summary_by_service_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/summary/overview": {
         parameters: {
             query?: never;
@@ -964,6 +988,26 @@ export interface paths {
          * @description Delete a consumption event entered by mistake.
          */
         delete: operations["delete_consumption_usage_consumption__consumption_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/usage/daily": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Usage Daily
+         * @description Usage consumption per day over the last `days` days, every day listed (0.00 when none).
+         */
+        get: operations["usage_daily_usage_daily_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1613,6 +1657,59 @@ export interface components {
              * @description Units of `currency` per 1 unit of the reporting currency that month (1 for the reporting currency); null when no rate is known (then it is in `unconverted`).
              */
             rate: string | null;
+        };
+        /**
+         * DailyUsage
+         * @description Usage consumption per day over the last days (the Analytics bars).
+         */
+        DailyUsage: {
+            /**
+             * Currency
+             * @description The reporting currency of `days` and `total`.
+             */
+            currency: string;
+            /**
+             * Days
+             * @description Every day from start to end, oldest first.
+             */
+            days: components["schemas"]["DayAmount"][];
+            /**
+             * End
+             * Format: date
+             * @description Today.
+             */
+            end: string;
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+            /**
+             * Total
+             * @example 1234.50
+             */
+            total: string;
+            /**
+             * Unconverted
+             * @description Consumption in currencies with no rate, per currency, left out above.
+             */
+            unconverted: components["schemas"]["UnconvertedAmount"][];
+        };
+        /**
+         * DayAmount
+         * @description Usage consumption of one day.
+         */
+        DayAmount: {
+            /**
+             * Amount
+             * @example 1234.50
+             */
+            amount: string;
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
         };
         /**
          * ErrorBody
@@ -2270,6 +2367,34 @@ export interface components {
             updated_at: string;
         };
         /**
+         * ServiceSpend
+         * @description Spend of one service in a month.
+         */
+        ServiceSpend: {
+            /**
+             * Amount
+             * @example 1234.50
+             */
+            amount: string;
+            /** Category */
+            category: string;
+            /** Category Id */
+            category_id: number;
+            /**
+             * Code
+             * @description The category's stable code.
+             */
+            code: string;
+            /** Currency */
+            currency: string;
+            /** Provider Name */
+            provider_name: string;
+            /** Service Id */
+            service_id: number;
+            /** Service Name */
+            service_name: string;
+        };
+        /**
          * ServiceUpdate
          * @description Fields of a service to change; any subset.
          * @example {
@@ -2288,6 +2413,36 @@ export interface components {
             name?: string | null;
             /** Provider Id */
             provider_id?: number | null;
+        };
+        /**
+         * SpendByService
+         * @description Spend of one month per service, largest first (the Analytics doughnut).
+         */
+        SpendByService: {
+            /**
+             * Currency
+             * @description The reporting currency of `services` and `total`.
+             */
+            currency: string;
+            /** Month */
+            month: number;
+            /**
+             * Services
+             * @description Services with spend in the reporting currency, largest first.
+             */
+            services: components["schemas"]["ServiceSpend"][];
+            /**
+             * Total
+             * @example 1234.50
+             */
+            total: string;
+            /**
+             * Unconverted
+             * @description Services whose spend is in a currency with no rate, left out of `total`.
+             */
+            unconverted: components["schemas"]["ServiceSpend"][];
+            /** Year */
+            year: number;
         };
         /**
          * Summary
@@ -5716,6 +5871,65 @@ export interface operations {
             };
         };
     };
+    summary_by_service_summary_by_service_get: {
+        parameters: {
+            query?: {
+                /** @description Month 1-12 (with year). */
+                month?: number | null;
+                /** @description Year (with month). */
+                year?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpendByService"];
+                };
+            };
+            /** @description The body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing or invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     overview_summary_overview_get: {
         parameters: {
             query?: {
@@ -6334,6 +6548,63 @@ export interface operations {
             };
             /** @description No record with that id. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing or invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    usage_daily_usage_daily_get: {
+        parameters: {
+            query?: {
+                /** @description How many days, ending today (today included). */
+                days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DailyUsage"];
+                };
+            };
+            /** @description The body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

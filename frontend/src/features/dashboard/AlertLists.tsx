@@ -113,7 +113,9 @@ export function LowBalanceCard() {
 export function runoutSentence(balance: Balance): string {
   if (balance.days_left === null) return `${balance.service_name} is not burning funds`;
   if (balance.days_left <= 0) return `${balance.service_name} is out of funds`;
-  const on = balance.runout_date ? ` on ${formatDayMonth(balance.runout_date, false)},` : '';
+  // The year only when it is not this one.
+  const sameYear = balance.runout_date?.slice(0, 4) === String(new Date().getFullYear());
+  const on = balance.runout_date ? ` on ${formatDayMonth(balance.runout_date, !sameYear)},` : '';
   return `${balance.service_name} runs out${on} in ${formatDays(balance.days_left)}`;
 }
 

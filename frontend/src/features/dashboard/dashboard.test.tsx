@@ -128,7 +128,9 @@ describe('Dashboard', () => {
     const links = await within(card).findAllByRole('link');
     expect(links.map((link) => link.textContent)).toEqual([
       'Anthropic is out of funds',
-      `OpenAI API runs out on ${dayjs().add(19, 'day').format('D MMM')}, in 19 days`,
+      `OpenAI API runs out on ${dayjs().add(19, 'day').format(
+        dayjs().add(19, 'day').year() === dayjs().year() ? 'D MMM' : 'D MMM YYYY',
+      )}, in 19 days`,
     ]);
     expect(links[1]).toHaveAttribute('href', '/usage?service=3');
     expect(within(card).getByText('in 19 days')).toBeInTheDocument();
