@@ -34,6 +34,9 @@ export type ApiToken = Schemas['ApiTokenRead'];
 export type ApiTokenCreate = Schemas['ApiTokenCreate'];
 export type ApiTokenCreated = Schemas['ApiTokenCreated'];
 export type AuditEntry = Schemas['AuditRead'];
+export type ImportReport = Schemas['ImportReport'];
+export type ImportRefused = Schemas['ImportRefused'];
+export type ImportRowError = Schemas['RowError'];
 
 /** Paths that answer GET. */
 type GetPath = {

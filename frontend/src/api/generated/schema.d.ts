@@ -165,6 +165,166 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/imports/consumption": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Consumption
+         * @description Import consumption events of usage services from a CSV file (multipart field `file`, UTF-8) whose header names the columns `service_id`, `consumption_date`, `amount_consumed` (any order; an empty cell is a field not given). Every row is checked exactly as the API's create route checks it; every bad row is listed with its number (1 = the first row after the header), column and message. `dry_run=false` stores all the rows or, if any is bad, none (422 with the list).
+         */
+        post: operations["import_consumption_imports_consumption_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/imports/consumption/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Consumption Template
+         * @description A CSV file to fill in: the columns of consumption events of usage services and an example row.
+         */
+        get: operations["consumption_template_imports_consumption_template_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/imports/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Invoices
+         * @description Import invoices of infrastructure services from a CSV file (multipart field `file`, UTF-8) whose header names the columns `service_id`, `invoice_month`, `amount`, `currency` (any order; an empty cell is a field not given). Every row is checked exactly as the API's create route checks it; every bad row is listed with its number (1 = the first row after the header), column and message. `dry_run=false` stores all the rows or, if any is bad, none (422 with the list).
+         */
+        post: operations["import_invoices_imports_invoices_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/imports/invoices/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Invoices Template
+         * @description A CSV file to fill in: the columns of invoices of infrastructure services and an example row.
+         */
+        get: operations["invoices_template_imports_invoices_template_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/imports/licenses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Licenses
+         * @description Import license plans from a CSV file (multipart field `file`, UTF-8) whose header names the columns `service_id`, `monthly_unit_cost`, `qty`, `start_month`, `end_month`, `annual_commitment_end`, `currency` (any order; an empty cell is a field not given). Every row is checked exactly as the API's create route checks it; every bad row is listed with its number (1 = the first row after the header), column and message. `dry_run=false` stores all the rows or, if any is bad, none (422 with the list).
+         */
+        post: operations["import_licenses_imports_licenses_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/imports/licenses/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Licenses Template
+         * @description A CSV file to fill in: the columns of license plans and an example row.
+         */
+        get: operations["licenses_template_imports_licenses_template_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/imports/topups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Topups
+         * @description Import top-ups of usage services from a CSV file (multipart field `file`, UTF-8) whose header names the columns `service_id`, `topup_date`, `amount_purchased`, `currency` (any order; an empty cell is a field not given). Every row is checked exactly as the API's create route checks it; every bad row is listed with its number (1 = the first row after the header), column and message. `dry_run=false` stores all the rows or, if any is bad, none (422 with the list).
+         */
+        post: operations["import_topups_imports_topups_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/imports/topups/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Topups Template
+         * @description A CSV file to fill in: the columns of top-ups of usage services and an example row.
+         */
+        get: operations["topups_template_imports_topups_template_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/invoices": {
         parameters: {
             query?: never;
@@ -403,6 +563,9 @@ export interface paths {
         /**
          * Summary
          * @description Spend of a month (default: this month) grouped by category.
+         *
+         *     As CSV: one row with `year`, `month`, `currency`, `total`, a column per category code
+         *     and an `unconverted_XXX` column per currency left without a rate.
          */
         get: operations["summary_summary_get"];
         put?: never;
@@ -443,6 +606,8 @@ export interface paths {
         /**
          * Summary Series
          * @description Spend per month from `start` to `end`, oldest first, each shaped like `/summary`.
+         *
+         *     As CSV: one row per month, with the columns of `/summary`'s CSV.
          */
         get: operations["summary_series_summary_series_get"];
         put?: never;
@@ -1012,6 +1177,54 @@ export interface components {
             status: string;
         };
         /**
+         * ImportRefused
+         * @description A commit refused because some rows are bad: nothing was stored.
+         */
+        ImportRefused: {
+            /**
+             * Committed
+             * @description Whether the rows were stored (never only some).
+             */
+            committed: boolean;
+            /** Detail */
+            detail: string;
+            /** Errors */
+            errors: components["schemas"]["RowError"][];
+            /**
+             * Rows
+             * @description Data rows read (blank lines not counted).
+             */
+            rows: number;
+            /**
+             * Valid
+             * @description Rows without an error.
+             */
+            valid: number;
+        };
+        /**
+         * ImportReport
+         * @description The outcome of a dry run or a commit.
+         */
+        ImportReport: {
+            /**
+             * Committed
+             * @description Whether the rows were stored (never only some).
+             */
+            committed: boolean;
+            /** Errors */
+            errors: components["schemas"]["RowError"][];
+            /**
+             * Rows
+             * @description Data rows read (blank lines not counted).
+             */
+            rows: number;
+            /**
+             * Valid
+             * @description Rows without an error.
+             */
+            valid: number;
+        };
+        /**
          * InvoiceCreate
          * @description A month's invoice of an infrastructure service.
          * @example {
@@ -1360,6 +1573,24 @@ export interface components {
             status: string;
         };
         /**
+         * RowError
+         * @description What is wrong with one row (or with the header: row 0).
+         */
+        RowError: {
+            /**
+             * Field
+             * @description The column at fault; null for the row as a whole.
+             */
+            field: string | null;
+            /** Message */
+            message: string;
+            /**
+             * Row
+             * @description 1 is the first row after the header (the header itself is 0); blank lines count, so this is the record's number in the file.
+             */
+            row: number;
+        };
+        /**
          * ServiceCreate
          * @description A new service.
          * @example {
@@ -1608,6 +1839,8 @@ export interface operations {
             query?: {
                 /** @description Last day to include (default today + 90 days). */
                 expiring_before?: string | null;
+                /** @description `json` (default) or `csv`: the same figures as a `text/csv` file. */
+                format?: "json" | "csv";
                 /** @description Keep one plan per service: the plan in force today, else the latest (after a price change the old and the new plan usually name the same commitment). */
                 one_per_service?: boolean;
             };
@@ -1624,6 +1857,11 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CommitmentAlert"][];
+                    /**
+                     * @example id,name
+                     *     1,Acme Cloud
+                     */
+                    "text/csv": string;
                 };
             };
             /** @description The body is not valid JSON. */
@@ -1665,6 +1903,8 @@ export interface operations {
     low_balance_alerts_low_balance_get: {
         parameters: {
             query?: {
+                /** @description `json` (default) or `csv`: the same figures as a `text/csv` file. */
+                format?: "json" | "csv";
                 /** @description Warn below this percent of the last top-up (0-100). */
                 threshold_percent?: number | string;
             };
@@ -1681,6 +1921,11 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LowBalanceAlert"][];
+                    /**
+                     * @example id,name
+                     *     1,Acme Cloud
+                     */
+                    "text/csv": string;
                 };
             };
             /** @description The body is not valid JSON. */
@@ -1727,6 +1972,8 @@ export interface operations {
                 /** @description A table name, e.g. `license_plan`. */
                 entity?: string | null;
                 entity_id?: number | null;
+                /** @description `json` (default) or `csv`: every row matching the filters, in the same order and with the same fields, as a `text/csv` download (`limit` and `offset` are ignored). */
+                format?: "json" | "csv";
                 /** @description Rows to return (1-1000). */
                 limit?: number;
                 /** @description Rows to skip. */
@@ -1747,6 +1994,11 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditRead"][];
+                    /**
+                     * @example id,name
+                     *     1,Acme Cloud
+                     */
+                    "text/csv": string;
                 };
             };
             /** @description The body is not valid JSON. */
@@ -1920,7 +2172,10 @@ export interface operations {
     };
     list_categories_categories_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `json` (default) or `csv`: the same figures as a `text/csv` file. */
+                format?: "json" | "csv";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1934,6 +2189,20 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CategoryRead"][];
+                    /**
+                     * @example id,name
+                     *     1,Acme Cloud
+                     */
+                    "text/csv": string;
+                };
+            };
+            /** @description The body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Missing, invalid or expired token. */
@@ -1953,6 +2222,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
+            };
+            /** @description A field is missing or invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -1985,9 +2261,455 @@ export interface operations {
             };
         };
     };
+    import_consumption_imports_consumption_post: {
+        parameters: {
+            query?: {
+                /** @description true (default): check only; false: store every row or none. */
+                dry_run?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description A CSV.
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Bad rows (nothing stored) or file. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportRefused"];
+                };
+            };
+        };
+    };
+    consumption_template_imports_consumption_template_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example id,name
+                     *     1,Acme Cloud
+                     */
+                    "text/csv": string;
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    import_invoices_imports_invoices_post: {
+        parameters: {
+            query?: {
+                /** @description true (default): check only; false: store every row or none. */
+                dry_run?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description A CSV.
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Bad rows (nothing stored) or file. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportRefused"];
+                };
+            };
+        };
+    };
+    invoices_template_imports_invoices_template_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example id,name
+                     *     1,Acme Cloud
+                     */
+                    "text/csv": string;
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    import_licenses_imports_licenses_post: {
+        parameters: {
+            query?: {
+                /** @description true (default): check only; false: store every row or none. */
+                dry_run?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description A CSV.
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Bad rows (nothing stored) or file. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportRefused"];
+                };
+            };
+        };
+    };
+    licenses_template_imports_licenses_template_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example id,name
+                     *     1,Acme Cloud
+                     */
+                    "text/csv": string;
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    import_topups_imports_topups_post: {
+        parameters: {
+            query?: {
+                /** @description true (default): check only; false: store every row or none. */
+                dry_run?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description A CSV.
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Bad rows (nothing stored) or file. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportRefused"];
+                };
+            };
+        };
+    };
+    topups_template_imports_topups_template_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example id,name
+                     *     1,Acme Cloud
+                     */
+                    "text/csv": string;
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_invoices_invoices_get: {
         parameters: {
             query?: {
+                /** @description `json` (default) or `csv`: every row matching the filters, in the same order and with the same fields, as a `text/csv` download (`limit` and `offset` are ignored). */
+                format?: "json" | "csv";
                 /** @description Rows to return (1-1000). */
                 limit?: number;
                 /** @description Month 1-12 (with year). */
@@ -2015,6 +2737,11 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["InvoiceRead"][];
+                    /**
+                     * @example id,name
+                     *     1,Acme Cloud
+                     */
+                    "text/csv": string;
                 };
             };
             /** @description The body is not valid JSON. */
@@ -2331,6 +3058,8 @@ export interface operations {
             query?: {
                 /** @description true: the plan in force this month for each service; false: all others. */
                 active?: boolean | null;
+                /** @description `json` (default) or `csv`: every row matching the filters, in the same order and with the same fields, as a `text/csv` download (`limit` and `offset` are ignored). */
+                format?: "json" | "csv";
                 /** @description Rows to return (1-1000). */
                 limit?: number;
                 /** @description Rows to skip. */
@@ -2357,6 +3086,11 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LicenseRead"][];
+                    /**
+                     * @example id,name
+                     *     1,Acme Cloud
+                     */
+                    "text/csv": string;
                 };
             };
             /** @description The body is not valid JSON. */
@@ -2671,6 +3405,8 @@ export interface operations {
     list_providers_providers_get: {
         parameters: {
             query?: {
+                /** @description `json` (default) or `csv`: every row matching the filters, in the same order and with the same fields, as a `text/csv` download (`limit` and `offset` are ignored). */
+                format?: "json" | "csv";
                 /** @description Rows to return (1-1000). */
                 limit?: number;
                 /** @description Rows to skip. */
@@ -2695,6 +3431,11 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProviderRead"][];
+                    /**
+                     * @example id,name
+                     *     1,Acme Cloud
+                     */
+                    "text/csv": string;
                 };
             };
             /** @description The body is not valid JSON. */
@@ -3049,6 +3790,8 @@ export interface operations {
             query?: {
                 active?: boolean | null;
                 category_id?: number | null;
+                /** @description `json` (default) or `csv`: every row matching the filters, in the same order and with the same fields, as a `text/csv` download (`limit` and `offset` are ignored). */
+                format?: "json" | "csv";
                 /** @description Rows to return (1-1000). */
                 limit?: number;
                 /** @description Rows to skip. */
@@ -3074,6 +3817,11 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ServiceRead"][];
+                    /**
+                     * @example id,name
+                     *     1,Acme Cloud
+                     */
+                    "text/csv": string;
                 };
             };
             /** @description The body is not valid JSON. */
@@ -3379,6 +4127,8 @@ export interface operations {
     summary_summary_get: {
         parameters: {
             query?: {
+                /** @description `json` (default) or `csv`: the same figures as a `text/csv` file. */
+                format?: "json" | "csv";
                 /** @description Month 1-12 (with year). */
                 month?: number | null;
                 /** @description Year (with month). */
@@ -3397,6 +4147,11 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Summary"];
+                    /**
+                     * @example id,name
+                     *     1,Acme Cloud
+                     */
+                    "text/csv": string;
                 };
             };
             /** @description The body is not valid JSON. */
@@ -3478,6 +4233,8 @@ export interface operations {
             query: {
                 /** @description Last month, YYYY-MM (at most 120 months in all). */
                 end: string;
+                /** @description `json` (default) or `csv`: the same figures as a `text/csv` file. */
+                format?: "json" | "csv";
                 /** @description First month, YYYY-MM. */
                 start: string;
             };
@@ -3494,6 +4251,11 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Summary"][];
+                    /**
+                     * @example id,name
+                     *     1,Acme Cloud
+                     */
+                    "text/csv": string;
                 };
             };
             /** @description The body is not valid JSON. */
@@ -3717,6 +4479,8 @@ export interface operations {
     list_balances_usage_balances_get: {
         parameters: {
             query?: {
+                /** @description `json` (default) or `csv`: every row matching the filters, in the same order and with the same fields, as a `text/csv` download (`limit` and `offset` are ignored). */
+                format?: "json" | "csv";
                 /** @description Rows to return; all when absent. */
                 limit?: number | null;
                 /** @description Rows to skip. */
@@ -3743,6 +4507,11 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Balance"][];
+                    /**
+                     * @example id,name
+                     *     1,Acme Cloud
+                     */
+                    "text/csv": string;
                 };
             };
             /** @description The body is not valid JSON. */
@@ -3852,6 +4621,8 @@ export interface operations {
     list_consumption_usage_consumption_get: {
         parameters: {
             query?: {
+                /** @description `json` (default) or `csv`: every row matching the filters, in the same order and with the same fields, as a `text/csv` download (`limit` and `offset` are ignored). */
+                format?: "json" | "csv";
                 /** @description Rows to return (1-1000). */
                 limit?: number;
                 /** @description Rows to skip. */
@@ -3875,6 +4646,11 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ConsumptionRead"][];
+                    /**
+                     * @example id,name
+                     *     1,Acme Cloud
+                     */
+                    "text/csv": string;
                 };
             };
             /** @description The body is not valid JSON. */
@@ -4037,6 +4813,8 @@ export interface operations {
     list_events_usage_events_get: {
         parameters: {
             query: {
+                /** @description `json` (default) or `csv`: every row matching the filters, in the same order and with the same fields, as a `text/csv` download (`limit` and `offset` are ignored). */
+                format?: "json" | "csv";
                 /** @description Rows to return (1-1000). */
                 limit?: number;
                 /** @description Rows to skip. */
@@ -4061,6 +4839,11 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UsageEvent"][];
+                    /**
+                     * @example id,name
+                     *     1,Acme Cloud
+                     */
+                    "text/csv": string;
                 };
             };
             /** @description The body is not valid JSON. */
@@ -4102,6 +4885,8 @@ export interface operations {
     list_topups_usage_topups_get: {
         parameters: {
             query?: {
+                /** @description `json` (default) or `csv`: every row matching the filters, in the same order and with the same fields, as a `text/csv` download (`limit` and `offset` are ignored). */
+                format?: "json" | "csv";
                 /** @description Rows to return (1-1000). */
                 limit?: number;
                 /** @description Rows to skip. */
@@ -4125,6 +4910,11 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TopupRead"][];
+                    /**
+                     * @example id,name
+                     *     1,Acme Cloud
+                     */
+                    "text/csv": string;
                 };
             };
             /** @description The body is not valid JSON. */

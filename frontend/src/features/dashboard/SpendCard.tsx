@@ -3,6 +3,8 @@ import {
 } from '@mantine/core';
 import { IconInfoCircle } from '@tabler/icons-react';
 import dayjs from 'dayjs';
+import { downloadCsv } from '@/api/csv';
+import { ExportCsvButton } from '@/components/ExportCsvButton';
 import { ErrorState, PageLoader } from '@/components/PageStates';
 import { formatMoney, formatYearMonth, toMonthParam } from '@/lib/format';
 import { useSummarySeries } from './api/get-summary-series';
@@ -26,11 +28,14 @@ export function SpendCard() {
     <Card component="section" aria-labelledby="spend-title">
       <Group justify="space-between" mb="sm" gap="xs">
         <Title order={2} fz="lg" id="spend-title">Monthly spend by category</Title>
-        {first && current && (
-          <Text size="sm" c="dimmed">
-            {`${formatYearMonth(first.year, first.month)} – ${formatYearMonth(current.year, current.month)} · ${current.currency}`}
-          </Text>
-        )}
+        <Group gap="sm">
+          {first && current && (
+            <Text size="sm" c="dimmed">
+              {`${formatYearMonth(first.year, first.month)} – ${formatYearMonth(current.year, current.month)} · ${current.currency}`}
+            </Text>
+          )}
+          <ExportCsvButton what="monthly spend" onExport={() => downloadCsv('/summary/series', { start, end })} />
+        </Group>
       </Group>
       {series.isPending && <PageLoader label="Loading spend…" />}
       {series.isError && <ErrorState error={series.error} onRetry={() => series.refetch()} />}
