@@ -148,7 +148,7 @@ export function serializeQuery(query: Record<string, unknown>): string {
  * Absolute base URL so that `new Request()` also works outside a browser (tests);
  * fetch is looked up at call time so that tests can stub it.
  */
-export const api = createClient<paths>({
+export const api = createClient<paths, 'application/json'>({
   baseUrl: `${globalThis.location?.origin ?? 'http://localhost'}${API_BASE}`,
   fetch: (request) => globalThis.fetch(request),
   querySerializer: serializeQuery,

@@ -43,6 +43,9 @@ export type FxInfo = Schemas['FxInfo'];
 export type FxImportResult = Schemas['FxImportResult'];
 export type CurrencyAmount = Schemas['CurrencyAmount'];
 export type SummaryView = Summary['view'];
+export type ImportReport = Schemas['ImportReport'];
+export type ImportRefused = Schemas['ImportRefused'];
+export type ImportRowError = Schemas['RowError'];
 
 /** Paths that answer GET. */
 type GetPath = {

@@ -54,6 +54,7 @@ export const routes: RouteObject[] = [
               { path: 'licenses', lazy: () => import('@/app/routes/licenses') },
               { path: 'usage', lazy: () => import('@/app/routes/usage') },
               { path: 'analytics', lazy: () => import('@/app/routes/analytics') },
+              { path: 'import', lazy: () => import('@/app/routes/import') },
               { path: 'audit', lazy: () => import('@/app/routes/audit') },
               { path: 'settings', lazy: () => import('@/app/routes/settings') },
               { path: '*', lazy: () => import('@/app/routes/not-found') },

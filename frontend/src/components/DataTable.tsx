@@ -23,6 +23,7 @@ import {
   type RowData, type SortingState, type Updater, useReactTable,
 } from '@tanstack/react-table';
 import type { Page } from '@/api/client';
+import { ExportCsvButton } from './ExportCsvButton';
 import { ErrorState, PageLoader } from './PageStates';
 
 export interface FilterOption {
@@ -220,11 +221,13 @@ export interface DataTableProps<T> {
   withSearch?: boolean;
   searchPlaceholder?: string;
   loadingLabel?: string;
+  /** Shows "Export CSV": download every row matching the current filters and sort. */
+  onExport?: () => Promise<unknown>;
 }
 
 export function DataTable<T>({
   table: state, query, columns, label, getRowId, emptyMessage = 'Nothing here yet.', emptyState, toolbar,
-  minWidth = 640, withSearch = true, searchPlaceholder = 'Search…', loadingLabel,
+  minWidth = 640, withSearch = true, searchPlaceholder = 'Search…', loadingLabel, onExport,
 }: DataTableProps<T>) {
   const rows = query.data?.rows;
   const total = query.data?.total ?? 0;
@@ -276,7 +279,7 @@ export function DataTable<T>({
 
   return (
     <Stack gap="sm">
-      {(withSearch || toolbar || anyFilter) && (
+      {(withSearch || toolbar || anyFilter || onExport) && (
         <Group justify="space-between" gap="sm" wrap="wrap">
           {withSearch && (
             <TextInput
@@ -289,6 +292,7 @@ export function DataTable<T>({
               style={{ flex: '1 1 220px', maxWidth: 360 }}
             />
           )}
+          {!withSearch && <span />}
           <Group gap="xs">
             {anyFilter && (
               <Button variant="subtle" size="xs" leftSection={<IconFilterOff size={14} />} onClick={state.clearFilters}>
@@ -296,6 +300,7 @@ export function DataTable<T>({
               </Button>
             )}
             {toolbar}
+            {onExport && <ExportCsvButton onExport={onExport} what={label.toLowerCase()} />}
           </Group>
         </Group>
       )}

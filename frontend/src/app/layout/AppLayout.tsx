@@ -4,7 +4,7 @@ import {
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import {
-  IconChartBar, IconChartPie, IconHistory, IconKey, IconLogout, IconServer, IconSettings, IconWallet,
+  IconChartBar, IconChartPie, IconFileImport, IconHistory, IconKey, IconLogout, IconServer, IconSettings, IconWallet,
 } from '@tabler/icons-react';
 import {
   NavLink as RouterNavLink, Outlet, useLocation, useNavigate,
@@ -28,6 +28,9 @@ const LINKS = [
   },
   {
     to: '/analytics', label: 'Analytics', icon: IconChartPie, end: false,
+  },
+  {
+    to: '/import', label: 'Import', icon: IconFileImport, end: false,
   },
   {
     to: '/audit', label: 'Audit log', icon: IconHistory, end: false,

@@ -4,6 +4,7 @@ import {
 } from '@mantine/core';
 import { createColumnHelper } from '@tanstack/react-table';
 import type { AuditEntry } from '@/api/types';
+import { downloadCsv } from '@/api/csv';
 import { DataTable, useServerTable } from '@/components/DataTable';
 import { PageHeader } from '@/components/PageHeader';
 import { formatDateTime } from '@/lib/format';
@@ -79,13 +80,12 @@ export function AuditPage() {
   const table = useServerTable();
   const { filters } = table;
   const entityId = filters.entity_id ? Number(filters.entity_id) : undefined;
-  const audit = useAudit({
+  const selection = {
     entity: filters.entity,
     actor: filters.actor?.trim() || undefined,
     entity_id: Number.isInteger(entityId) ? entityId : undefined,
-    limit: table.limit,
-    offset: table.offset,
-  });
+  };
+  const audit = useAudit({ ...selection, limit: table.limit, offset: table.offset });
 
   const setFilter = (id: string, value: string | null) => table.setColumnFilters(
     (old) => [...old.filter((f) => f.id !== id), ...(value ? [{ id, value }] : [])],
@@ -169,6 +169,7 @@ export function AuditPage() {
           label="Audit log"
           table={table}
           query={audit}
+          onExport={() => downloadCsv('/audit', selection)}
           columns={columns}
           getRowId={(entry) => String(entry.id)}
           withSearch={false}

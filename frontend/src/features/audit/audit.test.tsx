@@ -50,3 +50,22 @@ describe('AuditPage', () => {
     await waitFor(() => expect(lastQuery().get('entity_id')).toBe('1'));
   });
 });
+
+describe('AuditPage export', () => {
+  it('downloads the filtered log as CSV, with the token', async () => {
+    apiMock.on('GET', '/audit', (request) => (request.query.get('format') === 'csv'
+      ? { body: 'id', headers: { 'Content-Disposition': 'attachment; filename="audit.csv"' } }
+      : listReply(entries)(request)));
+    vi.stubGlobal('URL', Object.assign(URL, { createObjectURL: () => 'blob:x', revokeObjectURL: () => undefined }));
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => undefined);
+    const { user } = renderApp('/audit');
+    await screen.findByRole('table', { name: 'Audit log' });
+    await user.type(screen.getByRole('textbox', { name: 'Actor' }), 'admin');
+    await waitFor(() => expect(lastQuery().get('actor')).toBe('admin'));
+    await user.click(screen.getByRole('button', { name: 'Export audit log as CSV' }));
+    await waitFor(() => expect(click).toHaveBeenCalled());
+    const csv = apiMock.requests('GET', '/audit').find((request) => request.query.get('format') === 'csv');
+    expect(csv!.query.toString()).toBe('actor=admin&format=csv');
+    expect((click.mock.contexts[0] as HTMLAnchorElement).download).toBe('audit.csv');
+  });
+});

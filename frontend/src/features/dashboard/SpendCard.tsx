@@ -4,6 +4,8 @@ import {
 import { IconInfoCircle } from '@tabler/icons-react';
 import dayjs from 'dayjs';
 import type { Summary, SummaryView } from '@/api/types';
+import { downloadCsv } from '@/api/csv';
+import { ExportCsvButton } from '@/components/ExportCsvButton';
 import { ErrorState, PageLoader } from '@/components/PageStates';
 import { formatMoney, formatYearMonth, toMonthParam } from '@/lib/format';
 import { useForecast } from './api/get-forecast';
@@ -69,11 +71,14 @@ export function SpendCard({ view = 'accrual' }: { view?: SummaryView }) {
     <Card component="section" aria-labelledby="spend-title">
       <Group justify="space-between" mb="sm" gap="xs">
         <Title order={2} fz="lg" id="spend-title">Monthly spend by category</Title>
-        {first && current && (
-          <Text size="sm" c="dimmed">
-            {`${formatYearMonth(first.year, first.month)} – ${formatYearMonth(current.year, current.month)} · ${current.currency} · ${view === 'cash' ? 'cash' : 'accrual'} view`}
-          </Text>
-        )}
+        <Group gap="sm">
+          {first && current && (
+            <Text size="sm" c="dimmed">
+              {`${formatYearMonth(first.year, first.month)} – ${formatYearMonth(current.year, current.month)} · ${current.currency} · ${view === 'cash' ? 'cash' : 'accrual'} view`}
+            </Text>
+          )}
+          <ExportCsvButton what="monthly spend" onExport={() => downloadCsv('/summary/series', { start, end, view })} />
+        </Group>
       </Group>
       {series.isPending && <PageLoader label="Loading spend…" />}
       {series.isError && <ErrorState error={series.error} onRetry={() => series.refetch()} />}

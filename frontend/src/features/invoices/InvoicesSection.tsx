@@ -9,6 +9,7 @@ import { createColumnHelper } from '@tanstack/react-table';
 import dayjs from 'dayjs';
 import type { Invoice } from '@/api/types';
 import { CurrencySelect } from '@/components/CurrencySelect';
+import { downloadCsv } from '@/api/csv';
 import { DataTable, PAGE_SIZE, useServerTable } from '@/components/DataTable';
 import { MoneyInput } from '@/components/MoneyInput';
 import { MoneyText } from '@/components/MoneyText';
@@ -61,14 +62,13 @@ function InvoiceForm({ serviceId, lastCurrency }: { serviceId: number; lastCurre
 export function InvoicesSection({ serviceId }: { serviceId: number }) {
   const table = useServerTable<InvoiceSort>({ initialSorting: [{ id: 'invoice_month', desc: true }] });
   const month = table.filters.invoice_month ? dayjs(table.filters.invoice_month) : null;
-  const invoices = useInvoices({
+  const selection = {
     service_id: serviceId,
     year: month?.year(),
     month: month ? month.month() + 1 : undefined,
     sort: table.sort,
-    limit: table.limit,
-    offset: table.offset,
-  });
+  };
+  const invoices = useInvoices({ ...selection, limit: table.limit, offset: table.offset });
   // The newest invoice sets the form's currency. This is the table's first page in its
   // default order, so it shares the table's request (and cache) while that page shows.
   const newest = useInvoices({
@@ -141,6 +141,7 @@ export function InvoicesSection({ serviceId }: { serviceId: number }) {
           label="Invoices"
           table={table}
           query={invoices}
+          onExport={() => downloadCsv('/invoices', selection)}
           columns={columns}
           getRowId={(invoice) => String(invoice.id)}
           withSearch={false}

@@ -5,6 +5,7 @@ import {
 import { IconPlus, IconReplace } from '@tabler/icons-react';
 import { Link, useSearchParams } from 'react-router-dom';
 import type { LicensePlan } from '@/api/types';
+import { downloadCsv } from '@/api/csv';
 import { DataTable, useServerTable } from '@/components/DataTable';
 import { MonthText } from '@/components/MonthText';
 import { EmptyState } from '@/components/PageStates';
@@ -36,14 +37,13 @@ export function LicenseManager({ ServicePicker, ProviderPicker }: LicenseManager
     initialSearch: params.get('q') ?? '',
   });
   const providerId = table.filters.provider_name;
-  const licenses = useLicenses({
+  const selection = {
     active: view === 'current' ? true : undefined,
     q: table.search,
     provider_id: providerId ? Number(providerId) : undefined,
     sort: table.sort,
-    limit: table.limit,
-    offset: table.offset,
-  });
+  };
+  const licenses = useLicenses({ ...selection, limit: table.limit, offset: table.offset });
   const [modal, setModal] = useState<PlanModalState>({ opened: false, basePlan: null });
   const [providerLabel, setProviderLabel] = useState<string | null>(null);
 
@@ -124,6 +124,7 @@ export function LicenseManager({ ServicePicker, ProviderPicker }: LicenseManager
           label="License plans"
           table={table}
           query={licenses}
+          onExport={() => downloadCsv('/licenses', selection)}
           columns={columns}
           getRowId={(plan) => String(plan.id)}
           searchPlaceholder="Search by license…"

@@ -4,6 +4,7 @@ import {
 } from '@mantine/core';
 import { IconPlus, IconReplace } from '@tabler/icons-react';
 import type { LicensePlan } from '@/api/types';
+import { downloadCsv } from '@/api/csv';
 import { DataTable, useServerTable } from '@/components/DataTable';
 import { MonthText } from '@/components/MonthText';
 import { formatDate } from '@/lib/format';
@@ -68,6 +69,7 @@ export function PlansSection({ service }: { service: PlanService }) {
         label="License plans"
         table={table}
         query={plans}
+        onExport={() => downloadCsv('/licenses', { service_id: service.id, sort: table.sort })}
         columns={columns}
         getRowId={(plan) => String(plan.id)}
         withSearch={false}

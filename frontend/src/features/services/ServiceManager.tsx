@@ -6,6 +6,7 @@ import { IconPencil, IconPlus, IconTrash } from '@tabler/icons-react';
 import { createColumnHelper } from '@tanstack/react-table';
 import { Link } from 'react-router-dom';
 import type { Service } from '@/api/types';
+import { downloadCsv } from '@/api/csv';
 import { DataTable, useServerTable } from '@/components/DataTable';
 import { EmptyState } from '@/components/PageStates';
 import { PageHeader } from '@/components/PageHeader';
@@ -39,15 +40,14 @@ function toId(value: string | undefined): number | undefined {
 export function ServiceManager() {
   const table = useServerTable<ServiceSort>({ initialSorting: [{ id: 'name', desc: false }] });
   const { filters } = table;
-  const services = useServices({
+  const selection = {
     q: table.search,
     provider_id: toId(filters.provider_name),
     category_id: toId(filters.category_name),
     active: filters.active === undefined ? undefined : filters.active === 'true',
     sort: table.sort,
-    limit: table.limit,
-    offset: table.offset,
-  });
+  };
+  const services = useServices({ ...selection, limit: table.limit, offset: table.offset });
   const categories = useCategories();
   const { mutate: setActive } = useUpdateService();
   const { mutate: remove } = useDeleteService();
@@ -172,6 +172,7 @@ export function ServiceManager() {
           label="Services"
           table={table}
           query={services}
+          onExport={() => downloadCsv('/service', selection)}
           columns={columns}
           getRowId={(service) => String(service.id)}
           searchPlaceholder="Search by name…"

@@ -1,6 +1,7 @@
 import { Badge, Text } from '@mantine/core';
 import { createColumnHelper } from '@tanstack/react-table';
 import type { UsageEvent } from '@/api/types';
+import { downloadCsv } from '@/api/csv';
 import { DataTable, useServerTable } from '@/components/DataTable';
 import { formatDate, formatMoney } from '@/lib/format';
 import { type UsageEventSort, useUsageEvents } from './api/get-usage-events';
@@ -52,6 +53,7 @@ export function UsageEventsTable({ serviceId, label }: { serviceId: number; labe
       label={label}
       table={table}
       query={events}
+      onExport={() => downloadCsv('/usage/events', { service_id: serviceId, sort: table.sort })}
       columns={columns}
       getRowId={(event) => `${event.kind}-${event.id}`}
       withSearch={false}

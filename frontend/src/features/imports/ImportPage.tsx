@@ -1,0 +1,231 @@
+import { type DragEvent, useState } from 'react';
+import {
+  Alert, Badge, Button, Card, FileButton, Group, Paper, Progress, SegmentedControl, Stack, Table, Text, Title,
+} from '@mantine/core';
+import {
+  IconAlertTriangle, IconCircleCheck, IconDownload, IconFileUpload, IconUpload,
+} from '@tabler/icons-react';
+import { useQueryClient } from '@tanstack/react-query';
+import { PageHeader } from '@/components/PageHeader';
+import { errorMessage, notifyError, notifySuccess } from '@/lib/notify';
+import { downloadTemplate } from './api/get-template';
+import {
+  IMPORT_KINDS, type ImportKind, type ImportResult, importCsv,
+} from './api/import-csv';
+
+/** Rows of the errors table shown at once (the count says how many there are). */
+export const SHOWN_ERRORS = 500;
+
+type Step = 'idle' | 'checking' | 'checked' | 'committing' | 'done';
+
+function ErrorsTable({ result }: { result: ImportResult }) {
+  const shown = result.errors.slice(0, SHOWN_ERRORS);
+  return (
+    <Stack gap="xs">
+      <Table.ScrollContainer minWidth={480} type="native" mah={420}>
+        <Table striped aria-label="Rows with errors" stickyHeader>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Row</Table.Th>
+              <Table.Th>Column</Table.Th>
+              <Table.Th>Problem</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {shown.map((error, index) => (
+              // Several errors may name one row and column: the position keeps keys apart.
+              // eslint-disable-next-line react/no-array-index-key
+              <Table.Tr key={`${error.row}-${error.field}-${index}`}>
+                <Table.Td>{error.row === 0 ? 'header' : error.row}</Table.Td>
+                <Table.Td>{error.field ?? '(whole row)'}</Table.Td>
+                <Table.Td>{error.message}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+      {result.errors.length > shown.length && (
+        <Text size="sm" c="dimmed">{`The first ${shown.length} of ${result.errors.length} errors are shown.`}</Text>
+      )}
+    </Stack>
+  );
+}
+
+/** Choose a record type, get its template, drop a CSV file, see the dry run, then commit. */
+export function ImportPage() {
+  const queryClient = useQueryClient();
+  const [kind, setKind] = useState<ImportKind>('invoices');
+  const [file, setFile] = useState<File | null>(null);
+  const [step, setStep] = useState<Step>('idle');
+  const [progress, setProgress] = useState(0);
+  const [result, setResult] = useState<ImportResult | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const busy = step === 'checking' || step === 'committing';
+  const label = IMPORT_KINDS.find((option) => option.value === kind)?.label ?? kind;
+
+  const upload = async (chosen: File, dryRun: boolean) => {
+    setStep(dryRun ? 'checking' : 'committing');
+    setProgress(0);
+    setFailure(null);
+    try {
+      const answer = await importCsv({
+        kind, file: chosen, dryRun, onProgress: setProgress,
+      });
+      setResult(answer);
+      if (!dryRun && answer.committed) {
+        setStep('done');
+        notifySuccess(`${answer.rows} row(s) imported.`, 'Imported');
+        await queryClient.invalidateQueries();
+      } else {
+        setStep('checked');
+      }
+    } catch (error) {
+      setResult(null);
+      setFailure(errorMessage(error));
+      setStep('idle');
+      if (!dryRun) notifyError(error, 'Could not import');
+    }
+  };
+
+  const choose = (chosen: File | null) => {
+    setFile(chosen);
+    setResult(null);
+    setFailure(null);
+    setStep('idle');
+    if (chosen) upload(chosen, true);
+  };
+
+  const onDrop = (event: DragEvent<HTMLDivElement>) => {
+    event.preventDefault();
+    setDragging(false);
+    if (!busy) choose(event.dataTransfer.files[0] ?? null);
+  };
+
+  const canCommit = step === 'checked' && result !== null && result.errors.length === 0 && result.rows > 0;
+
+  return (
+    <Stack gap="md">
+      <PageHeader title="Import" description="Add many records at once from a CSV file: check it first, then import it." />
+      <Card component="section" aria-labelledby="import-kind-title">
+        <Stack gap="sm">
+          <Title order={2} fz="lg" id="import-kind-title">1. What the file holds</Title>
+          <Group justify="space-between" gap="sm">
+            <SegmentedControl
+              aria-label="Record type"
+              data={IMPORT_KINDS}
+              value={kind}
+              onChange={(value) => {
+                setKind(value as ImportKind);
+                choose(null);
+              }}
+              disabled={busy}
+            />
+            <Button
+              variant="default"
+              leftSection={<IconDownload size={16} />}
+              onClick={() => downloadTemplate(kind).catch((error) => notifyError(error, 'Could not download'))}
+            >
+              {`Download the ${label.toLowerCase()} template`}
+            </Button>
+          </Group>
+          <Text size="sm" c="dimmed">
+            The template names the columns (in any order; an empty cell is a value not given) and shows an example row.
+            Rows are checked exactly as the forms check them; the first row after the header is row 1.
+          </Text>
+        </Stack>
+      </Card>
+
+      <Card component="section" aria-labelledby="import-file-title">
+        <Stack gap="sm">
+          <Title order={2} fz="lg" id="import-file-title">2. The file</Title>
+          <Paper
+            withBorder
+            p="xl"
+            radius="md"
+            role="group"
+            aria-label="Drop a CSV file here"
+            onDragOver={(event) => {
+              event.preventDefault();
+              setDragging(true);
+            }}
+            onDragLeave={() => setDragging(false)}
+            onDrop={onDrop}
+            style={{
+              borderStyle: 'dashed',
+              borderWidth: 2,
+              borderColor: dragging ? 'var(--mantine-color-indigo-5)' : undefined,
+              background: dragging ? 'var(--mantine-color-indigo-light)' : undefined,
+            }}
+          >
+            <Stack align="center" gap="xs">
+              <IconFileUpload size={36} opacity={0.6} />
+              <Text fw={600}>{file ? file.name : 'Drop a CSV file here'}</Text>
+              <FileButton onChange={choose} accept=".csv,text/csv" disabled={busy}>
+                {(props) => (
+                  <Button {...props} variant="light" leftSection={<IconUpload size={16} />}>
+                    {file ? 'Choose another file' : 'Choose a file'}
+                  </Button>
+                )}
+              </FileButton>
+            </Stack>
+          </Paper>
+          {busy && (
+            <Stack gap={4}>
+              <Text size="sm">
+                {progress < 1
+                  ? `Uploading… ${Math.round(progress * 100)} %`
+                  : `${step === 'checking' ? 'Checking' : 'Importing'} the rows…`}
+              </Text>
+              <Progress value={progress * 100} animated aria-label="Upload progress" />
+            </Stack>
+          )}
+          {failure && (
+            <Alert color="red" icon={<IconAlertTriangle size={18} />} title="The file could not be read">{failure}</Alert>
+          )}
+        </Stack>
+      </Card>
+
+      {result && (
+        <Card component="section" aria-labelledby="import-result-title">
+          <Stack gap="sm">
+            <Title order={2} fz="lg" id="import-result-title">
+              {step === 'done' ? 'Imported' : '3. The check'}
+            </Title>
+            <Group gap="sm">
+              <Badge size="lg" variant="light" color="gray">{`${result.rows} rows`}</Badge>
+              <Badge size="lg" variant="light" color="teal">{`${result.valid} valid`}</Badge>
+              <Badge size="lg" variant="light" color={result.errors.length ? 'red' : 'gray'}>
+                {`${result.errors.length} errors`}
+              </Badge>
+            </Group>
+            {result.detail && <Alert color="red" title="Nothing was imported">{result.detail}</Alert>}
+            {step === 'done' && (
+              <Alert color="teal" icon={<IconCircleCheck size={18} />} title="Done">
+                {`Every row of ${file?.name ?? 'the file'} is stored.`}
+              </Alert>
+            )}
+            {result.errors.length > 0 && (
+              <>
+                <Text size="sm">Fix these rows and choose the file again; nothing is stored while any row is wrong.</Text>
+                <ErrorsTable result={result} />
+              </>
+            )}
+            {step !== 'done' && (
+              <Group>
+                <Button
+                  onClick={() => file && upload(file, false)}
+                  disabled={!canCommit}
+                  loading={step === 'committing'}
+                >
+                  {`Import ${result.rows} row(s)`}
+                </Button>
+                {result.rows === 0 && result.errors.length === 0 && <Text size="sm" c="dimmed">The file has no rows.</Text>}
+              </Group>
+            )}
+          </Stack>
+        </Card>
+      )}
+    </Stack>
+  );
+}
