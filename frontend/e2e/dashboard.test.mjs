@@ -268,4 +268,58 @@ describe('CostWatch dashboard in Chromium', () => {
     await page.context().close();
     assert.deepEqual(consoleErrors, []);
   });
+
+  test('convert another currency with a rate entered in Settings, and switch to the cash view', async () => {
+    const page = await newPage(DESKTOP);
+    await login(page);
+    await settle(page);
+    // The demo's OVHcloud bills in EUR; the newest month with EUR spend is listed by currency.
+    const byCurrency = page.getByRole('table', { name: /^Spend by currency, / });
+    await byCurrency.waitFor();
+    const label = await byCurrency.getAttribute('aria-label');
+    const monthText = label.replace('Spend by currency, ', ''); // e.g. "Nov 2026"
+    const eur = byCurrency.getByRole('row').filter({ hasText: 'EUR' });
+    await eur.waitFor();
+
+    // Enter that month's EUR rate by hand in Settings: it wins over any bundled one.
+    await page.getByRole('link', { name: 'Settings' }).click();
+    const rates = page.getByRole('table', { name: 'Exchange rates' });
+    await rates.waitFor();
+    await page.getByRole('button', { name: 'Enter a rate' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Exchange rate' });
+    await dialog.getByRole('button', { name: 'Month' }).click();
+    const [monthName, year] = monthText.split(' ');
+    // The month picker opens on this year: step back to the month's year, then pick the month.
+    const thisYear = new Date().getFullYear();
+    for (let y = thisYear; y > Number(year); y -= 1) {
+      await page.getByRole('button', { name: /previous/i }).last().click();
+    }
+    await page.getByRole('button', { name: monthName, exact: true }).click();
+    await dialog.getByRole('textbox', { name: 'Rate' }).fill('0.8');
+    await dialog.getByRole('button', { name: 'Save rate' }).click();
+    await expectToast(page, 'Rate saved');
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByRole('textbox', { name: 'Search Exchange rates' }).fill('EUR');
+    await rates.getByRole('row').filter({ hasText: 'by hand' }).first().waitFor();
+    await settle(page);
+    await shoot(page, 'desktop-settings-rates');
+
+    // Back on the dashboard the month's EUR amount is converted with 0.8.
+    await page.getByRole('link', { name: 'Dashboard' }).click();
+    const row = page.getByRole('table', { name: `Spend by currency, ${monthText}` }).getByRole('row').filter({ hasText: 'EUR' });
+    await row.filter({ hasText: '0.8000000000' }).waitFor();
+    const cells = await row.getByRole('cell').allTextContents();
+    const original = Number(cells[1].replace(/[^0-9.]/g, ''));
+    const converted = Number(cells[3].replace(/[^0-9.]/g, ''));
+    assert.equal(converted.toFixed(2), (original / 0.8).toFixed(2), `${cells.join(' | ')}`);
+
+    // The cash view: the toggle reloads the KPIs and the chart.
+    await page.getByText('Cash', { exact: true }).click();
+    await page.getByText(/· cash view/).first().waitFor();
+    assert.match(page.url(), /view=cash/);
+    await settle(page);
+    await shoot(page, 'desktop-dashboard-cash');
+    await page.context().close();
+    assert.deepEqual(consoleErrors, []);
+  });
 });

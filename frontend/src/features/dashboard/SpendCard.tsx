@@ -17,13 +17,16 @@ function seriesRange(today = dayjs()) {
   return { start: toMonthParam(today.subtract(11, 'month')), end: toMonthParam(today) };
 }
 
+function hasOtherCurrency(month: Summary): boolean {
+  return month.by_currency.some((row) => row.currency !== month.currency);
+}
+
 /**
- * This month's spend per original currency: the amount as billed, the rate
- * the server used and the converted amount (shown when a currency other than
- * the reporting one has spend).
+ * The spend per original currency of the newest month that has a currency
+ * other than the reporting one: the amount as billed, the rate the server used
+ * and the converted amount (or that it has no rate).
  */
 function CurrencyBreakdown({ month }: { month: Summary }) {
-  if (!month.by_currency.some((row) => row.currency !== month.currency)) return null;
   return (
     <Table
       mt="md"
@@ -66,6 +69,7 @@ export function SpendCard({ view = 'accrual' }: { view?: SummaryView }) {
   const first = months[0];
   const current = months.at(-1);
   const unconverted = months.filter((month) => month.unconverted.length > 0);
+  const foreign = [...months].reverse().find(hasOtherCurrency);
 
   return (
     <Card component="section" aria-labelledby="spend-title">
@@ -83,7 +87,7 @@ export function SpendCard({ view = 'accrual' }: { view?: SummaryView }) {
       {series.isPending && <PageLoader label="Loading spend…" />}
       {series.isError && <ErrorState error={series.error} onRetry={() => series.refetch()} />}
       {current && <SpendChart series={months} currency={current.currency} forecast={forecast.data} />}
-      {current && <CurrencyBreakdown month={current} />}
+      {foreign && <CurrencyBreakdown month={foreign} />}
       {forecast.data && (
         <Group gap="lg" mt="sm" wrap="wrap" aria-label="This month's forecast by category" role="list">
           {forecast.data.by_category.map((item) => (

@@ -15,6 +15,7 @@ const adobe = plan({
   monthly_unit_cost: '59.99',
   monthly_cost: '299.95',
   currency: 'EUR',
+  billing_cycle: 'annual',
   annual_commitment_end: null,
 });
 
@@ -36,6 +37,8 @@ describe('LicenseManager', () => {
     expect(rows[0]).toHaveTextContent('Adobe');
     expect(rows[0]).toHaveTextContent('€59.99');
     expect(rows[0]).toHaveTextContent('€299.95');
+    expect(within(rows[0]!).getByText('paid yearly')).toBeInTheDocument();
+    expect(within(rows[1]!).queryByText('paid yearly')).not.toBeInTheDocument();
     expect(rows[1]).toHaveTextContent('Microsoft 365');
     expect(rows[1]).toHaveTextContent('$312.50');
     expect(within(rows[1]!).getByText('Commitment: 5 months left')).toBeInTheDocument();
