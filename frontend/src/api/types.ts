@@ -34,6 +34,12 @@ export type ApiToken = Schemas['ApiTokenRead'];
 export type ApiTokenCreate = Schemas['ApiTokenCreate'];
 export type ApiTokenCreated = Schemas['ApiTokenCreated'];
 export type AuditEntry = Schemas['AuditRead'];
+export type Connection = Schemas['ConnectionRead'];
+export type ConnectionCreate = Schemas['ConnectionCreate'];
+export type ConnectionUpdate = Schemas['ConnectionUpdate'];
+export type ConnectionKind = Connection['kind'];
+export type SyncResult = Schemas['SyncResult'];
+export type SyncRun = Schemas['SyncRunRead'];
 
 /** Paths that answer GET. */
 type GetPath = {

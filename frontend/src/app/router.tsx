@@ -53,6 +53,7 @@ export const routes: RouteObject[] = [
               { path: 'services/:serviceId', lazy: () => import('@/app/routes/service-detail') },
               { path: 'licenses', lazy: () => import('@/app/routes/licenses') },
               { path: 'usage', lazy: () => import('@/app/routes/usage') },
+              { path: 'connections', lazy: () => import('@/app/routes/connections') },
               { path: 'audit', lazy: () => import('@/app/routes/audit') },
               { path: 'settings', lazy: () => import('@/app/routes/settings') },
               { path: '*', lazy: () => import('@/app/routes/not-found') },

@@ -4,7 +4,7 @@
  */
 import dayjs from 'dayjs';
 import type {
-  Balance, LicensePlan, Provider, Service, UsageEvent,
+  Balance, Connection, LicensePlan, Provider, Service, UsageEvent,
 } from '@/api/types';
 import { apiMock, listReply } from './api-mock';
 import {
@@ -74,8 +74,9 @@ export const usageEvents: UsageEvent[] = [
 ];
 
 /** Usage balances (also one by one) and events, answered like the server. */
-export function mockUsage(balances: Balance[] = [balance(), twilio]) {
+export function mockUsage(balances: Balance[] = [balance(), twilio], connections: Connection[] = []) {
   apiMock
+    .on('GET', '/connections', connections)
     .on('GET', '/usage/balances', listReply(balances, { search: (row) => row.service_name }))
     .on('GET', '/usage/events', eventsReply(usageEvents));
   balances.forEach((row) => apiMock.on('GET', `/usage/balances/${row.service_id}`, row));

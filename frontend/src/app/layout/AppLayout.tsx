@@ -4,7 +4,7 @@ import {
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import {
-  IconChartBar, IconHistory, IconKey, IconLogout, IconServer, IconSettings, IconWallet,
+  IconChartBar, IconHistory, IconKey, IconLogout, IconPlugConnected, IconServer, IconSettings, IconWallet,
 } from '@tabler/icons-react';
 import {
   NavLink as RouterNavLink, Outlet, useLocation, useNavigate,
@@ -25,6 +25,9 @@ const LINKS = [
   },
   {
     to: '/usage', label: 'Usage', icon: IconWallet, end: false,
+  },
+  {
+    to: '/connections', label: 'Connections', icon: IconPlugConnected, end: false,
   },
   {
     to: '/audit', label: 'Audit log', icon: IconHistory, end: false,
