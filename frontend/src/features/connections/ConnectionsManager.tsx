@@ -92,12 +92,12 @@ export function ConnectionsManager({ ServicePicker }: ConnectionsManagerProps) {
       column.accessor('name', {
         header: 'Name',
         enableSorting: false,
-        cell: ({ getValue }) => <Text size="sm" fw={600}>{getValue()}</Text>,
-      }),
-      column.accessor('kind', {
-        header: 'Provider',
-        enableSorting: false,
-        cell: ({ getValue }) => <Badge variant="light" color="indigo">{KINDS[getValue()].label}</Badge>,
+        cell: ({ row: { original } }) => (
+          <Stack gap={0}>
+            <Text size="sm" fw={600}>{original.name}</Text>
+            <Text size="xs" c="dimmed">{KINDS[original.kind].label}</Text>
+          </Stack>
+        ),
       }),
       column.accessor('service_name', {
         header: 'Usage service',
@@ -123,7 +123,9 @@ export function ConnectionsManager({ ServicePicker }: ConnectionsManagerProps) {
         enableSorting: false,
         cell: ({ row: { original } }) => (
           <Stack gap={4} align="flex-start">
-            <Badge variant="light" color={STATUS[original.last_status].color}>{STATUS[original.last_status].label}</Badge>
+            <Badge variant="light" color={STATUS[original.last_status].color} miw="max-content">
+              {STATUS[original.last_status].label}
+            </Badge>
             {original.last_error && (
               <Text size="xs" c="red" maw={280} style={{ overflowWrap: 'anywhere' }}>{original.last_error}</Text>
             )}
@@ -133,15 +135,15 @@ export function ConnectionsManager({ ServicePicker }: ConnectionsManagerProps) {
       column.accessor('last_sync_at', {
         header: 'Last sync',
         enableSorting: false,
-        cell: ({ getValue }) => (
-          <Text size="sm" style={{ whiteSpace: 'nowrap' }}>{getValue() ? formatDateTime(getValue()) : 'never'}</Text>
-        ),
-      }),
-      column.accessor('synced_through', {
-        header: 'Synced through',
-        enableSorting: false,
-        cell: ({ getValue }) => (
-          <Text size="sm" style={{ whiteSpace: 'nowrap' }}>{formatDate(getValue())}</Text>
+        cell: ({ row: { original } }) => (
+          <Stack gap={0}>
+            <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+              {original.last_sync_at ? formatDateTime(original.last_sync_at) : 'never'}
+            </Text>
+            <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
+              {original.synced_through ? `synced through ${formatDate(original.synced_through)}` : 'nothing synced yet'}
+            </Text>
+          </Stack>
         ),
       }),
       column.accessor('provider_balance', {
@@ -220,7 +222,7 @@ export function ConnectionsManager({ ServicePicker }: ConnectionsManagerProps) {
           getRowId={(connection) => String(connection.id)}
           withSearch={false}
           loadingLabel="Loading connections…"
-          minWidth={1100}
+          minWidth={980}
           emptyState={(
             <EmptyState
               title="No connections yet"

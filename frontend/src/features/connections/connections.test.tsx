@@ -39,15 +39,17 @@ describe('Connections', () => {
     expect(screen.getByRole('heading', { name: 'Connections', level: 1 })).toBeInTheDocument();
 
     const openai = within(table).getByRole('row', { name: /OpenAI org/ });
+    expect(within(openai).getByText('OpenAI')).toBeInTheDocument();
     expect(within(openai).getByText('Never synced')).toBeInTheDocument();
     expect(within(openai).getByText('Not reported')).toBeInTheDocument();
+    expect(within(openai).getByText('nothing synced yet')).toBeInTheDocument();
     expect(within(openai).getByRole('switch', { name: 'Enabled: OpenAI org' })).not.toBeChecked();
     expect(within(openai).getByRole('link', { name: 'OpenAI API' })).toHaveAttribute('href', '/usage?service=3');
 
     const twilio = within(table).getByRole('row', { name: /Twilio main/ });
     expect(within(twilio).getByText('Error')).toBeInTheDocument();
     expect(within(twilio).getByText(/Twilio refused the credentials \(401\)/)).toBeInTheDocument();
-    expect(within(twilio).getByText('2025-06-28')).toBeInTheDocument();
+    expect(within(twilio).getByText('synced through 2025-06-28')).toBeInTheDocument();
     expect(within(twilio).getByText('$239.20')).toBeInTheDocument();
     expect(within(twilio).getByText('$240.00')).toBeInTheDocument();
     expect(within(twilio).getByText('-$0.80')).toBeInTheDocument();
