@@ -15,6 +15,7 @@
  */
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { dirname, resolve } from 'node:path';
 import {
   after, before, describe, test,
@@ -36,6 +37,7 @@ const PAGES = [
   { name: 'licenses', path: '/licenses', heading: 'Licenses' },
   { name: 'usage', path: '/usage', heading: 'Usage' },
   { name: 'analytics', path: '/analytics', heading: 'Analytics' },
+  { name: 'connections', path: '/connections', heading: 'Connections' },
   { name: 'audit', path: '/audit', heading: 'Audit log' },
   { name: 'settings', path: '/settings', heading: 'Settings' },
 ];
@@ -320,6 +322,129 @@ describe('CostWatch dashboard in Chromium', () => {
     await settle(page);
     await shoot(page, 'desktop-dashboard-cash');
     await page.context().close();
+    assert.deepEqual(consoleErrors, []);
+  });
+
+  test('the seeded connection, its history and the form of each provider', async () => {
+    const page = await newPage(DESKTOP);
+    await login(page);
+    await page.getByRole('link', { name: 'Connections' }).click();
+    const table = page.getByRole('table', { name: 'Connections' });
+    // The demo seed adds one disabled OpenAI connection (it never calls OpenAI).
+    const row = table.getByRole('row').filter({ hasText: 'OpenAI' }).first();
+    await row.waitFor();
+    assert.equal(await row.getByRole('switch').isChecked(), false, 'the demo connection is disabled');
+    await row.getByText('Never synced').waitFor();
+
+    // Its (empty) run history in a drawer.
+    await row.getByRole('button', { name: /^More actions for / }).click();
+    await page.getByRole('menuitem', { name: 'Sync history' }).click();
+    const drawer = page.getByRole('dialog', { name: /^Sync history — / });
+    await drawer.getByText('No sync yet.', { exact: false }).waitFor();
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'hidden' });
+
+    // Its edit form: the key is stored, never shown.
+    await row.getByRole('button', { name: /^More actions for / }).click();
+    await page.getByRole('menuitem', { name: 'Edit' }).click();
+    const edit = page.getByRole('dialog', { name: /^Edit “/ });
+    await edit.getByText('Credentials are stored — enter new ones to replace them.').waitFor();
+    assert.equal(await edit.getByLabel(/^Admin key/).inputValue(), '', 'the stored key is not sent back');
+    await edit.getByRole('button', { name: 'Cancel' }).click();
+    await edit.waitFor({ state: 'hidden' });
+
+    // The form asks each provider for its own credentials.
+    await page.getByRole('button', { name: 'Add connection' }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'New connection' });
+    await dialog.getByRole('textbox', { name: 'Provider' }).click();
+    await page.getByRole('option', { name: 'Twilio' }).click();
+    await dialog.getByLabel(/^Account SID/).waitFor();
+    await dialog.getByLabel(/^Auth token/).waitFor();
+    await dialog.getByRole('textbox', { name: 'Provider' }).click();
+    await page.getByRole('option', { name: 'Anthropic' }).click();
+    await dialog.getByText('console.anthropic.com → Settings → Admin keys').waitFor();
+    await dialog.getByLabel(/^Admin API key/).fill('sk-ant-admin01-example');
+    await page.waitForTimeout(300);
+    await shoot(page, 'desktop-connection-form');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.context().close();
+    assert.deepEqual(consoleErrors, []);
+  });
+
+  test('a connection syncs from a local server that speaks OpenAI’s costs API', async () => {
+    // OpenAI's documented shape: daily buckets with amounts in dollars, one page.
+    const provider = createServer((request, response) => {
+      const url = new URL(request.url, 'http://127.0.0.1');
+      if (url.pathname !== '/v1/organization/costs') {
+        response.writeHead(404).end();
+        return;
+      }
+      const start = Number(url.searchParams.get('start_time'));
+      const end = Number(url.searchParams.get('end_time'));
+      const data = [];
+      for (let day = start; day < end; day += 86400) {
+        data.push({
+          object: 'bucket',
+          start_time: day,
+          end_time: day + 86400,
+          results: [{ object: 'organization.costs.result', amount: { value: 0.125, currency: 'usd' } }],
+        });
+      }
+      response.writeHead(200, { 'Content-Type': 'application/json' });
+      response.end(JSON.stringify({
+        object: 'page', data, has_more: false, next_page: null,
+      }));
+    });
+    await new Promise((done) => {
+      provider.listen(0, '127.0.0.1', done);
+    });
+    const { port } = provider.address();
+    try {
+      const page = await newPage(DESKTOP);
+      await login(page);
+      await page.getByRole('link', { name: 'Connections' }).click();
+      await page.getByRole('table', { name: 'Connections' }).waitFor();
+      await page.getByRole('button', { name: 'Add connection' }).first().click();
+      const dialog = page.getByRole('dialog', { name: 'New connection' });
+      await dialog.getByRole('textbox', { name: 'Provider' }).click();
+      await page.getByRole('option', { name: 'OpenAI' }).click();
+      await dialog.getByLabel(/^Name/).fill('E2E OpenAI');
+      await dialog.getByRole('textbox', { name: 'Usage service' }).click();
+      await page.getByRole('option', { name: /^OpenAI API/ }).click();
+      await dialog.getByLabel(/^Admin key/).fill('sk-admin-e2e-placeholder');
+      await dialog.getByRole('button', { name: 'Advanced' }).click();
+      await dialog.getByLabel(/^Base URL/).fill(`http://127.0.0.1:${port}`);
+      await dialog.getByRole('button', { name: 'Add connection' }).click();
+      await expectToast(page, 'Connection added');
+      await dialog.waitFor({ state: 'hidden' });
+
+      const row = page.getByRole('table', { name: 'Connections' }).getByRole('row').filter({ hasText: 'E2E OpenAI' });
+      await row.getByRole('button', { name: 'Sync E2E OpenAI now' }).click();
+      await expectToast(page, '“E2E OpenAI” synced');
+      await row.getByText('OK', { exact: true }).waitFor();
+      await row.getByText(/^synced through /).waitFor();
+      // The key typed is nowhere on the page.
+      assert.equal(await page.getByText('sk-admin-e2e-placeholder').count(), 0);
+      await settle(page);
+      await shoot(page, 'desktop-connections-synced');
+
+      // Syncing again changes nothing.
+      await row.getByRole('button', { name: 'Sync E2E OpenAI now' }).click();
+      await page.getByRole('alert').filter({ hasText: / 0 new, 0 updated, / }).first().waitFor();
+
+      // The Usage page marks the service and the rows the sync wrote.
+      await row.getByRole('link', { name: 'OpenAI API' }).click();
+      const card = page.getByRole('region', { name: 'OpenAI API' }).first();
+      await card.getByRole('link', { name: /^Synced by .*E2E OpenAI/ }).waitFor();
+      const events = card.getByRole('table', { name: 'OpenAI API top-ups and consumption' });
+      await events.getByText('synced', { exact: true }).first().waitFor();
+      await settle(page);
+      await shoot(page, 'desktop-usage-synced');
+      await page.context().close();
+    } finally {
+      provider.close();
+    }
     assert.deepEqual(consoleErrors, []);
   });
 });

@@ -46,6 +46,12 @@ export type SummaryView = Summary['view'];
 export type ImportReport = Schemas['ImportReport'];
 export type ImportRefused = Schemas['ImportRefused'];
 export type ImportRowError = Schemas['RowError'];
+export type Connection = Schemas['ConnectionRead'];
+export type ConnectionCreate = Schemas['ConnectionCreate'];
+export type ConnectionUpdate = Schemas['ConnectionUpdate'];
+export type ConnectionKind = Connection['kind'];
+export type SyncResult = Schemas['SyncResult'];
+export type SyncRun = Schemas['SyncRunRead'];
 
 /** Paths that answer GET. */
 type GetPath = {

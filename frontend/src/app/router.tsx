@@ -55,6 +55,7 @@ export const routes: RouteObject[] = [
               { path: 'usage', lazy: () => import('@/app/routes/usage') },
               { path: 'analytics', lazy: () => import('@/app/routes/analytics') },
               { path: 'import', lazy: () => import('@/app/routes/import') },
+              { path: 'connections', lazy: () => import('@/app/routes/connections') },
               { path: 'audit', lazy: () => import('@/app/routes/audit') },
               { path: 'settings', lazy: () => import('@/app/routes/settings') },
               { path: '*', lazy: () => import('@/app/routes/not-found') },

@@ -1,8 +1,8 @@
 /** Sample API answers, shaped like the backend's (money as decimal strings). */
 import dayjs from 'dayjs';
 import type {
-  ApiToken, AuditEntry, Balance, Category, CommitmentAlert, Consumption, Forecast, FxInfo, FxRate, Invoice, LicensePlan,
-  LowBalanceAlert, Overview, Provider, Service, Summary, Topup, UsageEvent,
+  ApiToken, AuditEntry, Balance, Category, CommitmentAlert, Connection, Consumption, Forecast, FxInfo, FxRate, Invoice,
+  LicensePlan, LowBalanceAlert, Overview, Provider, Service, Summary, SyncRun, Topup, UsageEvent,
 } from '@/api/types';
 
 const stamp = { created_at: '2025-01-01T00:00:00Z', updated_at: '2025-01-01T00:00:00Z' };
@@ -268,8 +268,50 @@ export function fxRate(overrides: Partial<FxRate> = {}): FxRate {
   };
 }
 
+export function connection(overrides: Partial<Connection> = {}): Connection {
+  return {
+    id: 1,
+    kind: 'openai',
+    name: 'OpenAI org',
+    service_id: 3,
+    service_name: 'OpenAI API',
+    base_url: null,
+    enabled: true,
+    sync_from: '2025-03-01',
+    synced_through: null,
+    has_credentials: true,
+    last_sync_at: null,
+    last_status: 'never',
+    last_error: null,
+    provider_balance: null,
+    provider_balance_currency: null,
+    balance: null,
+    balance_difference: null,
+    ...stamp,
+    ...overrides,
+  };
+}
+
 export const fxInfo: FxInfo = {
   reporting_currency: 'USD',
   bundled_source: 'European Central Bank euro foreign exchange reference rates',
   bundled_until: '2026-10-30',
 };
+
+export function syncRun(overrides: Partial<SyncRun> = {}): SyncRun {
+  return {
+    id: 1,
+    trigger: 'manual',
+    status: 'ok',
+    started_at: '2025-06-30T10:00:00Z',
+    finished_at: '2025-06-30T10:00:02Z',
+    first_day: '2025-06-01',
+    through: '2025-06-29',
+    days: 29,
+    created: 29,
+    updated: 0,
+    unchanged: 0,
+    error: null,
+    ...overrides,
+  };
+}

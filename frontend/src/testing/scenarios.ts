@@ -4,11 +4,12 @@
  */
 import dayjs from 'dayjs';
 import type {
-  Balance, FxRate, LicensePlan, Provider, Service, UsageEvent,
+  Balance, Connection, FxRate, LicensePlan, Provider, Service, UsageEvent,
 } from '@/api/types';
 import { apiMock, listReply } from './api-mock';
 import {
-  balance, categories, commitment, forecast, fxInfo, fxRate, lowBalance, overview, providers, services, summarySeries, usageEvent,
+  balance, categories, commitment, forecast, fxInfo, fxRate, lowBalance, overview, providers, services, summarySeries,
+  usageEvent,
 } from './fixtures';
 
 export function servicesReply(rows: Service[] = services) {
@@ -91,8 +92,9 @@ export const usageEvents: UsageEvent[] = [
 ];
 
 /** Usage balances (also one by one) and events, answered like the server. */
-export function mockUsage(balances: Balance[] = [balance(), twilio]) {
+export function mockUsage(balances: Balance[] = [balance(), twilio], connections: Connection[] = []) {
   apiMock
+    .on('GET', '/connections', connections)
     .on('GET', '/usage/balances', listReply(balances, { search: (row) => row.service_name }))
     .on('GET', '/usage/events', eventsReply(usageEvents));
   balances.forEach((row) => apiMock.on('GET', `/usage/balances/${row.service_id}`, row));

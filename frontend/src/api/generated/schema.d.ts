@@ -145,6 +145,199 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/connections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Connections
+         * @description List provider connections (credentials are never returned: see `has_credentials`).
+         */
+        get: operations["list_connections_connections_get"];
+        put?: never;
+        /**
+         * Create Connection
+         * @description Connect a provider's billing API to a Usage service; the credentials are encrypted.
+         */
+        post: operations["create_connection_connections_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/connections/{connection_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Connection
+         * @description One connection, with the provider's balance beside ours.
+         */
+        get: operations["get_connection_connections__connection_id__get"];
+        /**
+         * Update Connection
+         * @description Change a connection; send `credentials` to replace the stored ones.
+         */
+        put: operations["update_connection_connections__connection_id__put"];
+        post?: never;
+        /**
+         * Delete Connection
+         * @description Remove a connection and its run history; the consumption it synced stays.
+         */
+        delete: operations["delete_connection_connections__connection_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/connections/{connection_id}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Runs
+         * @description The history of a connection's syncs, newest first.
+         */
+        get: operations["list_runs_connections__connection_id__runs_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/connections/{connection_id}/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sync Now
+         * @description Sync now: fetch the provider's daily costs and balance; 502 when the provider fails.
+         */
+        post: operations["sync_now_connections__connection_id__sync_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/forecast": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Forecast
+         * @description Spend of a month (default: this month) so far and expected at its end, by category.
+         *
+         *     * **User License**: the plans in force (known in advance: forecast = actual).
+         *     * **Infrastructure**: each service's invoice for the month; an active service without one
+         *       counts the mean of its last 3 invoiced months (the most recent months before this one
+         *       with an invoice of that service, within 12 months; none: 0).
+         *     * **Usage**: consumption so far + the run rate (consumption of the last 30 days, today
+         *       included, / 30) x the days left after today.
+         *
+         *     A past month's forecast is its actual (`method` = `actual`); a future month uses the same
+         *     rules with all its days left. Everything is in the reporting currency, converted with the
+         *     month's rates as in `/summary`; currencies without a rate are left out of the sums and
+         *     listed in `unconverted`. `view=cash` counts annual plans in the months they are paid.
+         */
+        get: operations["forecast_forecast_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/fx-rates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Rates
+         * @description Rates per currency and month to the reporting currency, newest month first.
+         *
+         *     Each row says where its rate comes from: `manual` and `import` win over `bundled` (the
+         *     ECB reference rates shipped with CostWatch, as the monthly average of the daily rates).
+         */
+        get: operations["list_rates_fx_rates_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/fx-rates/{currency}/{month}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set Rate
+         * @description Enter a month's rate by hand (units of `currency` per 1 unit of the reporting currency).
+         *
+         *     It wins over an imported or bundled rate of that month; reports use it at once.
+         */
+        put: operations["set_rate_fx_rates__currency___month__put"];
+        post?: never;
+        /**
+         * Delete Rate
+         * @description Remove a rate entered by hand or imported; the month falls back to the bundled rate.
+         */
+        delete: operations["delete_rate_fx_rates__currency___month__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/fx-rates/info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Rates Info
+         * @description The reporting currency of every report, and how far the bundled ECB rates reach.
+         */
+        get: operations["rates_info_fx_rates_info_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -205,6 +398,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/imports/fx-rates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Rates
+         * @description Import ECB reference rates (the `eurofxref-hist.csv` layout, rates per EUR).
+         *
+         *     Daily rates are crossed to the reporting currency through EUR, averaged per month and
+         *     stored as `import` rates; they replace earlier imports and the bundled rates, never a
+         *     rate entered by hand.
+         */
+        post: operations["import_rates_imports_fx_rates_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/imports/invoices": {
         parameters: {
             query?: never;
@@ -256,7 +473,7 @@ export interface paths {
         put?: never;
         /**
          * Import Licenses
-         * @description Import license plans from a CSV file (multipart field `file`, UTF-8) whose header names the columns `service_id`, `monthly_unit_cost`, `qty`, `start_month`, `end_month`, `annual_commitment_end`, `currency` (any order; an empty cell is a field not given). Every row is checked exactly as the API's create route checks it; every bad row is listed with its number (1 = the first row after the header), column and message. `dry_run=false` stores all the rows or, if any is bad, none (422 with the list).
+         * @description Import license plans from a CSV file (multipart field `file`, UTF-8) whose header names the columns `service_id`, `monthly_unit_cost`, `qty`, `start_month`, `end_month`, `annual_commitment_end`, `currency`, `billing_cycle` (any order; an empty cell is a field not given). Every row is checked exactly as the API's create route checks it; every bad row is listed with its number (1 = the first row after the header), column and message. `dry_run=false` stores all the rows or, if any is bad, none (422 with the list).
          */
         post: operations["import_licenses_imports_licenses_post"];
         delete?: never;
@@ -562,12 +779,38 @@ export interface paths {
         };
         /**
          * Summary
-         * @description Spend of a month (default: this month) grouped by category.
+         * @description Spend of a month (default: this month) grouped by category, in the reporting currency.
          *
+         *     Each currency's sum is converted with that month's rate (`by_currency` shows the original
+         *     amount, the rate and the converted amount); what has no rate stays in `unconverted`.
          *     As CSV: one row with `year`, `month`, `currency`, `total`, a column per category code
          *     and an `unconverted_XXX` column per currency left without a rate.
          */
         get: operations["summary_summary_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/summary/by-service": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Summary By Service
+         * @description Spend of a month (default: this month) per service, largest first.
+         *
+         *     The summary's rules per service: invoices of the month, plans in force, consumption dated
+         *     in it. Services with nothing in the month are left out; amounts in a currency without a
+         *     rate are listed apart in `unconverted`.
+         */
+        get: operations["summary_by_service_summary_by_service_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -672,6 +915,10 @@ export interface paths {
         /**
          * List Balances
          * @description Balance of every usage service (top-ups minus consumption); `limit` pages them.
+         *
+         *     Each row has its runway: `daily_burn` (mean daily consumption over the last 30 days,
+         *     today included), `days_left` and `runout_date`. `sort=days_left` puts the services that
+         *     run out first on top (those that consumed nothing in 30 days last).
          */
         get: operations["list_balances_usage_balances_get"];
         put?: never;
@@ -741,6 +988,26 @@ export interface paths {
          * @description Delete a consumption event entered by mistake.
          */
         delete: operations["delete_consumption_usage_consumption__consumption_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/usage/daily": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Usage Daily
+         * @description Usage consumption per day over the last `days` days, every day listed (0.00 when none).
+         */
+        get: operations["usage_daily_usage_daily_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -963,6 +1230,17 @@ export interface components {
             balance: string;
             /** Currency */
             currency: string;
+            /**
+             * Daily Burn
+             * @description Mean daily consumption over the last 30 days (today and the 29 before).
+             * @example 1234.50
+             */
+            daily_burn: string;
+            /**
+             * Days Left
+             * @description Days the balance lasts at daily_burn, rounded down: 0 when the balance is <= 0; null when nothing was consumed in the last 30 days.
+             */
+            days_left: number | null;
             /** Last Topup Amount */
             last_topup_amount: string | null;
             /** Last Topup Date */
@@ -974,6 +1252,11 @@ export interface components {
             low_balance: boolean;
             /** Provider Name */
             provider_name: string;
+            /**
+             * Runout Date
+             * @description Today + days_left: the day the funds run out at this rate (or null).
+             */
+            runout_date: string | null;
             /** Service Id */
             service_id: number;
             /** Service Name */
@@ -998,6 +1281,14 @@ export interface components {
              * @example 1234.50
              */
             total_topups: string;
+        };
+        /** Body_import_rates_imports_fx_rates_post */
+        Body_import_rates_imports_fx_rates_post: {
+            /**
+             * File
+             * @description A CSV in the ECB history layout: `Date,USD,JPY,...`, rates per EUR.
+             */
+            file: string;
         };
         /** Body_login_auth_login_post */
         Body_login_auth_login_post: {
@@ -1042,6 +1333,44 @@ export interface components {
              * @description The category's stable code.
              */
             code: string;
+        };
+        /**
+         * CategoryForecast
+         * @description Spend of one category so far and expected at the month's end.
+         */
+        CategoryForecast: {
+            /**
+             * Actual
+             * @description Spent so far: `/summary`'s amount.
+             * @example 1234.50
+             */
+            actual: string;
+            /** Category */
+            category: string;
+            /** Category Id */
+            category_id: number;
+            /**
+             * Code
+             * @description The category's stable code.
+             */
+            code: string;
+            /**
+             * Forecast
+             * @description Expected at the month's end.
+             * @example 1234.50
+             */
+            forecast: string;
+            /**
+             * Method
+             * @description How the forecast was made: `actual` (a past month), `plans in force`, `invoice`, `trailing 3-month average`, `invoice + trailing 3-month average`, `run rate 30 days`.
+             */
+            method: string;
+            /**
+             * To Come
+             * @description forecast - actual: what the rest of the month adds.
+             * @example 1234.50
+             */
+            to_come: string;
         };
         /**
          * CategoryRead
@@ -1104,6 +1433,146 @@ export interface components {
             service_name: string;
         };
         /**
+         * ConnectionCreate
+         * @description A provider's billing API feeding one Usage service.
+         * @example {
+         *       "credentials": {
+         *         "api_key": "sk-admin-..."
+         *       },
+         *       "kind": "openai",
+         *       "name": "OpenAI org",
+         *       "service_id": 3,
+         *       "sync_from": "2026-09-01"
+         *     }
+         */
+        ConnectionCreate: {
+            /**
+             * Base Url
+             * @description The provider's public API when empty.
+             */
+            base_url?: string | null;
+            /**
+             * Credentials
+             * @description Write-only. `{"api_key"}`; Twilio: `{"account_sid", "auth_token"}`.
+             */
+            credentials: {
+                [key: string]: unknown;
+            };
+            /**
+             * Enabled
+             * @default true
+             */
+            enabled: boolean;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "openai" | "anthropic" | "twilio" | "openrouter";
+            /** Name */
+            name: string;
+            /**
+             * Service Id
+             * @description The Usage service whose consumption it writes.
+             */
+            service_id: number;
+            /**
+             * Sync From
+             * @description The first day to import; 90 days ago when empty.
+             */
+            sync_from?: string | null;
+        };
+        /**
+         * ConnectionRead
+         * @description A connection, without its credentials.
+         */
+        ConnectionRead: {
+            /**
+             * Balance
+             * @description Our balance of the service, for comparison.
+             */
+            balance: string | null;
+            /**
+             * Balance Difference
+             * @description provider_balance - balance, when both exist in one currency.
+             */
+            balance_difference: string | null;
+            /** Base Url */
+            base_url: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Enabled */
+            enabled: boolean;
+            /** Has Credentials */
+            has_credentials: boolean;
+            /** Id */
+            id: number;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "openai" | "anthropic" | "twilio" | "openrouter";
+            /** Last Error */
+            last_error: string | null;
+            /**
+             * Last Status
+             * @enum {string}
+             */
+            last_status: "ok" | "error" | "never";
+            /** Last Sync At */
+            last_sync_at: string | null;
+            /** Name */
+            name: string;
+            /**
+             * Provider Balance
+             * @description The balance the provider reports.
+             */
+            provider_balance: string | null;
+            /** Provider Balance Currency */
+            provider_balance_currency: string | null;
+            /** Service Id */
+            service_id: number;
+            /** Service Name */
+            service_name: string;
+            /**
+             * Sync From
+             * Format: date
+             */
+            sync_from: string;
+            /**
+             * Synced Through
+             * @description The last day a sync completed.
+             */
+            synced_through: string | null;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * ConnectionUpdate
+         * @description Any subset of a connection's fields; new ``credentials`` replace the stored ones.
+         */
+        ConnectionUpdate: {
+            /** Base Url */
+            base_url?: string | null;
+            /** Credentials */
+            credentials?: {
+                [key: string]: unknown;
+            } | null;
+            /** Enabled */
+            enabled?: boolean | null;
+            /** Name */
+            name?: string | null;
+            /** Service Id */
+            service_id?: number | null;
+            /** Sync From */
+            sync_from?: string | null;
+        };
+        /**
          * ConsumptionCreate
          * @description Funds a usage service used up (an outflow, in the currency of its top-ups).
          * @example {
@@ -1155,10 +1624,92 @@ export interface components {
             /** Service Id */
             service_id: number;
             /**
+             * Source
+             * @description `connection:<id>` when a provider sync wrote it; empty when entered by hand.
+             */
+            source: string | null;
+            /**
              * Updated At
              * Format: date-time
              */
             updated_at: string;
+        };
+        /**
+         * CurrencyAmount
+         * @description A month's spend in one original currency, and how it was converted.
+         */
+        CurrencyAmount: {
+            /**
+             * Amount
+             * @description The month's spend in `currency`, as recorded.
+             * @example 1234.50
+             */
+            amount: string;
+            /**
+             * Converted
+             * @description In the reporting currency: the sum of the per-category conversions, each `amount / rate` rounded once to cents; null when no rate is known.
+             */
+            converted: string | null;
+            /** Currency */
+            currency: string;
+            /**
+             * Rate
+             * @description Units of `currency` per 1 unit of the reporting currency that month (1 for the reporting currency); null when no rate is known (then it is in `unconverted`).
+             */
+            rate: string | null;
+        };
+        /**
+         * DailyUsage
+         * @description Usage consumption per day over the last days (the Analytics bars).
+         */
+        DailyUsage: {
+            /**
+             * Currency
+             * @description The reporting currency of `days` and `total`.
+             */
+            currency: string;
+            /**
+             * Days
+             * @description Every day from start to end, oldest first.
+             */
+            days: components["schemas"]["DayAmount"][];
+            /**
+             * End
+             * Format: date
+             * @description Today.
+             */
+            end: string;
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+            /**
+             * Total
+             * @example 1234.50
+             */
+            total: string;
+            /**
+             * Unconverted
+             * @description Consumption in currencies with no rate, per currency, left out above.
+             */
+            unconverted: components["schemas"]["UnconvertedAmount"][];
+        };
+        /**
+         * DayAmount
+         * @description Usage consumption of one day.
+         */
+        DayAmount: {
+            /**
+             * Amount
+             * @example 1234.50
+             */
+            amount: string;
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
         };
         /**
          * ErrorBody
@@ -1169,12 +1720,160 @@ export interface components {
             detail: string;
         };
         /**
+         * Forecast
+         * @description A month's spend so far and its expected month-end amount, by category.
+         */
+        Forecast: {
+            /**
+             * Actual
+             * @description Spent so far: `/summary`'s total.
+             * @example 1234.50
+             */
+            actual: string;
+            /**
+             * As Of
+             * Format: date
+             * @description The day the forecast was made (the server's today).
+             */
+            as_of: string;
+            /** By Category */
+            by_category: components["schemas"]["CategoryForecast"][];
+            /**
+             * Currency
+             * @description The reporting currency of every amount.
+             */
+            currency: string;
+            /**
+             * Forecast
+             * @description Expected month-end total: the sum of the categories'.
+             * @example 1234.50
+             */
+            forecast: string;
+            /** Month */
+            month: number;
+            /**
+             * To Come
+             * @description forecast - actual: what the rest of the month adds.
+             * @example 1234.50
+             */
+            to_come: string;
+            /**
+             * Unconverted
+             * @description Per currency that cannot be converted: spent so far and expected, left out of every sum above (always present, often empty).
+             */
+            unconverted: components["schemas"]["UnconvertedForecast"][];
+            /** Year */
+            year: number;
+        };
+        /**
+         * FxImportResult
+         * @description What an ECB CSV import did.
+         */
+        FxImportResult: {
+            /** Currencies */
+            currencies: string[];
+            /**
+             * Days
+             * @description Business days read from the file.
+             */
+            days: number;
+            /** First Month */
+            first_month: string | null;
+            /**
+             * Imported
+             * @description Monthly rates stored (new or replacing an earlier import).
+             */
+            imported: number;
+            /**
+             * Kept Manual
+             * @description Months left alone because a rate was entered by hand.
+             */
+            kept_manual: number;
+            /** Last Month */
+            last_month: string | null;
+            /** Reporting Currency */
+            reporting_currency: string;
+        };
+        /**
+         * FxInfo
+         * @description The reporting currency and the bundled rates' origin.
+         */
+        FxInfo: {
+            /**
+             * Bundled Source
+             * @description Where the bundled reference rates come from.
+             */
+            bundled_source: string;
+            /**
+             * Bundled Until
+             * @description The newest business day of the bundled data; later months have no bundled rate (enter or import one).
+             */
+            bundled_until: string | null;
+            /**
+             * Reporting Currency
+             * @description `COSTWATCH_REPORTING_CURRENCY`.
+             */
+            reporting_currency: string;
+        };
+        /**
+         * FxRateRead
+         * @description The rate used for a currency in a month, and where it comes from.
+         */
+        FxRateRead: {
+            /**
+             * Bundled Rate
+             * @description The bundled ECB rate of that month, also when another rate wins over it.
+             */
+            bundled_rate: string | null;
+            /** Currency */
+            currency: string;
+            /**
+             * Month
+             * Format: date
+             */
+            month: string;
+            /**
+             * Rate
+             * @description Units of `currency` per 1 unit of the reporting currency.
+             * @example 0.9234000000
+             */
+            rate: string;
+            /** Reporting Currency */
+            reporting_currency: string;
+            /**
+             * Source
+             * @description `manual` (entered by hand) and `import` (an uploaded ECB CSV) win over `bundled` (the ECB reference rates shipped with CostWatch, monthly average).
+             * @enum {string}
+             */
+            source: "manual" | "import" | "bundled";
+        };
+        /**
+         * FxRateSet
+         * @description A rate entered by hand.
+         * @example {
+         *       "rate": "0.9234"
+         *     }
+         */
+        FxRateSet: {
+            /**
+             * Rate
+             * @description Units of the currency per 1 unit of the reporting currency (> 0, at most 10 decimals).
+             * @example 0.9234
+             */
+            rate: number | string;
+        };
+        /**
          * Health
          * @description The server's state.
          */
         Health: {
             /** Status */
             status: string;
+        };
+        /** HTTPValidationError */
+        HTTPValidationError: {
+            /** Detail */
+            detail?: components["schemas"]["ValidationError"][];
         };
         /**
          * ImportRefused
@@ -1324,6 +2023,13 @@ export interface components {
             /** Annual Commitment End */
             annual_commitment_end?: string | null;
             /**
+             * Billing Cycle
+             * @description `annual`: twelve months are paid in the start month and on each anniversary.
+             * @default monthly
+             * @enum {string}
+             */
+            billing_cycle: "monthly" | "annual";
+            /**
              * Currency
              * @description An ISO 4217 currency code; returned in capitals.
              * @default USD
@@ -1359,6 +2065,11 @@ export interface components {
         LicenseRead: {
             /** Annual Commitment End */
             annual_commitment_end: string | null;
+            /**
+             * Billing Cycle
+             * @enum {string}
+             */
+            billing_cycle: "monthly" | "annual";
             /**
              * Created At
              * Format: date-time
@@ -1409,6 +2120,8 @@ export interface components {
         LicenseUpdate: {
             /** Annual Commitment End */
             annual_commitment_end?: string | null;
+            /** Billing Cycle */
+            billing_cycle?: ("monthly" | "annual") | null;
             /** Currency */
             currency?: string | null;
             /** End Month */
@@ -1654,6 +2367,34 @@ export interface components {
             updated_at: string;
         };
         /**
+         * ServiceSpend
+         * @description Spend of one service in a month.
+         */
+        ServiceSpend: {
+            /**
+             * Amount
+             * @example 1234.50
+             */
+            amount: string;
+            /** Category */
+            category: string;
+            /** Category Id */
+            category_id: number;
+            /**
+             * Code
+             * @description The category's stable code.
+             */
+            code: string;
+            /** Currency */
+            currency: string;
+            /** Provider Name */
+            provider_name: string;
+            /** Service Id */
+            service_id: number;
+            /** Service Name */
+            service_name: string;
+        };
+        /**
          * ServiceUpdate
          * @description Fields of a service to change; any subset.
          * @example {
@@ -1674,12 +2415,47 @@ export interface components {
             provider_id?: number | null;
         };
         /**
+         * SpendByService
+         * @description Spend of one month per service, largest first (the Analytics doughnut).
+         */
+        SpendByService: {
+            /**
+             * Currency
+             * @description The reporting currency of `services` and `total`.
+             */
+            currency: string;
+            /** Month */
+            month: number;
+            /**
+             * Services
+             * @description Services with spend in the reporting currency, largest first.
+             */
+            services: components["schemas"]["ServiceSpend"][];
+            /**
+             * Total
+             * @example 1234.50
+             */
+            total: string;
+            /**
+             * Unconverted
+             * @description Services whose spend is in a currency with no rate, left out of `total`.
+             */
+            unconverted: components["schemas"]["ServiceSpend"][];
+            /** Year */
+            year: number;
+        };
+        /**
          * Summary
          * @description Spend of one month, by category.
          */
         Summary: {
             /** By Category */
             by_category: components["schemas"]["CategoryAmount"][];
+            /**
+             * By Currency
+             * @description Every currency with spend that month: original amount, rate, converted.
+             */
+            by_currency: components["schemas"]["CurrencyAmount"][];
             /**
              * Currency
              * @description The reporting currency of every amount.
@@ -1694,8 +2470,77 @@ export interface components {
             total: string;
             /** Unconverted */
             unconverted: components["schemas"]["UnconvertedAmount"][];
+            /**
+             * View
+             * @description `accrual`: an annual plan spread over its months; `cash`: paid at once.
+             * @enum {string}
+             */
+            view: "accrual" | "cash";
             /** Year */
             year: number;
+        };
+        /**
+         * SyncResult
+         * @description What one sync changed.
+         */
+        SyncResult: {
+            /** Created */
+            created: number;
+            /**
+             * Days
+             * @description Days the provider reported in the synced range.
+             */
+            days: number;
+            /** Run Id */
+            run_id: number;
+            /**
+             * Through
+             * @description The last day synced.
+             */
+            through: string | null;
+            /** Unchanged */
+            unchanged: number;
+            /** Updated */
+            updated: number;
+        };
+        /**
+         * SyncRunRead
+         * @description One sync of a connection.
+         */
+        SyncRunRead: {
+            /** Created */
+            created: number;
+            /** Days */
+            days: number;
+            /** Error */
+            error: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** First Day */
+            first_day: string | null;
+            /** Id */
+            id: number;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "running" | "ok" | "error";
+            /** Through */
+            through: string | null;
+            /**
+             * Trigger
+             * @enum {string}
+             */
+            trigger: "manual" | "schedule";
+            /** Unchanged */
+            unchanged: number;
+            /** Updated */
+            updated: number;
         };
         /**
          * Token
@@ -1795,6 +2640,24 @@ export interface components {
             currency: string;
         };
         /**
+         * UnconvertedForecast
+         * @description Spend in a currency with no known rate to the reporting currency, left out of the sums.
+         */
+        UnconvertedForecast: {
+            /**
+             * Actual
+             * @example 1234.50
+             */
+            actual: string;
+            /** Currency */
+            currency: string;
+            /**
+             * Forecast
+             * @example 1234.50
+             */
+            forecast: string;
+        };
+        /**
          * UsageEvent
          * @description A top-up (money in) or a consumption event (money out) of a usage service.
          */
@@ -1824,6 +2687,24 @@ export interface components {
             kind: "topup" | "consumption";
             /** Service Id */
             service_id: number;
+            /**
+             * Source
+             * @description For consumption: `connection:<id>` when synced.
+             */
+            source?: string | null;
+        };
+        /** ValidationError */
+        ValidationError: {
+            /** Context */
+            ctx?: Record<string, never>;
+            /** Input */
+            input?: unknown;
+            /** Location */
+            loc: (string | number)[];
+            /** Message */
+            msg: string;
+            /** Error Type */
+            type: string;
         };
     };
     responses: never;
@@ -2232,6 +3113,746 @@ export interface operations {
             };
         };
     };
+    list_connections_connections_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionRead"][];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_connection_connections_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConnectionCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionRead"];
+                };
+            };
+            /** @description The body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing or invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    get_connection_connections__connection_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                connection_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionRead"];
+                };
+            };
+            /** @description The body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No record with that id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing or invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    update_connection_connections__connection_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                connection_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConnectionUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionRead"];
+                };
+            };
+            /** @description The body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No record with that id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing or invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    delete_connection_connections__connection_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                connection_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No record with that id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing or invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    list_runs_connections__connection_id__runs_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                connection_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncRunRead"][];
+                };
+            };
+            /** @description The body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No record with that id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing or invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    sync_now_connections__connection_id__sync_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                connection_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncResult"];
+                };
+            };
+            /** @description The body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No record with that id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Clashes with a record already stored. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing or invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An outside service (a provider's API) failed; the detail says how. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    forecast_forecast_get: {
+        parameters: {
+            query?: {
+                /** @description Month 1-12 (with year). */
+                month?: number | null;
+                /** @description `accrual` (default): an annual plan's cost spread over its months; `cash`: its twelve months counted in the month it is paid (start month, anniversaries). */
+                view?: "accrual" | "cash";
+                /** @description Year (with month). */
+                year?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Forecast"];
+                };
+            };
+            /** @description The body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing or invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    list_rates_fx_rates_get: {
+        parameters: {
+            query?: {
+                /** @description Only this currency. */
+                currency?: string | null;
+                /** @description Rows to return (1-1000). */
+                limit?: number;
+                /** @description Only this month, YYYY-MM. */
+                month?: string | null;
+                /** @description Rows to skip. */
+                offset?: number;
+                /** @description Search: part of the currency code, or the start of the month (`2026`, `2026-1`), case-insensitive. */
+                q?: string | null;
+                /** @description Only rates of this source. */
+                source?: ("manual" | "import" | "bundled") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description How many rows match the filters, ignoring limit and offset. */
+                    "X-Total-Count"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FxRateRead"][];
+                };
+            };
+            /** @description The body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing or invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    set_rate_fx_rates__currency___month__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ISO 4217 code. */
+                currency: string;
+                /** @description YYYY-MM. */
+                month: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FxRateSet"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FxRateRead"];
+                };
+            };
+            /** @description The body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing or invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    delete_rate_fx_rates__currency___month__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ISO 4217 code. */
+                currency: string;
+                /** @description YYYY-MM. */
+                month: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No record with that id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing or invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    rates_info_fx_rates_info_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FxInfo"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     health_health_get: {
         parameters: {
             query?: never;
@@ -2369,6 +3990,64 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
+            };
+        };
+    };
+    import_rates_imports_fx_rates_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_import_rates_imports_fx_rates_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FxImportResult"];
+                };
+            };
+            /** @description The body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing or invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -4131,6 +5810,8 @@ export interface operations {
                 format?: "json" | "csv";
                 /** @description Month 1-12 (with year). */
                 month?: number | null;
+                /** @description `accrual` (default): an annual plan's cost spread over its months; `cash`: its twelve months counted in the month it is paid (start month, anniversaries). */
+                view?: "accrual" | "cash";
                 /** @description Year (with month). */
                 year?: number | null;
             };
@@ -4190,9 +5871,71 @@ export interface operations {
             };
         };
     };
+    summary_by_service_summary_by_service_get: {
+        parameters: {
+            query?: {
+                /** @description Month 1-12 (with year). */
+                month?: number | null;
+                /** @description Year (with month). */
+                year?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpendByService"];
+                };
+            };
+            /** @description The body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing or invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     overview_summary_overview_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `accrual` (default): an annual plan's cost spread over its months; `cash`: its twelve months counted in the month it is paid (start month, anniversaries). */
+                view?: "accrual" | "cash";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4226,6 +5969,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
         };
     };
     summary_series_summary_series_get: {
@@ -4237,6 +5989,8 @@ export interface operations {
                 format?: "json" | "csv";
                 /** @description First month, YYYY-MM. */
                 start: string;
+                /** @description `accrual` (default): an annual plan's cost spread over its months; `cash`: its twelve months counted in the month it is paid (start month, anniversaries). */
+                view?: "accrual" | "cash";
             };
             header?: never;
             path?: never;
@@ -4488,7 +6242,7 @@ export interface operations {
                 /** @description Case-insensitive substring of the name. */
                 q?: string | null;
                 /** @description Field to sort by; prefix with - for descending. Default provider_name. */
-                sort?: "provider_name" | "-provider_name" | "service_name" | "-service_name" | "balance" | "-balance";
+                sort?: "provider_name" | "-provider_name" | "service_name" | "-service_name" | "balance" | "-balance" | "days_left" | "-days_left";
                 /** @description Low below this percent of the last top-up (0-100). */
                 threshold_percent?: number | string;
             };
@@ -4794,6 +6548,63 @@ export interface operations {
             };
             /** @description No record with that id. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing or invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    usage_daily_usage_daily_get: {
+        parameters: {
+            query?: {
+                /** @description How many days, ending today (today included). */
+                days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DailyUsage"];
+                };
+            };
+            /** @description The body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -4,7 +4,8 @@ import {
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import {
-  IconChartBar, IconChartPie, IconFileImport, IconHistory, IconKey, IconLogout, IconServer, IconSettings, IconWallet,
+  IconChartBar, IconChartPie, IconFileImport, IconHistory, IconKey, IconLogout, IconPlugConnected, IconServer,
+  IconSettings, IconWallet,
 } from '@tabler/icons-react';
 import {
   NavLink as RouterNavLink, Outlet, useLocation, useNavigate,
@@ -25,6 +26,9 @@ const LINKS = [
   },
   {
     to: '/usage', label: 'Usage', icon: IconWallet, end: false,
+  },
+  {
+    to: '/connections', label: 'Connections', icon: IconPlugConnected, end: false,
   },
   {
     to: '/analytics', label: 'Analytics', icon: IconChartPie, end: false,

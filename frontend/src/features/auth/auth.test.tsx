@@ -54,7 +54,8 @@ describe('session', () => {
   });
 
   it('returns to the login page when the API answers 401', async () => {
-    apiMock.on('GET', '/usage/balances', { detail: 'Token expired' }, 401);
+    apiMock.on('GET', '/usage/balances', { detail: 'Token expired' }, 401)
+      .on('GET', '/connections', { detail: 'Token expired' }, 401);
     const { router } = renderApp('/usage');
     expect(await screen.findByText('Your session has ended. Please sign in again.')).toBeInTheDocument();
     expect(router.state.location.pathname).toBe('/login');

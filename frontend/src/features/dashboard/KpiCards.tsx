@@ -9,8 +9,8 @@ import { ErrorState } from '@/components/PageStates';
 import {
   formatMoney, formatPercent, formatYearMonth, signOf,
 } from '@/lib/format';
-import { useForecast } from './api/get-forecast';
 import type { SummaryView } from '@/api/types';
+import { useForecast } from './api/get-forecast';
 import { useOverview } from './api/get-overview';
 
 interface KpiCardProps {

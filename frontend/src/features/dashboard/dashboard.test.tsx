@@ -109,7 +109,7 @@ describe('Dashboard', () => {
     const methods = screen.getByRole('list', { name: 'This month\'s forecast by category' });
     expect(within(methods).getByText(/\$40\.00 so far → \$87\.50 \(run rate 30 days\)/)).toBeInTheDocument();
     expect(within(methods).getByText(/\(invoice \+ trailing 3-month average\)/)).toBeInTheDocument();
-    expect(apiMock.requests('GET', '/forecast')[0]!.query.toString()).toBe('');
+    expect(apiMock.requests('GET', '/forecast')[0]!.query.toString()).toBe('view=accrual');
   });
 
   it('leaves a forecast of another month off the chart', async () => {

@@ -1,6 +1,6 @@
 import { type ReactNode, useState } from 'react';
 import {
-  Accordion, Badge, Button, Card, Group, SimpleGrid, Text, Title,
+  Accordion, Badge, Button, Card, Group, SimpleGrid, Text, Title, Tooltip,
 } from '@mantine/core';
 import { IconMinus, IconPlus } from '@tabler/icons-react';
 import { Link } from 'react-router-dom';
@@ -25,6 +25,8 @@ interface BalanceCardProps {
   /** Outlined, with its events open (the service a link pointed to). */
   highlighted?: boolean;
   onRecord: (kind: UsageEventKind, balance: Balance) => void;
+  /** The provider connections that sync this service's consumption, by name. */
+  syncedBy?: string[];
 }
 
 /**
@@ -32,7 +34,9 @@ interface BalanceCardProps {
  * burn, coloured by urgency), then balance, burn, threshold and last top-up as
  * the server computed them, and its events, loaded only when their section is opened.
  */
-export function BalanceCard({ balance, highlighted = false, onRecord }: BalanceCardProps) {
+export function BalanceCard({
+  balance, highlighted = false, onRecord, syncedBy = [],
+}: BalanceCardProps) {
   const [section, setSection] = useState<string | null>(highlighted ? 'events' : null);
   return (
     <Card
@@ -48,6 +52,20 @@ export function BalanceCard({ balance, highlighted = false, onRecord }: BalanceC
               <Link to={`/services/${balance.service_id}`} style={{ color: 'inherit', textDecoration: 'none' }}>{balance.service_name}</Link>
             </Title>
             {balance.low_balance && <Badge color="orange" variant="light">Low balance</Badge>}
+            {syncedBy.length > 0 && (
+              <Tooltip label={`Consumption synced by ${syncedBy.join(', ')}`}>
+                <Badge
+                  component={Link}
+                  to="/connections"
+                  color="indigo"
+                  variant="outline"
+                  style={{ cursor: 'pointer' }}
+                  aria-label={`Synced by ${syncedBy.join(', ')}`}
+                >
+                  Synced
+                </Badge>
+              </Tooltip>
+            )}
           </Group>
           <Text size="sm" c="dimmed">{balance.provider_name}</Text>
           <RunwayBadge

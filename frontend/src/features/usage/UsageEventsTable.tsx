@@ -1,4 +1,6 @@
-import { Badge, Text } from '@mantine/core';
+import {
+  Badge, Group, Text, Tooltip,
+} from '@mantine/core';
 import { createColumnHelper } from '@tanstack/react-table';
 import type { UsageEvent } from '@/api/types';
 import { downloadCsv } from '@/api/csv';
@@ -8,6 +10,11 @@ import { type UsageEventSort, useUsageEvents } from './api/get-usage-events';
 
 const column = createColumnHelper<UsageEvent>();
 
+/** A row a provider connection wrote (its source is `connection:<id>`), not an entry by hand. */
+export function isSynced(event: Pick<UsageEvent, 'source'>): boolean {
+  return Boolean(event.source?.startsWith('connection:'));
+}
+
 const columns = [
   column.accessor('day', {
     id: 'date',
@@ -16,10 +23,17 @@ const columns = [
   }),
   column.accessor('kind', {
     header: 'Type',
-    cell: ({ getValue }) => (
-      <Badge variant="light" color={getValue() === 'topup' ? 'teal' : 'orange'}>
-        {getValue() === 'topup' ? 'Top-up' : 'Consumption'}
-      </Badge>
+    cell: ({ row: { original } }) => (
+      <Group gap={6} wrap="nowrap">
+        <Badge variant="light" color={original.kind === 'topup' ? 'teal' : 'orange'}>
+          {original.kind === 'topup' ? 'Top-up' : 'Consumption'}
+        </Badge>
+        {isSynced(original) && (
+          <Tooltip label="Written by a provider connection's sync">
+            <Badge variant="outline" color="indigo" size="sm">synced</Badge>
+          </Tooltip>
+        )}
+      </Group>
     ),
   }),
   column.accessor('amount', {

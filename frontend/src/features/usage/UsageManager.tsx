@@ -28,12 +28,17 @@ const SORTS = [
 
 interface ModalState { opened: boolean; kind: UsageEventKind; balance: Balance | null }
 
+interface UsageManagerProps {
+  /** Service id -> the names of the provider connections that sync it (handed in by the route). */
+  syncedServices?: ReadonlyMap<number, string[]>;
+}
+
 /**
  * Prepaid services as cards, searched, sorted and paged by the server
  * (`GET /usage/balances?q=&sort=&limit=&offset=`). `?service=N` (from the
  * dashboard) puts that service first, with its events open.
  */
-export function UsageManager() {
+export function UsageManager({ syncedServices }: UsageManagerProps = {}) {
   const [params] = useSearchParams();
   const focus = Number(params.get('service')) || null;
   const cards = useServerTable<BalanceSort>({
@@ -70,7 +75,14 @@ export function UsageManager() {
     const rows = balances.data.rows.filter((balance) => balance.service_id !== focus);
     content = (
       <Stack gap="md" style={{ opacity: balances.isPlaceholderData ? 0.6 : 1 }}>
-        {rows.map((balance) => <BalanceCard key={balance.service_id} balance={balance} onRecord={onRecord} />)}
+        {rows.map((balance) => (
+          <BalanceCard
+            key={balance.service_id}
+            balance={balance}
+            onRecord={onRecord}
+            syncedBy={syncedServices?.get(balance.service_id)}
+          />
+        ))}
         {total === 0 && <Text c="dimmed" size="sm" ta="center">No usage service matches the search.</Text>}
         {total > 0 && (
           <Group justify="space-between" gap="sm">
@@ -118,7 +130,14 @@ export function UsageManager() {
           </Group>
         </Card>
         {focused.isError && <ErrorState error={focused.error} title="Could not load the service linked to" />}
-        {focused.data && <BalanceCard balance={focused.data} highlighted onRecord={onRecord} />}
+        {focused.data && (
+          <BalanceCard
+            balance={focused.data}
+            highlighted
+            onRecord={onRecord}
+            syncedBy={syncedServices?.get(focused.data.service_id)}
+          />
+        )}
         {content}
       </Stack>
       {modal.balance && (

@@ -1,8 +1,10 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import dayjs from 'dayjs';
 import { apiMock } from '@/testing/api-mock';
-import { balance, topup } from '@/testing/fixtures';
-import { mockUsage, twilio } from '@/testing/scenarios';
+import {
+  balance, connection, topup, usageEvent,
+} from '@/testing/fixtures';
+import { eventsReply, mockUsage, twilio } from '@/testing/scenarios';
 import { renderApp } from '@/testing/render';
 
 describe('UsageManager', () => {
@@ -18,8 +20,9 @@ describe('UsageManager', () => {
     const twilioCard = screen.getByRole('region', { name: 'Twilio' });
     expect(within(twilioCard).getByText('$60.00')).toBeInTheDocument();
     expect(within(twilioCard).queryByText('Low balance')).not.toBeInTheDocument();
-    // One page of balances; no top-ups, consumption or events until a section opens.
-    expect(apiMock.requests()).toHaveLength(1);
+    // One page of balances (and the connections that mark synced services); no top-ups,
+    // consumption or events until a section opens.
+    expect(apiMock.requests().map((request) => request.path).sort()).toEqual(['/connections', '/usage/balances']);
     // Runs out first by default: the runway is what this page is for.
     expect(apiMock.requests('GET', '/usage/balances')[0]!.query.toString()).toBe('sort=days_left&limit=10&offset=0');
     expect(screen.getByRole('textbox', { name: 'Sort usage services' })).toHaveValue('Runs out first');
@@ -155,13 +158,45 @@ describe('UsageManager', () => {
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
   });
 
+  it('marks the services a connection syncs and the rows it wrote', async () => {
+    mockUsage([balance(), twilio], [
+      connection({ id: 4, name: 'OpenAI org', service_id: 3 }),
+      connection({
+        id: 5, name: 'Old Twilio', kind: 'twilio', service_id: 5, enabled: false,
+      }),
+    ]);
+    apiMock.on('GET', '/usage/events', eventsReply([
+      usageEvent({
+        kind: 'consumption', id: 7, day: '2025-06-16', amount: '1.25', source: 'connection:4',
+      }),
+      usageEvent({
+        kind: 'consumption', id: 8, day: '2025-06-15', amount: '2.00', source: null,
+      }),
+    ]));
+    const { user } = renderApp('/usage');
+    const openai = await screen.findByRole('region', { name: 'OpenAI API' });
+    const badge = await within(openai).findByRole('link', { name: 'Synced by OpenAI org' });
+    expect(badge).toHaveAttribute('href', '/connections');
+    // A disabled connection no longer writes: its service is not marked.
+    expect(within(screen.getByRole('region', { name: 'Twilio' })).queryByText('Synced')).not.toBeInTheDocument();
+
+    await user.click(within(openai).getByRole('button', { name: 'Top-ups and consumption' }));
+    const table = await within(openai).findByRole('table', { name: 'OpenAI API top-ups and consumption' });
+    const synced = await within(table).findByRole('row', { name: /2025-06-16/ });
+    expect(within(synced).getByText('synced')).toBeInTheDocument();
+    const manual = within(table).getByRole('row', { name: /2025-06-15/ });
+    expect(within(manual).queryByText('synced')).not.toBeInTheDocument();
+  });
+
   it('has empty and error states', async () => {
+    apiMock.on('GET', '/connections', []);
     apiMock.on('GET', '/usage/balances', []);
     renderApp('/usage');
     expect(await screen.findByText('No usage services')).toBeInTheDocument();
   });
 
   it('says when the balances cannot be loaded', async () => {
+    apiMock.on('GET', '/connections', []);
     apiMock.on('GET', '/usage/balances', { detail: 'Database unavailable' }, 503);
     renderApp('/usage');
     expect(await screen.findByText('Database unavailable')).toBeInTheDocument();
