@@ -36,6 +36,10 @@ export type ApiToken = Schemas['ApiTokenRead'];
 export type ApiTokenCreate = Schemas['ApiTokenCreate'];
 export type ApiTokenCreated = Schemas['ApiTokenCreated'];
 export type AuditEntry = Schemas['AuditRead'];
+export type NotificationChannel = Schemas['ChannelRead'];
+export type NotificationChannelCreate = Schemas['ChannelCreate'];
+export type NotificationChannelUpdate = Schemas['ChannelUpdate'];
+export type NotificationDelivery = Schemas['DeliveryRead'];
 
 /** Paths that answer GET. */
 type GetPath = {

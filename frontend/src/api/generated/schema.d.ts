@@ -358,6 +358,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/imports/consumption": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Consumption
+         * @description Import consumption events of usage services from a CSV file (multipart field `file`, UTF-8) whose header names the columns `service_id`, `consumption_date`, `amount_consumed` (any order; an empty cell is a field not given). Every row is checked exactly as the API's create route checks it; every bad row is listed with its number (1 = the first row after the header), column and message. `dry_run=false` stores all the rows or, if any is bad, none (422 with the list).
+         */
+        post: operations["import_consumption_imports_consumption_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/imports/consumption/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Consumption Template
+         * @description A CSV file to fill in: the columns of consumption events of usage services and an example row.
+         */
+        get: operations["consumption_template_imports_consumption_template_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/imports/fx-rates": {
         parameters: {
             query?: never;
@@ -376,6 +416,126 @@ export interface paths {
          *     rate entered by hand.
          */
         post: operations["import_rates_imports_fx_rates_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/imports/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Invoices
+         * @description Import invoices of infrastructure services from a CSV file (multipart field `file`, UTF-8) whose header names the columns `service_id`, `invoice_month`, `amount`, `currency` (any order; an empty cell is a field not given). Every row is checked exactly as the API's create route checks it; every bad row is listed with its number (1 = the first row after the header), column and message. `dry_run=false` stores all the rows or, if any is bad, none (422 with the list).
+         */
+        post: operations["import_invoices_imports_invoices_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/imports/invoices/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Invoices Template
+         * @description A CSV file to fill in: the columns of invoices of infrastructure services and an example row.
+         */
+        get: operations["invoices_template_imports_invoices_template_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/imports/licenses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Licenses
+         * @description Import license plans from a CSV file (multipart field `file`, UTF-8) whose header names the columns `service_id`, `monthly_unit_cost`, `qty`, `start_month`, `end_month`, `annual_commitment_end`, `currency`, `billing_cycle` (any order; an empty cell is a field not given). Every row is checked exactly as the API's create route checks it; every bad row is listed with its number (1 = the first row after the header), column and message. `dry_run=false` stores all the rows or, if any is bad, none (422 with the list).
+         */
+        post: operations["import_licenses_imports_licenses_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/imports/licenses/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Licenses Template
+         * @description A CSV file to fill in: the columns of license plans and an example row.
+         */
+        get: operations["licenses_template_imports_licenses_template_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/imports/topups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Topups
+         * @description Import top-ups of usage services from a CSV file (multipart field `file`, UTF-8) whose header names the columns `service_id`, `topup_date`, `amount_purchased`, `currency` (any order; an empty cell is a field not given). Every row is checked exactly as the API's create route checks it; every bad row is listed with its number (1 = the first row after the header), column and message. `dry_run=false` stores all the rows or, if any is bad, none (422 with the list).
+         */
+        post: operations["import_topups_imports_topups_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/imports/topups/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Topups Template
+         * @description A CSV file to fill in: the columns of top-ups of usage services and an example row.
+         */
+        get: operations["topups_template_imports_topups_template_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -481,6 +641,97 @@ export interface paths {
          * @description Delete a plan entered by mistake.
          */
         delete: operations["delete_license_licenses__plan_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notification-channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Channels
+         * @description List notification channels (a webhook's secret is never returned: see `has_secret`).
+         */
+        get: operations["list_channels_notification_channels_get"];
+        put?: never;
+        /**
+         * Create Channel
+         * @description Add an email, Slack or webhook channel; a webhook's signing key is stored encrypted.
+         */
+        post: operations["create_channel_notification_channels_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notification-channels/{channel_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Update Channel
+         * @description Change a channel; send `secret` to replace a webhook's signing key.
+         */
+        put: operations["update_channel_notification_channels__channel_id__put"];
+        post?: never;
+        /**
+         * Delete Channel
+         * @description Remove a channel and its delivery log.
+         */
+        delete: operations["delete_channel_notification_channels__channel_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notification-channels/{channel_id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Deliveries
+         * @description The latest deliveries to a channel (tests and alerts), newest first.
+         */
+        get: operations["list_deliveries_notification_channels__channel_id__deliveries_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notification-channels/{channel_id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send Test
+         * @description Send a test message now (even to a disabled channel), with the usual retries.
+         *
+         *     200 with the delivery when the receiver took it; 502 with the reason when it did not
+         *     (both are in the delivery log).
+         */
+        post: operations["send_test_notification_channels__channel_id__test_post"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -623,6 +874,8 @@ export interface paths {
          *
          *     Each currency's sum is converted with that month's rate (`by_currency` shows the original
          *     amount, the rate and the converted amount); what has no rate stays in `unconverted`.
+         *     As CSV: one row with `year`, `month`, `currency`, `total`, a column per category code
+         *     and an `unconverted_XXX` column per currency left without a rate.
          */
         get: operations["summary_summary_get"];
         put?: never;
@@ -663,6 +916,8 @@ export interface paths {
         /**
          * Summary Series
          * @description Spend per month from `start` to `end`, oldest first, each shaped like `/summary`.
+         *
+         *     As CSV: one row per month, with the columns of `/summary`'s CSV.
          */
         get: operations["summary_series_summary_series_get"];
         put?: never;
@@ -1192,6 +1447,105 @@ export interface components {
             updated_at: string;
         };
         /**
+         * ChannelCreate
+         * @description Where alerts are sent.
+         * @example {
+         *       "kind": "webhook",
+         *       "kinds": [
+         *         "budget",
+         *         "runway"
+         *       ],
+         *       "name": "On-call bridge",
+         *       "secret": "a-long-random-signing-key",
+         *       "target": "https://hooks.example.com/costwatch"
+         *     }
+         * @example {
+         *       "kind": "email",
+         *       "name": "Finance",
+         *       "target": "finance@example.com"
+         *     }
+         */
+        ChannelCreate: {
+            /**
+             * Enabled
+             * @default true
+             */
+            enabled: boolean;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "email" | "slack" | "webhook";
+            /**
+             * Kinds
+             * @description The alert kinds the channel receives (all by default).
+             */
+            kinds?: ("budget" | "low_balance" | "runway" | "commitment" | "anomaly")[];
+            /** Name */
+            name: string;
+            /**
+             * Secret
+             * @description The webhook signing key (write-only; required for webhooks, refused for the other kinds).
+             */
+            secret?: string | null;
+            /**
+             * Target
+             * @description An email address for email, an http(s) URL otherwise.
+             */
+            target: string;
+        };
+        /**
+         * ChannelRead
+         * @description A channel as the API shows it: never its secret.
+         */
+        ChannelRead: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Enabled */
+            enabled: boolean;
+            /** Has Secret */
+            has_secret: boolean;
+            /** Id */
+            id: number;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "email" | "slack" | "webhook";
+            /** Kinds */
+            kinds: ("budget" | "low_balance" | "runway" | "commitment" | "anomaly")[];
+            /** Name */
+            name: string;
+            /** Target */
+            target: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * ChannelUpdate
+         * @description Any subset of a channel's fields; `secret` replaces the stored key.
+         */
+        ChannelUpdate: {
+            /** Enabled */
+            enabled?: boolean | null;
+            /** Kind */
+            kind?: ("email" | "slack" | "webhook") | null;
+            /** Kinds */
+            kinds?: ("budget" | "low_balance" | "runway" | "commitment" | "anomaly")[] | null;
+            /** Name */
+            name?: string | null;
+            /** Secret */
+            secret?: string | null;
+            /** Target */
+            target?: string | null;
+        };
+        /**
          * CommitmentAlert
          * @description A plan whose annual commitment ends soon.
          */
@@ -1451,6 +1805,47 @@ export interface components {
             rate: string | null;
         };
         /**
+         * DeliveryRead
+         * @description One message sent (or not) to a channel.
+         */
+        DeliveryRead: {
+            /** Attempts */
+            attempts: number;
+            /** Channel Id */
+            channel_id: number;
+            /** Error */
+            error: string | null;
+            /**
+             * Event
+             * @description `test`, `alert.opened`, ...
+             */
+            event: string;
+            /**
+             * Event Id
+             * @description The alert event notified; null for a test.
+             */
+            event_id: number | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Id */
+            id: number;
+            /**
+             * Response Status
+             * @description The receiver's last HTTP status (or SMTP reply code).
+             */
+            response_status: number | null;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "sending" | "sent" | "failed";
+        };
+        /**
          * ErrorBody
          * @description The body of every 4xx answer other than 422.
          */
@@ -1613,6 +2008,54 @@ export interface components {
         HTTPValidationError: {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
+        };
+        /**
+         * ImportRefused
+         * @description A commit refused because some rows are bad: nothing was stored.
+         */
+        ImportRefused: {
+            /**
+             * Committed
+             * @description Whether the rows were stored (never only some).
+             */
+            committed: boolean;
+            /** Detail */
+            detail: string;
+            /** Errors */
+            errors: components["schemas"]["RowError"][];
+            /**
+             * Rows
+             * @description Data rows read (blank lines not counted).
+             */
+            rows: number;
+            /**
+             * Valid
+             * @description Rows without an error.
+             */
+            valid: number;
+        };
+        /**
+         * ImportReport
+         * @description The outcome of a dry run or a commit.
+         */
+        ImportReport: {
+            /**
+             * Committed
+             * @description Whether the rows were stored (never only some).
+             */
+            committed: boolean;
+            /** Errors */
+            errors: components["schemas"]["RowError"][];
+            /**
+             * Rows
+             * @description Data rows read (blank lines not counted).
+             */
+            rows: number;
+            /**
+             * Valid
+             * @description Rows without an error.
+             */
+            valid: number;
         };
         /**
          * InvoiceCreate
@@ -1977,6 +2420,24 @@ export interface components {
             status: string;
         };
         /**
+         * RowError
+         * @description What is wrong with one row (or with the header: row 0).
+         */
+        RowError: {
+            /**
+             * Field
+             * @description The column at fault; null for the row as a whole.
+             */
+            field: string | null;
+            /** Message */
+            message: string;
+            /**
+             * Row
+             * @description 1 is the first row after the header (the header itself is 0); blank lines count, so this is the record's number in the file.
+             */
+            row: number;
+        };
+        /**
          * ServiceCreate
          * @description A new service.
          * @example {
@@ -2335,6 +2796,8 @@ export interface operations {
             query?: {
                 /** @description Last day to include (default today + 90 days). */
                 expiring_before?: string | null;
+                /** @description `json` (default) or `csv`: the same figures as a `text/csv` file. */
+                format?: "json" | "csv";
                 /** @description Keep one plan per service: the plan in force today, else the latest (after a price change the old and the new plan usually name the same commitment). */
                 one_per_service?: boolean;
             };
@@ -2351,6 +2814,11 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CommitmentAlert"][];
+                    /**
+                     * @example id,name
+                     *     1,Acme Cloud
+                     */
+                    "text/csv": string;
                 };
             };
             /** @description The body is not valid JSON. */
@@ -2392,6 +2860,8 @@ export interface operations {
     low_balance_alerts_low_balance_get: {
         parameters: {
             query?: {
+                /** @description `json` (default) or `csv`: the same figures as a `text/csv` file. */
+                format?: "json" | "csv";
                 /** @description Warn below this percent of the last top-up (0-100). */
                 threshold_percent?: number | string;
             };
@@ -2408,6 +2878,11 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LowBalanceAlert"][];
+                    /**
+                     * @example id,name
+                     *     1,Acme Cloud
+                     */
+                    "text/csv": string;
                 };
             };
             /** @description The body is not valid JSON. */
@@ -2454,6 +2929,8 @@ export interface operations {
                 /** @description A table name, e.g. `license_plan`. */
                 entity?: string | null;
                 entity_id?: number | null;
+                /** @description `json` (default) or `csv`: every row matching the filters, in the same order and with the same fields, as a `text/csv` download (`limit` and `offset` are ignored). */
+                format?: "json" | "csv";
                 /** @description Rows to return (1-1000). */
                 limit?: number;
                 /** @description Rows to skip. */
@@ -2474,6 +2951,11 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditRead"][];
+                    /**
+                     * @example id,name
+                     *     1,Acme Cloud
+                     */
+                    "text/csv": string;
                 };
             };
             /** @description The body is not valid JSON. */
@@ -2647,7 +3129,10 @@ export interface operations {
     };
     list_categories_categories_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `json` (default) or `csv`: the same figures as a `text/csv` file. */
+                format?: "json" | "csv";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2661,6 +3146,20 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CategoryRead"][];
+                    /**
+                     * @example id,name
+                     *     1,Acme Cloud
+                     */
+                    "text/csv": string;
+                };
+            };
+            /** @description The body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Missing, invalid or expired token. */
@@ -2680,6 +3179,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
+            };
+            /** @description A field is missing or invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -3452,6 +3958,117 @@ export interface operations {
             };
         };
     };
+    import_consumption_imports_consumption_post: {
+        parameters: {
+            query?: {
+                /** @description true (default): check only; false: store every row or none. */
+                dry_run?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description A CSV.
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Bad rows (nothing stored) or file. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportRefused"];
+                };
+            };
+        };
+    };
+    consumption_template_imports_consumption_template_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example id,name
+                     *     1,Acme Cloud
+                     */
+                    "text/csv": string;
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     import_rates_imports_fx_rates_post: {
         parameters: {
             query?: never;
@@ -3510,9 +4127,344 @@ export interface operations {
             };
         };
     };
+    import_invoices_imports_invoices_post: {
+        parameters: {
+            query?: {
+                /** @description true (default): check only; false: store every row or none. */
+                dry_run?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description A CSV.
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Bad rows (nothing stored) or file. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportRefused"];
+                };
+            };
+        };
+    };
+    invoices_template_imports_invoices_template_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example id,name
+                     *     1,Acme Cloud
+                     */
+                    "text/csv": string;
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    import_licenses_imports_licenses_post: {
+        parameters: {
+            query?: {
+                /** @description true (default): check only; false: store every row or none. */
+                dry_run?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description A CSV.
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Bad rows (nothing stored) or file. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportRefused"];
+                };
+            };
+        };
+    };
+    licenses_template_imports_licenses_template_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example id,name
+                     *     1,Acme Cloud
+                     */
+                    "text/csv": string;
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    import_topups_imports_topups_post: {
+        parameters: {
+            query?: {
+                /** @description true (default): check only; false: store every row or none. */
+                dry_run?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description A CSV.
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Bad rows (nothing stored) or file. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportRefused"];
+                };
+            };
+        };
+    };
+    topups_template_imports_topups_template_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example id,name
+                     *     1,Acme Cloud
+                     */
+                    "text/csv": string;
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_invoices_invoices_get: {
         parameters: {
             query?: {
+                /** @description `json` (default) or `csv`: every row matching the filters, in the same order and with the same fields, as a `text/csv` download (`limit` and `offset` are ignored). */
+                format?: "json" | "csv";
                 /** @description Rows to return (1-1000). */
                 limit?: number;
                 /** @description Month 1-12 (with year). */
@@ -3540,6 +4492,11 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["InvoiceRead"][];
+                    /**
+                     * @example id,name
+                     *     1,Acme Cloud
+                     */
+                    "text/csv": string;
                 };
             };
             /** @description The body is not valid JSON. */
@@ -3856,6 +4813,8 @@ export interface operations {
             query?: {
                 /** @description true: the plan in force this month for each service; false: all others. */
                 active?: boolean | null;
+                /** @description `json` (default) or `csv`: every row matching the filters, in the same order and with the same fields, as a `text/csv` download (`limit` and `offset` are ignored). */
+                format?: "json" | "csv";
                 /** @description Rows to return (1-1000). */
                 limit?: number;
                 /** @description Rows to skip. */
@@ -3882,6 +4841,11 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LicenseRead"][];
+                    /**
+                     * @example id,name
+                     *     1,Acme Cloud
+                     */
+                    "text/csv": string;
                 };
             };
             /** @description The body is not valid JSON. */
@@ -4193,9 +5157,389 @@ export interface operations {
             };
         };
     };
+    list_channels_notification_channels_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelRead"][];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_channel_notification_channels_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChannelCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelRead"];
+                };
+            };
+            /** @description The body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing or invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    update_channel_notification_channels__channel_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChannelUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelRead"];
+                };
+            };
+            /** @description The body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No record with that id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing or invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    delete_channel_notification_channels__channel_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No record with that id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing or invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    list_deliveries_notification_channels__channel_id__deliveries_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                channel_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryRead"][];
+                };
+            };
+            /** @description The body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No record with that id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing or invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    send_test_notification_channels__channel_id__test_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryRead"];
+                };
+            };
+            /** @description The body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No record with that id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Clashes with a record already stored. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing or invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An outside service (a provider's API) failed; the detail says how. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_providers_providers_get: {
         parameters: {
             query?: {
+                /** @description `json` (default) or `csv`: every row matching the filters, in the same order and with the same fields, as a `text/csv` download (`limit` and `offset` are ignored). */
+                format?: "json" | "csv";
                 /** @description Rows to return (1-1000). */
                 limit?: number;
                 /** @description Rows to skip. */
@@ -4220,6 +5564,11 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProviderRead"][];
+                    /**
+                     * @example id,name
+                     *     1,Acme Cloud
+                     */
+                    "text/csv": string;
                 };
             };
             /** @description The body is not valid JSON. */
@@ -4574,6 +5923,8 @@ export interface operations {
             query?: {
                 active?: boolean | null;
                 category_id?: number | null;
+                /** @description `json` (default) or `csv`: every row matching the filters, in the same order and with the same fields, as a `text/csv` download (`limit` and `offset` are ignored). */
+                format?: "json" | "csv";
                 /** @description Rows to return (1-1000). */
                 limit?: number;
                 /** @description Rows to skip. */
@@ -4599,6 +5950,11 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ServiceRead"][];
+                    /**
+                     * @example id,name
+                     *     1,Acme Cloud
+                     */
+                    "text/csv": string;
                 };
             };
             /** @description The body is not valid JSON. */
@@ -4904,6 +6260,8 @@ export interface operations {
     summary_summary_get: {
         parameters: {
             query?: {
+                /** @description `json` (default) or `csv`: the same figures as a `text/csv` file. */
+                format?: "json" | "csv";
                 /** @description Month 1-12 (with year). */
                 month?: number | null;
                 /** @description `accrual` (default): an annual plan's cost spread over its months; `cash`: its twelve months counted in the month it is paid (start month, anniversaries). */
@@ -4924,6 +6282,11 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Summary"];
+                    /**
+                     * @example id,name
+                     *     1,Acme Cloud
+                     */
+                    "text/csv": string;
                 };
             };
             /** @description The body is not valid JSON. */
@@ -5017,6 +6380,8 @@ export interface operations {
             query: {
                 /** @description Last month, YYYY-MM (at most 120 months in all). */
                 end: string;
+                /** @description `json` (default) or `csv`: the same figures as a `text/csv` file. */
+                format?: "json" | "csv";
                 /** @description First month, YYYY-MM. */
                 start: string;
                 /** @description `accrual` (default): an annual plan's cost spread over its months; `cash`: its twelve months counted in the month it is paid (start month, anniversaries). */
@@ -5035,6 +6400,11 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Summary"][];
+                    /**
+                     * @example id,name
+                     *     1,Acme Cloud
+                     */
+                    "text/csv": string;
                 };
             };
             /** @description The body is not valid JSON. */
@@ -5258,6 +6628,8 @@ export interface operations {
     list_balances_usage_balances_get: {
         parameters: {
             query?: {
+                /** @description `json` (default) or `csv`: every row matching the filters, in the same order and with the same fields, as a `text/csv` download (`limit` and `offset` are ignored). */
+                format?: "json" | "csv";
                 /** @description Rows to return; all when absent. */
                 limit?: number | null;
                 /** @description Rows to skip. */
@@ -5284,6 +6656,11 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Balance"][];
+                    /**
+                     * @example id,name
+                     *     1,Acme Cloud
+                     */
+                    "text/csv": string;
                 };
             };
             /** @description The body is not valid JSON. */
@@ -5393,6 +6770,8 @@ export interface operations {
     list_consumption_usage_consumption_get: {
         parameters: {
             query?: {
+                /** @description `json` (default) or `csv`: every row matching the filters, in the same order and with the same fields, as a `text/csv` download (`limit` and `offset` are ignored). */
+                format?: "json" | "csv";
                 /** @description Rows to return (1-1000). */
                 limit?: number;
                 /** @description Rows to skip. */
@@ -5416,6 +6795,11 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ConsumptionRead"][];
+                    /**
+                     * @example id,name
+                     *     1,Acme Cloud
+                     */
+                    "text/csv": string;
                 };
             };
             /** @description The body is not valid JSON. */
@@ -5578,6 +6962,8 @@ export interface operations {
     list_events_usage_events_get: {
         parameters: {
             query: {
+                /** @description `json` (default) or `csv`: every row matching the filters, in the same order and with the same fields, as a `text/csv` download (`limit` and `offset` are ignored). */
+                format?: "json" | "csv";
                 /** @description Rows to return (1-1000). */
                 limit?: number;
                 /** @description Rows to skip. */
@@ -5602,6 +6988,11 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UsageEvent"][];
+                    /**
+                     * @example id,name
+                     *     1,Acme Cloud
+                     */
+                    "text/csv": string;
                 };
             };
             /** @description The body is not valid JSON. */
@@ -5643,6 +7034,8 @@ export interface operations {
     list_topups_usage_topups_get: {
         parameters: {
             query?: {
+                /** @description `json` (default) or `csv`: every row matching the filters, in the same order and with the same fields, as a `text/csv` download (`limit` and `offset` are ignored). */
+                format?: "json" | "csv";
                 /** @description Rows to return (1-1000). */
                 limit?: number;
                 /** @description Rows to skip. */
@@ -5666,6 +7059,11 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TopupRead"][];
+                    /**
+                     * @example id,name
+                     *     1,Acme Cloud
+                     */
+                    "text/csv": string;
                 };
             };
             /** @description The body is not valid JSON. */

@@ -1,5 +1,6 @@
-/** /settings: the administrator's password and the API tokens. */
+/** /settings: the administrator's password, the API tokens and the notification channels. */
 import { SettingsPage } from '@/features/auth/SettingsPage';
+import { NotificationChannelsSection } from '@/features/notifications/NotificationChannelsSection';
 import { TokensSection } from '@/features/tokens/TokensSection';
 
 export function Component() {
@@ -7,6 +8,7 @@ export function Component() {
     <>
       <SettingsPage />
       <TokensSection />
+      <NotificationChannelsSection />
     </>
   );
 }

@@ -80,6 +80,7 @@ describe('settings', () => {
   it('changes the password, then signs out', async () => {
     apiMock.on('GET', '/auth/me', { email: 'admin@example.com' })
       .on('GET', '/tokens', [])
+      .on('GET', '/notification-channels', [])
       .on('POST', '/auth/password', () => ({ status: 204 }));
     const { user, router } = renderApp('/settings');
     expect(await screen.findByText(/Signed in as admin@example.com/)).toBeInTheDocument();
@@ -98,6 +99,7 @@ describe('settings', () => {
   it('checks the new password and shows the API error', async () => {
     apiMock.on('GET', '/auth/me', { email: 'admin@example.com' })
       .on('GET', '/tokens', [])
+      .on('GET', '/notification-channels', [])
       .on('POST', '/auth/password', { detail: 'Current password is wrong' }, 400);
     const { user } = renderApp('/settings');
     await user.type(await screen.findByLabelText(/^Current password/), 'wrong-one');
