@@ -19,7 +19,6 @@ from costwatch.body_limit import BodyLimitMiddleware
 from costwatch.catalog.router import router as catalog_router
 from costwatch.config import ConfigError, Settings, load_settings
 from costwatch.connections.router import router as connections_router
-from costwatch.connections.secrets import KeyError_, Vault
 from costwatch.connections.sync import Writer
 from costwatch.csv_import.router import router as imports_router
 from costwatch.csv_import.router import templates as import_templates_router
@@ -36,13 +35,17 @@ from costwatch.http_cache import ResponseCacheMiddleware
 from costwatch.invoices.router import router as invoices_router
 from costwatch.licenses.router import router as licenses_router
 from costwatch.logs import RequestContextMiddleware
+from costwatch.notifications.delivery import DeliveryPolicy, SmtpConfig
+from costwatch.notifications.router import router as notifications_router
 from costwatch.reports.router import alerts as alerts_router
 from costwatch.reports.router import router as reports_router
 from costwatch.resilience import ResilienceMiddleware
 from costwatch.scheduler import Scheduler
 from costwatch.usage.router import router as usage_router
+from costwatch.vault import KeyError_, Vault
 
-SYNC_PATH = re.compile(r"/connections/[^/]+/sync")
+# Paths that wait on an outside server for as long as its timeouts and retries take.
+UNBOUNDED_PATHS = re.compile(r"/connections/[^/]+/sync|/notification-channels/[^/]+/test")
 
 DESCRIPTION = """
 Every recurring cost of an organisation in one place: cloud invoices, per-seat licenses with
@@ -72,6 +75,11 @@ TAGS = [
         "name": "connections",
         "description": "Provider billing APIs (OpenAI, Anthropic, Twilio, OpenRouter) that fill"
         " a Usage service's consumption by themselves; credentials are write-only.",
+    },
+    {
+        "name": "notifications",
+        "description": "Where alerts are sent: email (SMTP), Slack and signed webhooks, with a"
+        " delivery log and a test button; a webhook's secret is write-only.",
     },
     {"name": "imports", "description": "CSV files of records: a dry run, then a commit."},
     {"name": "tokens", "description": "API tokens for scripts (managed with the admin login)."},
@@ -124,6 +132,8 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         app.state.vault = Vault(settings.effective_encryption_keys)
     except KeyError_ as exc:
         raise ConfigError(f"CostWatch cannot start: {exc}") from exc
+    app.state.smtp = SmtpConfig.from_settings(settings)
+    app.state.delivery_policy = DeliveryPolicy.from_settings(settings)
     install_error_handlers(app)
     # Added innermost first. From the outside in: the request id and security headers; the
     # body limit (before anything reads a body); retries of lost transactions and JSON
@@ -132,11 +142,12 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         ResponseCacheMiddleware, engine=engine, jwt_secret=settings.effective_jwt_secret
     )
     # Uploads stream to a temporary file: not buffered for a replay, and with their own limit.
-    # A provider sync waits on the provider for as long as it takes: no 4.5 s deadline there.
+    # A provider sync or a test notification waits on the outside server for as long as it
+    # takes (bounded by its own timeouts and retries): no 4.5 s deadline there.
     app.add_middleware(
         ResilienceMiddleware,
         passthrough_prefixes=(UPLOADS,),
-        unbounded=SYNC_PATH.fullmatch,
+        unbounded=UNBOUNDED_PATHS.fullmatch,
         deadline_seconds=settings.request_deadline_seconds,
     )
     app.add_middleware(
@@ -174,6 +185,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         fx_router,
         audit_router,
         connections_router,
+        notifications_router,
         import_templates_router,
     ):
         app.include_router(router, dependencies=protected, responses=forbidden)

@@ -73,6 +73,20 @@ class Settings(BaseSettings):
     # Every report speaks this currency (ISO 4217); others are converted with monthly rates.
     reporting_currency: str = "USD"
 
+    # The SMTP server that sends email notifications (none configured: email channels fail
+    # with a message saying so). Port by default: 587 for starttls, 465 for tls, 25 for none.
+    smtp_host: str = ""
+    smtp_port: int | None = Field(default=None, ge=1, le=65535)
+    smtp_user: str = ""
+    smtp_password: str = Field(default="", repr=False)
+    smtp_from: str = "costwatch@localhost"
+    smtp_security: Literal["starttls", "tls", "none"] = "starttls"
+    # A notification is tried this many times (on network errors, 5xx and 429), waiting
+    # ``notify_backoff_seconds`` x 2^n between tries; each try waits at most the timeout.
+    notify_attempts: int = Field(default=3, ge=1, le=10)
+    notify_backoff_seconds: float = Field(default=1.0, ge=0, le=60)
+    notify_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+
     @field_validator("reporting_currency")
     @classmethod
     def _check_currency(cls, value: str) -> str:

@@ -14,6 +14,7 @@ Loading is idempotent: a service that already exists is left as it is, with its 
 """
 
 import calendar
+import secrets
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -25,13 +26,14 @@ from costwatch import clock
 from costwatch.calendar import add_months, month_start
 from costwatch.catalog.repository import CategoryRepository, ProviderRepository
 from costwatch.connections.repository import ConnectionRepository
-from costwatch.connections.secrets import Vault
 from costwatch.currency import DEFAULT_CURRENCY
 from costwatch.invoices.repository import InvoiceRepository
 from costwatch.licenses.repository import LicenseRepository
 from costwatch.models import CategoryCode, Provider, Service
 from costwatch.money import quantize
+from costwatch.notifications.repository import ChannelRepository
 from costwatch.usage.repository import ConsumptionRepository, TopupRepository
+from costwatch.vault import Vault
 
 D = Decimal
 # Month-to-month wobble of consumption, so the chart does not look machine-made.
@@ -203,6 +205,7 @@ async def load_demo_data(session: AsyncSession, vault: Vault | None = None) -> d
         "topups": 0,
         "consumption": 0,
         "connections": 0,
+        "channels": 0,
     }
     for spec in DEMO:
         service = await _service(session, spec, categories)
@@ -267,4 +270,38 @@ async def load_demo_data(session: AsyncSession, vault: Vault | None = None) -> d
                 sync_from=add_months(this_month, -3),
             )
             added["connections"] += 1
+    if vault is not None:
+        added["channels"] = await _demo_channels(session, vault)
     return added
+
+
+async def _demo_channels(session: AsyncSession, vault: Vault) -> int:
+    """One disabled channel of each kind, pointing nowhere (``.invalid`` never resolves)."""
+    channels = ChannelRepository(session)
+    if await channels.all():
+        return 0
+    await channels.add(
+        kind="email",
+        name="Finance (demo)",
+        target="finance@example.com",
+        secret=None,
+        enabled=False,
+        kinds="budget,low_balance,runway,commitment,anomaly",
+    )
+    await channels.add(
+        kind="slack",
+        name="#costs (demo)",
+        target="https://hooks.slack.invalid/services/DEMO",
+        secret=None,
+        enabled=False,
+        kinds="budget,runway,anomaly",
+    )
+    await channels.add(
+        kind="webhook",
+        name="On-call bridge (demo)",
+        target="https://hooks.example.invalid/cw",
+        secret=vault.encrypt({"secret": secrets.token_urlsafe(32)}),
+        enabled=False,
+        kinds="budget,low_balance,runway",
+    )
+    return 3

@@ -23,10 +23,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from costwatch import clock
 from costwatch.connections.repository import ConnectionRepository
-from costwatch.connections.secrets import Vault
 from costwatch.connections.sync import SyncFailed, Writer, sync_connection
 from costwatch.errors import DomainError
 from costwatch.models import SchedulerLease
+from costwatch.vault import Vault
 
 LEASE = "scheduler"
 DEFAULT_TICK_SECONDS = 30.0

@@ -4,11 +4,11 @@ import logging
 
 from costwatch.auth.service import demo_password_in_use, ensure_admin
 from costwatch.config import Settings
-from costwatch.connections.secrets import Vault
 from costwatch.db.engine import make_engine
 from costwatch.db.session import make_sessionmaker
 from costwatch.demo import load_demo_data
 from costwatch.migrate import alembic_config, migration_lock, upgrade_locked
+from costwatch.vault import Vault
 
 __all__ = ["alembic_config", "prepare_database"]
 

@@ -8,8 +8,8 @@ import httpx
 from cryptography.fernet import Fernet
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from costwatch.connections.secrets import Vault
 from costwatch.demo import load_demo_data
+from costwatch.vault import Vault
 
 D = Decimal
 Sessions = async_sessionmaker[AsyncSession]
@@ -29,6 +29,13 @@ async def test_demo_data_matches_spec_section_8(
     assert added["services"] == 9
     assert added["invoices"] == 24  # 4 infrastructure services x 6 months
     assert added["connections"] == 1
+    assert added["channels"] == 3
+    channels = (await client.get("/notification-channels")).json()
+    assert sorted((row["kind"], row["enabled"], row["has_secret"]) for row in channels) == [
+        ("email", False, False),
+        ("slack", False, False),
+        ("webhook", False, True),
+    ]
     connections = (await client.get("/connections")).json()
     assert [(row["kind"], row["enabled"], row["service_name"]) for row in connections] == [
         ("openai", False, "OpenAI API")
@@ -94,7 +101,7 @@ async def test_second_seed_adds_nothing(client: httpx.AsyncClient, sessions: Ses
     before = (await client.get("/usage/consumption")).headers["X-Total-Count"]
     again = await seed(sessions)
     assert set(again.values()) == {0}
-    assert len(again) == 6
+    assert len(again) == 7
     assert (await client.get("/usage/consumption")).headers["X-Total-Count"] == before
     assert (await client.get("/service")).headers["X-Total-Count"] == "9"
 

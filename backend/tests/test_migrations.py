@@ -45,6 +45,8 @@ ALL_TABLES = {
     "provider_connection",
     "sync_run",
     "scheduler_lease",
+    "notification_channel",
+    "notification_delivery",
 }
 
 

@@ -12,11 +12,11 @@ import sys
 
 from costwatch.config import ConfigError, load_settings
 from costwatch.connections.keys import rotate_keys
-from costwatch.connections.secrets import KeyError_, UnreadableCredentials, Vault
 from costwatch.connections.sync import SyncFailed, Writer, sync_connection
 from costwatch.db.engine import make_engine
 from costwatch.db.session import make_sessionmaker
 from costwatch.errors import DomainError
+from costwatch.vault import KeyError_, UnreadableCredentials, Vault
 
 
 async def _run(args: argparse.Namespace) -> str:
@@ -26,7 +26,10 @@ async def _run(args: argparse.Namespace) -> str:
     try:
         if args.command == "rotate-keys":
             count = await rotate_keys(engine, vault)
-            return f"re-encrypted the credentials of {count} connection(s) with the first key"
+            return (
+                f"re-encrypted {count} stored secret(s) (connection credentials, webhook keys)"
+                " with the first key"
+            )
         writer = Writer(make_sessionmaker(engine), None)
         run, counts = await sync_connection(writer, vault, args.id, trigger="manual")
         return (

@@ -1,10 +1,16 @@
-"""Re-encrypt every stored credential with the first key of ``COSTWATCH_ENCRYPTION_KEYS``."""
+"""Re-encrypt every stored secret with the first key of ``COSTWATCH_ENCRYPTION_KEYS``.
 
+The provider connections' credentials and the notification channels' webhook secrets.
+"""
+
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from costwatch.connections.repository import ConnectionRepository
-from costwatch.connections.secrets import Vault
 from costwatch.db.session import make_sessionmaker
+from costwatch.models import NotificationChannel
+from costwatch.notifications.repository import ChannelRepository
+from costwatch.vault import Vault
 
 
 async def rotate_keys(engine: AsyncEngine, vault: Vault) -> int:
@@ -18,4 +24,11 @@ async def rotate_keys(engine: AsyncEngine, vault: Vault) -> int:
         rows = await repo.all_credentials()
         for connection_id, token in rows:
             await repo.set_credentials(connection_id, vault.rotate(token))
-    return len(rows)
+        secrets = await ChannelRepository(session).all_secrets()
+        for channel_id, token in secrets:
+            await session.execute(
+                update(NotificationChannel)
+                .where(NotificationChannel.id == channel_id)
+                .values(secret=vault.rotate(token))
+            )
+    return len(rows) + len(secrets)

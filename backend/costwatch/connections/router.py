@@ -12,12 +12,12 @@ from costwatch.connections.schemas import (
     SyncResult,
     SyncRunRead,
 )
-from costwatch.connections.secrets import Vault
 from costwatch.connections.sync import Writer, sync_connection
 from costwatch.db.session import SessionDep, own_transactions
 from costwatch.errors import error_responses
 from costwatch.params import IdPath
 from costwatch.routing import DecimalJSONRoute
+from costwatch.vault import Vault
 
 router = APIRouter(prefix="/connections", tags=["connections"], route_class=DecimalJSONRoute)
 

@@ -13,10 +13,10 @@ from costwatch.connections.schemas import (
     ConnectionUpdate,
     check_credentials,
 )
-from costwatch.connections.secrets import Vault
 from costwatch.errors import Invalid, NotFound
 from costwatch.models import CategoryCode, ProviderConnection, SyncRun
 from costwatch.usage.service import get_balance
+from costwatch.vault import Vault
 
 DEFAULT_BACKFILL = timedelta(days=90)
 

@@ -36,12 +36,12 @@ from costwatch.connections.providers import (
     RetryPolicy,
 )
 from costwatch.connections.repository import ConnectionRepository, SyncRunRepository
-from costwatch.connections.secrets import Vault
 from costwatch.db.session import write_transaction
 from costwatch.errors import Conflict, DomainError, NotFound
 from costwatch.models import CategoryCode, ProviderConnection, SyncRun
 from costwatch.money import quantize
 from costwatch.usage.repository import ConsumptionRepository, TopupRepository
+from costwatch.vault import Vault
 
 REVISION_DAYS = 7
 # A run still "running" after this long died with its process: another may start.

@@ -25,7 +25,7 @@ NOT_AUDITED = frozenset(
 # Kept by the database; they say nothing about who changed what.
 SKIPPED_COLUMNS = frozenset({"created_at", "updated_at"})
 # Recorded as changed, never with their values.
-SECRET_COLUMNS = frozenset({"password_hash", "token_hash", "credentials"})
+SECRET_COLUMNS = frozenset({"password_hash", "token_hash", "credentials", "secret"})
 HIDDEN = "(secret)"
 
 ACTOR_KEY = "audit_actor"

@@ -16,6 +16,7 @@ from costwatch.models.fx_rate import FxRate
 from costwatch.models.invoice import InfraInvoice
 from costwatch.models.license import LicensePlan
 from costwatch.models.login_throttle import LoginThrottle
+from costwatch.models.notification import NotificationChannel, NotificationDelivery
 from costwatch.models.scheduler_lease import SchedulerLease
 from costwatch.models.usage import UsageConsumption, UsageConsumptionMonth, UsageTopup
 
@@ -30,6 +31,8 @@ __all__ = [
     "InfraInvoice",
     "LicensePlan",
     "LoginThrottle",
+    "NotificationChannel",
+    "NotificationDelivery",
     "Provider",
     "ProviderConnection",
     "SchedulerLease",

@@ -13,7 +13,7 @@ class ProviderConnection(IdMixin, TimestampMixin, Base):
     """A provider's billing API that feeds one Usage service's consumption, day by day.
 
     ``credentials`` holds the provider's key(s) as a JSON object encrypted with the
-    deployment's key (Fernet, see ``costwatch.connections.secrets``); it is never returned.
+    deployment's key (Fernet, see ``costwatch.vault``); it is never returned.
     ``synced_through`` is the last day a sync completed: the next one resumes there.
     """
 

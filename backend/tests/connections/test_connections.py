@@ -14,8 +14,8 @@ from pytest_httpserver import HTTPServer
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from costwatch.connections.secrets import Vault
 from costwatch.models import ProviderConnection, UsageConsumption
+from costwatch.vault import Vault
 from tests.connections.fakes import FakeAnthropic, FakeOpenAI, FakeOpenRouter, FakeTwilio
 from tests.factories import make_consumption, make_service, make_topup
 

@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from costwatch.connections import __main__ as command
 from costwatch.connections.keys import rotate_keys
-from costwatch.connections.secrets import KeyError_, UnreadableCredentials, Vault
 from costwatch.models import ProviderConnection
+from costwatch.vault import KeyError_, UnreadableCredentials, Vault
 from tests.factories import make_service
 
 SECRET = "sk-admin-rotate-me-0001"
@@ -57,7 +57,7 @@ async def test_rotation_re_encrypts_with_the_first_key(
     monkeypatch.setenv("COSTWATCH_ENCRYPTION_KEYS", f"{newest},{new_key}")
     monkeypatch.setenv("COSTWATCH_ENV", "test")
     assert await asyncio.to_thread(command.main, ["rotate-keys"]) == 0
-    assert "1 connection(s)" in capsys.readouterr().out
+    assert "re-encrypted 1 stored secret(s)" in capsys.readouterr().out
     assert Vault([newest]).decrypt(await stored(engine)) == {"api_key": SECRET}
 
     # A key set that opens nothing changes nothing and says why.

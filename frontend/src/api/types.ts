@@ -52,6 +52,10 @@ export type ConnectionUpdate = Schemas['ConnectionUpdate'];
 export type ConnectionKind = Connection['kind'];
 export type SyncResult = Schemas['SyncResult'];
 export type SyncRun = Schemas['SyncRunRead'];
+export type NotificationChannel = Schemas['ChannelRead'];
+export type NotificationChannelCreate = Schemas['ChannelCreate'];
+export type NotificationChannelUpdate = Schemas['ChannelUpdate'];
+export type NotificationDelivery = Schemas['DeliveryRead'];
 
 /** Paths that answer GET. */
 type GetPath = {

@@ -1,6 +1,7 @@
-/** /settings: the administrator's password, the exchange rates and the API tokens. */
+/** /settings: the administrator's password, the exchange rates, the API tokens and the notification channels. */
 import { SettingsPage } from '@/features/auth/SettingsPage';
 import { FxRatesSection } from '@/features/fx/FxRatesSection';
+import { NotificationChannelsSection } from '@/features/notifications/NotificationChannelsSection';
 import { TokensSection } from '@/features/tokens/TokensSection';
 
 export function Component() {
@@ -9,6 +10,7 @@ export function Component() {
       <SettingsPage />
       <FxRatesSection />
       <TokensSection />
+      <NotificationChannelsSection />
     </>
   );
 }

@@ -82,6 +82,7 @@ describe('settings', () => {
     mockFxRates();
     apiMock.on('GET', '/auth/me', { email: 'admin@example.com' })
       .on('GET', '/tokens', [])
+      .on('GET', '/notification-channels', [])
       .on('POST', '/auth/password', () => ({ status: 204 }));
     const { user, router } = renderApp('/settings');
     expect(await screen.findByText(/Signed in as admin@example.com/)).toBeInTheDocument();
@@ -101,6 +102,7 @@ describe('settings', () => {
     mockFxRates();
     apiMock.on('GET', '/auth/me', { email: 'admin@example.com' })
       .on('GET', '/tokens', [])
+      .on('GET', '/notification-channels', [])
       .on('POST', '/auth/password', { detail: 'Current password is wrong' }, 400);
     const { user } = renderApp('/settings');
     await user.type(await screen.findByLabelText(/^Current password/), 'wrong-one');

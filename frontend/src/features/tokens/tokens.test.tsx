@@ -10,7 +10,8 @@ const SECRET = 'cw_ab12cd34ef56gh78ij90';
 function mockTokens(rows: ApiToken[]) {
   mockFxRates();
   apiMock.on('GET', '/auth/me', { email: 'admin@example.com' })
-    .on('GET', '/tokens', listReply(rows));
+    .on('GET', '/tokens', listReply(rows))
+    .on('GET', '/notification-channels', []);
 }
 
 describe('API tokens', () => {

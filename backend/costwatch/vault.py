@@ -1,10 +1,12 @@
-"""Provider credentials encrypted at rest with Fernet (AES-128-CBC + HMAC-SHA256).
+"""Secrets encrypted at rest with Fernet (AES-128-CBC + HMAC-SHA256).
+
+Provider connections' credentials and notification channels' webhook signing keys.
 
 ``COSTWATCH_ENCRYPTION_KEYS`` holds one or more Fernet keys, comma-separated: the first encrypts,
 every one decrypts (``MultiFernet``). To rotate, put a new key first, run
-``python -m costwatch.connections rotate-keys`` (re-encrypts every stored credential with the
-first key), then drop the old key. Credentials never leave this module in clear except to
-the connector that sends them to the provider.
+``python -m costwatch.connections rotate-keys`` (re-encrypts every stored secret with the
+first key), then drop the old key. Secrets never leave this module in clear except to the
+connector that sends them to the provider, or the notifier that signs with them.
 """
 
 import binascii
