@@ -1849,7 +1849,6 @@ export interface components {
             rate: string | null;
         };
         /**
-<<<<<<< HEAD
          * DailyUsage
          * @description Usage consumption per day over the last days (the Analytics bars).
          */
@@ -1901,7 +1900,8 @@ export interface components {
              * Format: date
              */
             day: string;
-=======
+        };
+        /**
          * DeliveryRead
          * @description One message sent (or not) to a channel.
          */
@@ -1941,7 +1941,6 @@ export interface components {
              * @enum {string}
              */
             status: "sending" | "sent" | "failed";
->>>>>>> wt-notify
         };
         /**
          * ErrorBody
@@ -6443,7 +6442,6 @@ export interface operations {
                      *     1,Acme Cloud
                      */
                     "text/csv": string;
-<<<<<<< HEAD
                 };
             };
             /** @description The body is not valid JSON. */
@@ -6503,8 +6501,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SpendByService"];
-=======
->>>>>>> wt-notify
                 };
             };
             /** @description The body is not valid JSON. */

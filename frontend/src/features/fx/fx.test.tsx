@@ -9,7 +9,8 @@ import { mockFxRates } from '@/testing/scenarios';
 
 function mockSettings(rows: FxRate[]) {
   mockFxRates(rows);
-  apiMock.on('GET', '/auth/me', { email: 'admin@example.com' }).on('GET', '/tokens', []);
+  apiMock.on('GET', '/auth/me', { email: 'admin@example.com' }).on('GET', '/tokens', [])
+    .on('GET', '/notification-channels', []);
 }
 
 describe('Exchange rates in Settings', () => {

@@ -2,6 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import type { NotificationChannel, NotificationDelivery } from '@/api/types';
 import { apiMock, listReply } from '@/testing/api-mock';
 import { renderApp } from '@/testing/render';
+import { mockFxRates } from '@/testing/scenarios';
 
 function channel(overrides: Partial<NotificationChannel> = {}): NotificationChannel {
   return {
@@ -35,6 +36,7 @@ function delivery(overrides: Partial<NotificationDelivery> = {}): NotificationDe
 }
 
 function mockChannels(rows: NotificationChannel[]) {
+  mockFxRates([]); // the Settings page shows the exchange rates too
   apiMock.on('GET', '/auth/me', { email: 'admin@example.com' })
     .on('GET', '/tokens', listReply([]))
     .on('GET', '/notification-channels', () => ({ status: 200, body: rows }));
