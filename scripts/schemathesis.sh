@@ -21,13 +21,21 @@ done
 token="$(curl -sf -X POST "http://127.0.0.1:$port/auth/login" \
   -d "username=admin@example.com&password=fuzz-password-1" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')"
 
-"$VENV/bin/schemathesis" run "http://127.0.0.1:$port/openapi.json" \
-  --header "Authorization: Bearer $token" \
-  --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance \
-  --max-examples "${SCHEMATHESIS_EXAMPLES:-40}" \
-  --seed 20261122 \
-  --workers 2 \
-  --generation-database none \
-  --no-color \
-  --report junit --report-junit-path "$work/junit.xml" \
-  "$@"
+# Two operations call an outside service (a provider's billing API, a notification receiver)
+# that is not there in this run: their documented answer is a 502 naming what failed, which
+# the server-error check would count against them. They get every other check, apart.
+outside='^/connections/\{connection_id\}/sync$|^/notification-channels/\{channel_id\}/test$'
+conformance=status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance
+fuzz() {
+  "$VENV/bin/schemathesis" run "http://127.0.0.1:$port/openapi.json" \
+    --header "Authorization: Bearer $token" \
+    --max-examples "${SCHEMATHESIS_EXAMPLES:-40}" \
+    --seed 20261122 \
+    --workers 2 \
+    --generation-database none \
+    --no-color \
+    "$@"
+}
+fuzz --checks "not_a_server_error,$conformance" --exclude-path-regex "$outside" \
+  --report junit --report-junit-path "$work/junit.xml" "$@"
+fuzz --checks "$conformance" --include-path-regex "$outside" "$@"

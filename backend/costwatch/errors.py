@@ -123,7 +123,7 @@ def install_error_handlers(app: FastAPI) -> None:
 def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses`` entries for the error codes a route can answer."""
     described = {
-        400: "The request cannot be carried out.",
+        400: "The request cannot be carried out (or its body cannot be read).",
         401: "Missing, invalid or expired token.",
         403: "The token may not do this (a read-only API token, or a token managing tokens).",
         404: "No record with that id.",

@@ -15,7 +15,7 @@ from starlette.datastructures import UploadFile
 
 from costwatch.csv_export import csv_table, with_csv
 from costwatch.csv_import import service
-from costwatch.csv_import.schemas import ImportRefused, ImportReport, RecordKind
+from costwatch.csv_import.schemas import ImportRefused, ImportReport, RecordKind, RequestRefused
 from costwatch.db.audit_trail import set_actor
 from costwatch.db.session import request_session
 from costwatch.errors import Invalid, error_responses
@@ -96,8 +96,11 @@ def _add_routes(kind: RecordKind) -> None:
         name=f"import_{kind}",
         response_model=ImportReport,
         responses={
-            **error_responses(401, 403, 413),
-            422: {"model": ImportRefused, "description": "Bad rows (nothing stored) or file."},
+            **error_responses(400, 401, 403, 413),
+            422: {
+                "model": ImportRefused | RequestRefused,
+                "description": "Bad rows (nothing stored, with the list), or no usable file.",
+            },
         },
         openapi_extra=UPLOAD_BODY,
     )

@@ -2,7 +2,7 @@
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 RecordKind = Literal["invoices", "licenses", "topups", "consumption"]
 """The record types a CSV file can hold."""
@@ -32,3 +32,19 @@ class ImportRefused(ImportReport):
     """A commit refused because some rows are bad: nothing was stored."""
 
     detail: str
+
+
+class FieldError(BaseModel):
+    """One field FastAPI or a rule refused (the usual 422 shape)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class RequestRefused(BaseModel):
+    """A request refused before any row was read: the file is missing, a parameter is wrong."""
+
+    detail: list[FieldError]

@@ -54,6 +54,14 @@ class DailyRates:
 
 
 def parse_history(text: str) -> list[DailyRates]:
+    """Read an ECB-layout CSV; a file the csv module cannot read is an :class:`EcbFormatError`."""
+    try:
+        return _parse_history(text)
+    except csv.Error as exc:  # a lone carriage return, a NUL byte...
+        raise EcbFormatError(f"not a readable CSV file: {exc}") from exc
+
+
+def _parse_history(text: str) -> list[DailyRates]:
     """Read an ECB-layout CSV: every row's rates per EUR (``N/A`` and empty cells left out).
 
     Columns whose header is not a current ISO 4217 code (the ECB keeps ``CYP``, ``ROL``...

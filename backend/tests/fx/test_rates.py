@@ -224,3 +224,13 @@ async def test_search_by_part_of_the_code_or_the_month(client: httpx.AsyncClient
     assert codes == {"CZK", "DKK", "HKD", "ISK", "KRW", "NOK", "SEK"}
     months = {row["month"] for row in await rates(client, q="2026-0", currency="EUR")}
     assert months == {f"2026-0{m}-01" for m in range(1, 10)}
+
+
+@pytest.mark.parametrize("text", [")\x85\U00011048\rS^'", "Date,USD\n2025-01-02,1\x00.1\n"])
+async def test_a_file_the_csv_reader_cannot_read_is_a_422(
+    client: httpx.AsyncClient, text: str
+) -> None:
+    """Found by schemathesis: a lone carriage return or a NUL byte gave a 500."""
+    response = await upload(client, text)
+    assert response.status_code == 422, response.text
+    assert (await client.get("/fx-rates", params={"source": "import"})).json() == []

@@ -1951,6 +1951,20 @@ export interface components {
             detail: string;
         };
         /**
+         * FieldError
+         * @description One field FastAPI or a rule refused (the usual 422 shape).
+         */
+        FieldError: {
+            /** Loc */
+            loc: (string | number)[];
+            /** Msg */
+            msg: string;
+            /** Type */
+            type: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
          * Forecast
          * @description A month's spend so far and its expected month-end amount, by category.
          */
@@ -2515,6 +2529,14 @@ export interface components {
             revision: string;
             /** Status */
             status: string;
+        };
+        /**
+         * RequestRefused
+         * @description A request refused before any row was read: the file is missing, a parameter is wrong.
+         */
+        RequestRefused: {
+            /** Detail */
+            detail: components["schemas"]["FieldError"][];
         };
         /**
          * RowError
@@ -3255,7 +3277,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The request cannot be carried out. */
+            /** @description The request cannot be carried out (or its body cannot be read). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4144,6 +4166,15 @@ export interface operations {
                     "application/json": components["schemas"]["ImportReport"];
                 };
             };
+            /** @description The request cannot be carried out (or its body cannot be read). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Missing, invalid or expired token. */
             401: {
                 headers: {
@@ -4171,13 +4202,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Bad rows (nothing stored) or file. */
+            /** @description Bad rows (nothing stored, with the list), or no usable file. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ImportRefused"];
+                    "application/json": components["schemas"]["ImportRefused"] | components["schemas"]["RequestRefused"];
                 };
             };
         };
@@ -4313,6 +4344,15 @@ export interface operations {
                     "application/json": components["schemas"]["ImportReport"];
                 };
             };
+            /** @description The request cannot be carried out (or its body cannot be read). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Missing, invalid or expired token. */
             401: {
                 headers: {
@@ -4340,13 +4380,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Bad rows (nothing stored) or file. */
+            /** @description Bad rows (nothing stored, with the list), or no usable file. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ImportRefused"];
+                    "application/json": components["schemas"]["ImportRefused"] | components["schemas"]["RequestRefused"];
                 };
             };
         };
@@ -4424,6 +4464,15 @@ export interface operations {
                     "application/json": components["schemas"]["ImportReport"];
                 };
             };
+            /** @description The request cannot be carried out (or its body cannot be read). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Missing, invalid or expired token. */
             401: {
                 headers: {
@@ -4451,13 +4500,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Bad rows (nothing stored) or file. */
+            /** @description Bad rows (nothing stored, with the list), or no usable file. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ImportRefused"];
+                    "application/json": components["schemas"]["ImportRefused"] | components["schemas"]["RequestRefused"];
                 };
             };
         };
@@ -4535,6 +4584,15 @@ export interface operations {
                     "application/json": components["schemas"]["ImportReport"];
                 };
             };
+            /** @description The request cannot be carried out (or its body cannot be read). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Missing, invalid or expired token. */
             401: {
                 headers: {
@@ -4562,13 +4620,13 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Bad rows (nothing stored) or file. */
+            /** @description Bad rows (nothing stored, with the list), or no usable file. */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ImportRefused"];
+                    "application/json": components["schemas"]["ImportRefused"] | components["schemas"]["RequestRefused"];
                 };
             };
         };
