@@ -43,6 +43,7 @@ from costwatch.auth.security import create_token
 from costwatch.config import Settings
 from costwatch.db.engine import make_engine
 from costwatch.db.session import make_sessionmaker
+from costwatch.fx.ecb import bundled_rates
 from costwatch.http_cache import ResponseCacheMiddleware
 from costwatch.migrate import alembic_config, upgrade_to_head
 from costwatch.models import Base
@@ -302,6 +303,9 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 def app(settings: Settings, database: AsyncEngine) -> FastAPI:
     """One app for the run: FastAPI resolves an app's routes on its first request, which costs
     more than most tests. Each test points it at its own database with ``use_database``."""
+    # The app computes the bundled exchange rates at start (lifespan), which the test transport
+    # does not run: computed here once, not inside the first report's 4.5 s deadline.
+    bundled_rates(settings.reporting_currency)
     return create_app(settings, database)
 
 

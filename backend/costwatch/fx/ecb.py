@@ -17,8 +17,10 @@ significant digit at most. For R = EUR the monthly rate is the plain average. Th
 rounded once, half up, to 10 decimals.
 """
 
+import asyncio
 import csv
 import io
+import threading
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass
@@ -152,14 +154,34 @@ def bundled_history() -> list[DailyRates]:
     return parse_history(text)
 
 
-@cache
+_computed: dict[str, BundledRates] = {}
+_computing = threading.Lock()
+
+
 def bundled_rates(reporting: str) -> BundledRates:
     """The bundled monthly rates to ``reporting``: computed once per process and currency."""
-    days = _bundled_days()
-    return BundledRates(
-        rates=monthly_averages(days, reporting),
-        last_day=max((daily.day for daily in days), default=None),
-    )
+    found = _computed.get(reporting)
+    if found is not None:
+        return found
+    with _computing:
+        if reporting not in _computed:
+            days = _bundled_days()
+            _computed[reporting] = BundledRates(
+                rates=monthly_averages(days, reporting),
+                last_day=max((daily.day for daily in days), default=None),
+            )
+        return _computed[reporting]
+
+
+async def bundled_rates_async(reporting: str) -> BundledRates:
+    """``bundled_rates``, computed in a thread the first time (about a second, once per process).
+
+    The event loop keeps serving meanwhile; the app computes it at start anyway.
+    """
+    found = _computed.get(reporting)
+    if found is not None:
+        return found
+    return await asyncio.to_thread(bundled_rates, reporting)
 
 
 @cache

@@ -92,7 +92,7 @@ async def list_rates(
 @router.get("/fx-rates/info", response_model=FxInfo, responses=error_responses(401))
 async def rates_info(settings: SettingsDep) -> FxInfo:
     """The reporting currency of every report, and how far the bundled ECB rates reach."""
-    return service.get_info(settings.reporting_currency)
+    return await service.get_info(settings.reporting_currency)
 
 
 @router.put(

@@ -17,7 +17,7 @@ from costwatch.fx.ecb import (
     BUNDLED_SOURCE,
     BundledRates,
     EcbFormatError,
-    bundled_rates,
+    bundled_rates_async,
     monthly_averages,
     parse_history,
 )
@@ -51,7 +51,7 @@ async def load_rate_book(
     """The rates of ``currencies`` from ``start`` to ``end``: one query, bundled from memory."""
     others = currencies - {reporting}
     stored = await FxRateRepository(session).rates_between(others, start, end)
-    return RateBook(reporting, stored, bundled_rates(reporting))
+    return RateBook(reporting, stored, await bundled_rates_async(reporting))
 
 
 def _check_currency(currency: str, reporting: str) -> None:
@@ -77,7 +77,7 @@ async def list_rates(
     ``q`` matches part of the currency code or the start of the month (``YYYY-MM``).
     """
     needle = (q or "").strip().upper()
-    bundled = bundled_rates(reporting)
+    bundled = await bundled_rates_async(reporting)
     stored = {
         (row.currency, row.month): row
         for row in await FxRateRepository(session).list_all(currency=currency, month=month)
@@ -132,7 +132,7 @@ async def set_rate(
         month=month,
         rate=rate,
         source="manual",
-        bundled_rate=bundled_rates(reporting).rates.get(currency, {}).get(month),
+        bundled_rate=(await bundled_rates_async(reporting)).rates.get(currency, {}).get(month),
         reporting_currency=reporting,
     )
 
@@ -184,10 +184,10 @@ async def import_ecb_csv(session: AsyncSession, reporting: str, text: str) -> Fx
     )
 
 
-def get_info(reporting: str) -> FxInfo:
+async def get_info(reporting: str) -> FxInfo:
     """The reporting currency and how far the bundled rates reach."""
     return FxInfo(
         reporting_currency=reporting,
         bundled_source=BUNDLED_SOURCE,
-        bundled_until=bundled_rates(reporting).last_day,
+        bundled_until=(await bundled_rates_async(reporting)).last_day,
     )
