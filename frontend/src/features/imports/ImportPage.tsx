@@ -5,6 +5,7 @@ import {
 import {
   IconAlertTriangle, IconCircleCheck, IconDownload, IconFileUpload, IconUpload,
 } from '@tabler/icons-react';
+import { useMediaQuery } from '@mantine/hooks';
 import { useQueryClient } from '@tanstack/react-query';
 import { PageHeader } from '@/components/PageHeader';
 import { errorMessage, notifyError, notifySuccess } from '@/lib/notify';
@@ -61,6 +62,8 @@ export function ImportPage() {
   const [result, setResult] = useState<ImportResult | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
+  // Four labels do not fit side by side on a phone: stacked there.
+  const narrow = useMediaQuery('(max-width: 36em)') ?? false;
   const busy = step === 'checking' || step === 'committing';
   const label = IMPORT_KINDS.find((option) => option.value === kind)?.label ?? kind;
 
@@ -114,6 +117,8 @@ export function ImportPage() {
             <SegmentedControl
               aria-label="Record type"
               data={IMPORT_KINDS}
+              orientation={narrow ? 'vertical' : 'horizontal'}
+              fullWidth={narrow}
               value={kind}
               onChange={(value) => {
                 setKind(value as ImportKind);
