@@ -19,6 +19,10 @@ export const SHOWN_ERRORS = 500;
 
 type Step = 'idle' | 'checking' | 'checked' | 'committing' | 'done';
 
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 function ErrorsTable({ result }: { result: ImportResult }) {
   const shown = result.errors.slice(0, SHOWN_ERRORS);
   return (
@@ -198,10 +202,10 @@ export function ImportPage() {
               {step === 'done' ? 'Imported' : '3. The check'}
             </Title>
             <Group gap="sm">
-              <Badge size="lg" variant="light" color="gray">{`${result.rows} rows`}</Badge>
+              <Badge size="lg" variant="light" color="gray">{count(result.rows, 'row')}</Badge>
               <Badge size="lg" variant="light" color="teal">{`${result.valid} valid`}</Badge>
               <Badge size="lg" variant="light" color={result.errors.length ? 'red' : 'gray'}>
-                {`${result.errors.length} errors`}
+                {count(result.errors.length, 'error')}
               </Badge>
             </Group>
             {result.detail && <Alert color="red" title="Nothing was imported">{result.detail}</Alert>}
