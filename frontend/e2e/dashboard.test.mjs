@@ -14,7 +14,7 @@
  * API requests than the bound (a regression to whole-table downloads).
  */
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, resolve } from 'node:path';
 import {
@@ -38,6 +38,7 @@ const PAGES = [
   { name: 'usage', path: '/usage', heading: 'Usage' },
   { name: 'analytics', path: '/analytics', heading: 'Analytics' },
   { name: 'connections', path: '/connections', heading: 'Connections' },
+  { name: 'import', path: '/import', heading: 'Import' },
   { name: 'audit', path: '/audit', heading: 'Audit log' },
   { name: 'settings', path: '/settings', heading: 'Settings' },
 ];
@@ -198,6 +199,61 @@ describe('CostWatch dashboard in Chromium', () => {
       }
       await page.context().close();
     }
+    assert.deepEqual(consoleErrors, []);
+  });
+
+  test('export a table as CSV, then import a CSV file of invoices', async () => {
+    const page = await newPage(DESKTOP);
+    await login(page);
+    await page.goto(`${BASE_URL}/services`);
+    await settle(page);
+    const [exported] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export services as CSV' }).click(),
+    ]);
+    assert.equal(exported.suggestedFilename(), 'services.csv');
+    const lines = readFileSync(await exported.path(), 'utf8').trim().split('\r\n');
+    assert.match(lines[0], /^id,provider_id,category_id,name,/);
+    assert.ok(lines.length > 2, `${lines.length} lines exported`);
+
+    // An infrastructure service to import invoices for, asked of the API with the page's token.
+    const serviceId = await page.evaluate(async () => {
+      const headers = { Authorization: `Bearer ${localStorage.getItem('costwatch.token')}` };
+      const categories = await (await fetch('/api/categories', { headers })).json();
+      const infra = categories.find((category) => category.code === 'infrastructure');
+      const services = await (await fetch(`/api/service?category_id=${infra.id}&limit=1`, { headers })).json();
+      return services[0].id;
+    });
+
+    await page.getByRole('link', { name: 'Import' }).click();
+    await page.getByRole('heading', { name: 'Import', level: 1 }).waitFor();
+    const [template] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download the invoices template' }).click(),
+    ]);
+    assert.equal(template.suggestedFilename(), 'invoices-template.csv');
+    assert.match(readFileSync(await template.path(), 'utf8'), /^service_id,invoice_month,amount,currency\r\n/);
+
+    const header = 'service_id,invoice_month,amount,currency';
+    const good = `${serviceId},2019-01,10.00,USD`;
+    const file = (text) => ({ name: 'invoices.csv', mimeType: 'text/csv', buffer: Buffer.from(text) });
+    const input = page.locator('input[type=file]');
+    await input.setInputFiles(file(`${header}\n${good}\n${serviceId},2019-02,1.234,USD\n`));
+    const errors = page.getByRole('table', { name: 'Rows with errors' });
+    await errors.getByRole('cell', { name: 'amount' }).waitFor();
+    assert.ok(await page.getByRole('button', { name: 'Import 2 row(s)' }).isDisabled());
+    await settle(page);
+    await shoot(page, 'desktop-import-errors');
+
+    await input.setInputFiles(file(`${header}\n${good}\n`));
+    const commit = page.getByRole('button', { name: 'Import 1 row(s)' });
+    await commit.waitFor();
+    await commit.click();
+    await page.getByText('Every row of invoices.csv is stored.').waitFor();
+    await expectToast(page, 'Imported');
+    await settle(page);
+    await shoot(page, 'desktop-import-done');
+    await page.context().close();
     assert.deepEqual(consoleErrors, []);
   });
 

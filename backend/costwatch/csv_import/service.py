@@ -142,7 +142,8 @@ def _parse(
     except ValidationError as error:
         for item in error.errors(include_url=False):
             field = str(item["loc"][0]) if item["loc"] else None
-            errors.append(RowError(row=number, field=field, message=item["msg"]))
+            message = item["msg"].removeprefix("Value error, ")
+            errors.append(RowError(row=number, field=field, message=message))
         return None, errors
     return (None if errors else body), errors
 

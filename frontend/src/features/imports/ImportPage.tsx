@@ -5,6 +5,7 @@ import {
 import {
   IconAlertTriangle, IconCircleCheck, IconDownload, IconFileUpload, IconUpload,
 } from '@tabler/icons-react';
+import { useMediaQuery } from '@mantine/hooks';
 import { useQueryClient } from '@tanstack/react-query';
 import { PageHeader } from '@/components/PageHeader';
 import { errorMessage, notifyError, notifySuccess } from '@/lib/notify';
@@ -17,6 +18,10 @@ import {
 export const SHOWN_ERRORS = 500;
 
 type Step = 'idle' | 'checking' | 'checked' | 'committing' | 'done';
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
 
 function ErrorsTable({ result }: { result: ImportResult }) {
   const shown = result.errors.slice(0, SHOWN_ERRORS);
@@ -61,6 +66,8 @@ export function ImportPage() {
   const [result, setResult] = useState<ImportResult | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
+  // Four labels do not fit side by side on a phone: stacked there.
+  const narrow = useMediaQuery('(max-width: 36em)') ?? false;
   const busy = step === 'checking' || step === 'committing';
   const label = IMPORT_KINDS.find((option) => option.value === kind)?.label ?? kind;
 
@@ -114,6 +121,8 @@ export function ImportPage() {
             <SegmentedControl
               aria-label="Record type"
               data={IMPORT_KINDS}
+              orientation={narrow ? 'vertical' : 'horizontal'}
+              fullWidth={narrow}
               value={kind}
               onChange={(value) => {
                 setKind(value as ImportKind);
@@ -193,10 +202,10 @@ export function ImportPage() {
               {step === 'done' ? 'Imported' : '3. The check'}
             </Title>
             <Group gap="sm">
-              <Badge size="lg" variant="light" color="gray">{`${result.rows} rows`}</Badge>
+              <Badge size="lg" variant="light" color="gray">{count(result.rows, 'row')}</Badge>
               <Badge size="lg" variant="light" color="teal">{`${result.valid} valid`}</Badge>
               <Badge size="lg" variant="light" color={result.errors.length ? 'red' : 'gray'}>
-                {`${result.errors.length} errors`}
+                {count(result.errors.length, 'error')}
               </Badge>
             </Group>
             {result.detail && <Alert color="red" title="Nothing was imported">{result.detail}</Alert>}
