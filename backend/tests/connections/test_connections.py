@@ -3,6 +3,7 @@
 The server is frozen at 2025-07-15 (conftest); syncs talk to local fakes of the providers.
 """
 
+import asyncio
 import logging
 from datetime import date
 from typing import Any
@@ -373,3 +374,29 @@ async def test_update_delete_and_unknown_ids(
     assert await rows(connection, service["id"]) == {
         "2025-07-01": ("3.00", f"connection:{made['id']}")
     }
+
+
+async def test_simultaneous_syncs_of_one_connection_write_each_day_once(
+    concurrent_client: tuple[httpx.AsyncClient, Any], httpserver: HTTPServer
+) -> None:
+    """Two "Sync now" at once (a double click, a scheduled tick): each day is stored once.
+
+    The second waits for the first's lock on the connection, then either finds its run still
+    going (409) or runs after it and finds nothing to change.
+    """
+    client, engine = concurrent_client
+    fake = FakeOpenAI(httpserver)
+    for day in range(1, 11):
+        fake.costs[date(2025, 7, day)] = ["1.50"]
+    service = await make_service(client, "usage", name="OpenAI")
+    made = await connect(client, fake, service["id"], sync_from="2025-07-01")
+    path = f"/connections/{made['id']}/sync"
+    for _ in range(3):
+        first, second = await asyncio.gather(client.post(path), client.post(path))
+        assert {first.status_code, second.status_code} <= {200, 409}, (first.text, second.text)
+        assert 200 in (first.status_code, second.status_code)
+    async with engine.connect() as connection:
+        stored = await rows(connection, service["id"])
+    assert len(stored) == 10
+    assert {amount for amount, _ in stored.values()} == {"1.50"}
+    assert await usage_of(client, 2025, 7) == "15.00"
