@@ -11,11 +11,15 @@ from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from costwatch import __version__
+from costwatch.alerts.router import router as alerts_inbox_router
+from costwatch.alerts.runner import AfterWriteMiddleware, AlertRunner
+from costwatch.alerts.service import parameters
 from costwatch.audit.router import router as audit_router
 from costwatch.auth.dependencies import require_admin, require_admin_before_upload, require_login
 from costwatch.auth.router import router as auth_router
 from costwatch.auth.router import tokens as tokens_router
 from costwatch.body_limit import BodyLimitMiddleware
+from costwatch.budgets.router import router as budgets_router
 from costwatch.catalog.router import router as catalog_router
 from costwatch.config import ConfigError, Settings, load_settings
 from costwatch.connections.router import router as connections_router
@@ -35,17 +39,19 @@ from costwatch.http_cache import ResponseCacheMiddleware
 from costwatch.invoices.router import router as invoices_router
 from costwatch.licenses.router import router as licenses_router
 from costwatch.logs import RequestContextMiddleware
-from costwatch.notifications.delivery import DeliveryPolicy, SmtpConfig
+from costwatch.notifications.delivery import DeliveryPolicy, Notifier, SmtpConfig
 from costwatch.notifications.router import router as notifications_router
 from costwatch.reports.router import alerts as alerts_router
 from costwatch.reports.router import router as reports_router
 from costwatch.resilience import ResilienceMiddleware
-from costwatch.scheduler import Scheduler
+from costwatch.scheduler import Scheduler, holder_name
 from costwatch.usage.router import router as usage_router
 from costwatch.vault import KeyError_, Vault
 
 # Paths that wait on an outside server for as long as its timeouts and retries take.
-UNBOUNDED_PATHS = re.compile(r"/connections/[^/]+/sync|/notification-channels/[^/]+/test")
+UNBOUNDED_PATHS = re.compile(
+    r"/connections/[^/]+/sync|/notification-channels/[^/]+/test|/alerts/evaluate"
+)
 
 DESCRIPTION = """
 Every recurring cost of an organisation in one place: cloud invoices, per-seat licenses with
@@ -70,7 +76,12 @@ TAGS = [
     {"name": "usage", "description": "Prepaid usage services: top-ups, consumption, balances."},
     {"name": "reports", "description": "Spend per month by category, and its forecast."},
     {"name": "fx-rates", "description": "Exchange rates to the reporting currency, per month."},
-    {"name": "alerts", "description": "Commitments ending soon and balances running low."},
+    {
+        "name": "alerts",
+        "description": "The alert inbox (budgets, low balances, runways, commitments, unusual"
+        " spend), its evaluation, and the commitments and low balances behind it.",
+    },
+    {"name": "budgets", "description": "Monthly spend limits with thresholds, and their status."},
     {
         "name": "connections",
         "description": "Provider billing APIs (OpenAI, Anthropic, Twilio, OpenRouter) that fill"
@@ -99,16 +110,35 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         # request, whose deadline is 4.5 s.
         await asyncio.to_thread(bundled_rates, settings.reporting_currency)
         scheduler = None
+        state = app.state
+        runner = None
+        if settings.env != "test":
+            holder = holder_name()
+            runner = AlertRunner(
+                state.sessionmaker,
+                state.write_lock,
+                Notifier.of_app(state),
+                lambda: parameters(settings),
+                holder=holder,
+                delay=settings.alert_after_write_delay_seconds,
+            )
+            if settings.alert_after_writes:
+                state.alert_runner = runner
         if settings.scheduler and settings.env != "test":
-            state = app.state
             scheduler = Scheduler(
                 Writer(state.sessionmaker, state.write_lock),
                 state.vault,
                 sync_interval=timedelta(minutes=settings.sync_interval_minutes),
                 tick_seconds=settings.scheduler_tick_seconds,
+                holder=holder,
+                alerts=runner,
+                alert_interval=timedelta(seconds=settings.alert_interval_seconds),
             )
             scheduler.start()
         yield
+        state.alert_runner = None
+        if runner is not None:
+            await runner.stop()
         if scheduler is not None:
             await scheduler.stop()
         await engine.dispose()
@@ -137,7 +167,10 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     install_error_handlers(app)
     # Added innermost first. From the outside in: the request id and security headers; the
     # body limit (before anything reads a body); retries of lost transactions and JSON
-    # 503/500 answers; the cache, whose hits skip routing entirely.
+    # 503/500 answers; the cache, whose hits skip routing entirely; innermost, the alert
+    # rules' poke after each write that succeeded (the runner exists once the app started).
+    app.state.alert_runner = None
+    app.add_middleware(AfterWriteMiddleware, runner=lambda: app.state.alert_runner)
     app.add_middleware(
         ResponseCacheMiddleware, engine=engine, jwt_secret=settings.effective_jwt_secret
     )
@@ -182,6 +215,8 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         reports_router,
         forecast_router,
         alerts_router,
+        alerts_inbox_router,
+        budgets_router,
         fx_router,
         audit_router,
         connections_router,

@@ -3,6 +3,7 @@
 import base64
 import os
 import secrets
+from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 from typing import Literal
@@ -86,6 +87,41 @@ class Settings(BaseSettings):
     notify_attempts: int = Field(default=3, ge=1, le=10)
     notify_backoff_seconds: float = Field(default=1.0, ge=0, le=60)
     notify_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+
+    # The alert rules run every ``alert_interval_seconds`` (in the scheduler's process), and a
+    # few seconds after any write when ``alert_after_writes`` (one process at a time).
+    alert_interval_seconds: int = Field(default=300, ge=10, le=24 * 3600)
+    alert_after_writes: bool = True
+    alert_after_write_delay_seconds: float = Field(default=2.0, ge=0, le=600)
+    # ``runway``: a prepaid balance that runs out within this many days.
+    runway_alert_days: int = Field(default=14, ge=1, le=365)
+    # ``low_balance``: a balance under this percent of its last top-up.
+    low_balance_alert_percent: int = Field(default=20, ge=1, le=100)
+    # ``commitment``: days before an annual commitment ends when a reminder goes out (each
+    # window once), comma-separated.
+    commitment_notice_days: str = "90,30,7"
+    # ``anomaly``: a day or month above median + k x the robust spread of the service's own
+    # history (see costwatch/alerts/rules.py).
+    anomaly_k: Decimal = Field(default=Decimal(4), ge=1, le=100)
+
+    @field_validator("commitment_notice_days")
+    @classmethod
+    def _check_notice_days(cls, value: str) -> str:
+        try:
+            days = sorted({int(part) for part in value.split(",") if part.strip()}, reverse=True)
+        except ValueError:
+            days = []
+        if not days or any(day < 1 or day > 3650 for day in days):
+            raise ValueError(
+                "COSTWATCH_COMMITMENT_NOTICE_DAYS must be whole days (1-3650) separated by"
+                f" commas, such as 90,30,7 (got {value!r})"
+            )
+        return ",".join(str(day) for day in days)
+
+    @property
+    def notice_windows(self) -> list[int]:
+        """The commitment notice windows in days, widest first."""
+        return [int(day) for day in self.commitment_notice_days.split(",")]
 
     @field_validator("reporting_currency")
     @classmethod

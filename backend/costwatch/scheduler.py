@@ -6,8 +6,9 @@ that ticks every ``tick_seconds``. A tick first takes or renews the lease in the
 work only when it holds it. The holder renews at every tick and before each long job; when it
 dies, its lease expires after ``3 x tick_seconds`` and the next process to tick takes over.
 
-The periodic work today: sync every enabled provider connection whose last sync started more
-than ``COSTWATCH_SYNC_INTERVAL_MINUTES`` ago (a new connection right away: its backfill).
+The periodic work: sync every enabled provider connection whose last sync started more than
+``COSTWATCH_SYNC_INTERVAL_MINUTES`` ago (a new connection right away: its backfill), then run
+the alert rules every ``COSTWATCH_ALERT_INTERVAL_SECONDS`` and after any sync.
 """
 
 import logging
@@ -18,17 +19,15 @@ from datetime import datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
-from sqlalchemy import or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from costwatch import clock
+from costwatch.alerts.runner import AlertRunner
 from costwatch.connections.repository import ConnectionRepository
 from costwatch.connections.sync import SyncFailed, Writer, sync_connection
+from costwatch.db.lease import claim, release
 from costwatch.errors import DomainError
-from costwatch.models import SchedulerLease
 from costwatch.vault import Vault
 
-LEASE = "scheduler"
 DEFAULT_TICK_SECONDS = 30.0
 
 log = logging.getLogger("costwatch.scheduler")
@@ -37,44 +36,6 @@ log = logging.getLogger("costwatch.scheduler")
 def holder_name() -> str:
     """The name of this process in the lease: host, pid and a random part (pids are reused)."""
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-
-
-async def claim(
-    factory: async_sessionmaker[AsyncSession], holder: str, ttl: timedelta, name: str = LEASE
-) -> bool:
-    """Take or renew the lease for ``ttl``; True when ``holder`` holds it afterwards."""
-    now = clock.now()
-    async with factory() as session, session.begin():
-        await session.execute(
-            update(SchedulerLease)
-            .where(
-                SchedulerLease.name == name,
-                or_(
-                    SchedulerLease.holder == holder,
-                    SchedulerLease.holder.is_(None),
-                    SchedulerLease.expires_at < now,
-                ),
-            )
-            .values(holder=holder, expires_at=now + ttl)
-        )
-        # Read back rather than trust the row count (MySQL counts only rows whose values
-        # changed, unless the driver asks for found rows).
-        current = await session.execute(
-            select(SchedulerLease.holder).where(SchedulerLease.name == name)
-        )
-        return current.scalar_one_or_none() == holder
-
-
-async def release(
-    factory: async_sessionmaker[AsyncSession], holder: str, name: str = LEASE
-) -> None:
-    """Give the lease up (at shutdown), so that another process takes it at once."""
-    async with factory() as session, session.begin():
-        await session.execute(
-            update(SchedulerLease)
-            .where(SchedulerLease.name == name, SchedulerLease.holder == holder)
-            .values(holder=None, expires_at=None)
-        )
 
 
 class Scheduler:
@@ -88,6 +49,8 @@ class Scheduler:
         sync_interval: timedelta,
         tick_seconds: float = DEFAULT_TICK_SECONDS,
         holder: str | None = None,
+        alerts: AlertRunner | None = None,
+        alert_interval: timedelta = timedelta(minutes=5),
     ) -> None:
         self.writer = writer
         self.vault = vault
@@ -95,6 +58,9 @@ class Scheduler:
         self.tick_seconds = tick_seconds
         self.ttl = timedelta(seconds=3 * tick_seconds)
         self.holder = holder or holder_name()
+        self.alerts = alerts
+        self.alert_interval = alert_interval
+        self._last_evaluation: datetime | None = None
         self._scheduler: AsyncIOScheduler | None = None
 
     def start(self) -> None:
@@ -124,7 +90,9 @@ class Scheduler:
         try:
             if not await claim(self.writer.factory, self.holder, self.ttl):
                 return 0
-            return await self.sync_due()
+            synced = await self.sync_due()
+            await self.evaluate_due(force=synced > 0)
+            return synced
         except Exception:  # a tick must never kill the scheduler; the next one tries again
             log.exception("scheduler tick failed")
             return 0
@@ -145,3 +113,14 @@ class Scheduler:
                 log.warning("scheduled sync of connection %s: %s", connection_id, exc.detail)
             done += 1
         return done
+
+    async def evaluate_due(self, *, force: bool = False) -> bool:
+        """Run the alert rules if the interval has passed (or ``force``); True when run."""
+        if self.alerts is None:
+            return False
+        now = clock.now()
+        due = self._last_evaluation is None or now - self._last_evaluation >= self.alert_interval
+        if not (due or force):
+            return False
+        self._last_evaluation = now
+        return await self.alerts.run() is not None

@@ -47,6 +47,8 @@ ALL_TABLES = {
     "scheduler_lease",
     "notification_channel",
     "notification_delivery",
+    "budget",
+    "alert_event",
 }
 
 

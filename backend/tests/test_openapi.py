@@ -177,7 +177,7 @@ async def test_operations_with_an_id_in_the_path_document_404(schema: JSON) -> N
         assert "404" in operation["responses"], f"{method} {path} does not document 404"
 
 
-ACTIONS = ("/sync", "/test")
+ACTIONS = ("/sync", "/test", "/evaluate", "/acknowledge")
 
 
 async def test_creating_posts_document_201_and_deletes_document_204(schema: JSON) -> None:

@@ -17,9 +17,10 @@ from costwatch.app import create_app
 from costwatch.config import Settings
 from costwatch.connections.sync import Writer
 from costwatch.db.engine import make_engine
+from costwatch.db.lease import claim, release
 from costwatch.db.session import make_sessionmaker
 from costwatch.models import SchedulerLease, SyncRun, UsageConsumption
-from costwatch.scheduler import Scheduler, claim, release
+from costwatch.scheduler import Scheduler
 from tests.connections.fakes import FakeOpenAI
 from tests.factories import make_service
 
@@ -156,11 +157,19 @@ async def test_the_app_runs_the_scheduler_and_gives_the_lease_up_at_shutdown(
                 break
             await asyncio.sleep(0.1)
         async with engine.connect() as connection:
-            holder = (await connection.execute(select(SchedulerLease.holder))).scalar_one()
+            holder = (
+                await connection.execute(
+                    select(SchedulerLease.holder).where(SchedulerLease.name == "scheduler")
+                )
+            ).scalar_one()
     assert await count(engine, UsageConsumption) == 1
     assert holder is not None
     async with engine.connect() as connection:
-        assert (await connection.execute(select(SchedulerLease.holder))).scalar_one() is None
+        assert (
+            await connection.execute(
+                select(SchedulerLease.holder).where(SchedulerLease.name == "scheduler")
+            )
+        ).scalar_one() is None
 
 
 def client_vault(client: httpx.AsyncClient) -> Any:

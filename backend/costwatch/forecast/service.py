@@ -41,7 +41,7 @@ from costwatch.fx.service import load_rate_book
 from costwatch.invoices.repository import InvoiceRepository
 from costwatch.models import CategoryCode
 from costwatch.money import ZERO, quantize
-from costwatch.reports.service import View, get_monthly_spend
+from costwatch.reports.service import View, get_monthly_spend, get_spend_by_service
 from costwatch.usage.repository import ConsumptionRepository
 from costwatch.usage.service import BURN_DAYS, burn_window
 
@@ -184,3 +184,48 @@ async def get_forecast(
         by_category=by_category,
         unconverted=unconverted,
     )
+
+
+async def forecast_by_service(
+    session: AsyncSession, year: int, month: int, *, reporting: str = DEFAULT_CURRENCY
+) -> dict[int, tuple[Decimal, Decimal]]:
+    """Per service with spend or a forecast: ``(actual, forecast)`` in ``reporting``.
+
+    The rules of :func:`get_forecast`, applied to each service alone (budgets of one service
+    use it): the actual is ``/summary/by-service``'s amount; an infrastructure service without
+    its invoice adds its trailing mean; a usage service adds its own run rate x the days left.
+    Each service is converted with the month's rate and rounded once; a service in a currency
+    without a rate is left out, as everywhere.
+    """
+    first = date(year, month, 1)
+    today = clock.today()
+    spend = await get_spend_by_service(session, year, month, reporting=reporting)
+    actual = {item.service_id: item.amount for item in spend.services}
+    raw: dict[int, ByCurrency] = defaultdict(lambda: defaultdict(lambda: ZERO))
+    if first >= month_start(today):
+        rows = await InvoiceRepository(session).trailing_sums(
+            first, count=TRAILING_MONTHS, lookback=LOOKBACK_MONTHS
+        )
+        invoices: dict[int, int] = defaultdict(int)
+        for service_id, _, _, count in rows:
+            invoices[service_id] += count
+        for service_id, currency, total, _ in rows:
+            raw[service_id][currency] += total / invoices[service_id]
+        remaining = days_left(first, today)
+        if remaining:
+            start, end = burn_window(today)
+            for service_id, currency, total in await ConsumptionRepository(
+                session
+            ).consumed_between_by_service(start, end):
+                raw[service_id][currency] += total * remaining / BURN_DAYS
+    currencies = {currency for amounts in raw.values() for currency in amounts}
+    book = await load_rate_book(session, reporting, currencies, first, first)
+    rates = {currency: book.rate(currency, first) for currency in currencies}
+    result: dict[int, tuple[Decimal, Decimal]] = {
+        service_id: (amount, amount) for service_id, amount in actual.items()
+    }
+    for service_id, amounts in raw.items():
+        added, _ = _split(amounts, rates)
+        spent = actual.get(service_id, ZERO)
+        result[service_id] = (spent, spent + quantize(added))
+    return result

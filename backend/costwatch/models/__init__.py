@@ -6,6 +6,7 @@ a one-way graph (see docs/architecture.md). Importing this package also tells
 """
 
 from costwatch.models.admin_user import AdminUser
+from costwatch.models.alert import AlertEvent, Budget
 from costwatch.models.api_token import ApiToken
 from costwatch.models.audit import AuditEntry
 from costwatch.models.base import Base
@@ -22,9 +23,11 @@ from costwatch.models.usage import UsageConsumption, UsageConsumptionMonth, Usag
 
 __all__ = [
     "AdminUser",
+    "AlertEvent",
     "ApiToken",
     "AuditEntry",
     "Base",
+    "Budget",
     "CategoryCode",
     "DataVersion",
     "FxRate",

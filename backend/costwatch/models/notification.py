@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from costwatch.models.base import Base, BigId, IdMixin, TimestampMixin
@@ -29,13 +29,20 @@ class NotificationDelivery(IdMixin, Base):
     """One message sent (or not) to a channel: a test, or an alert event's notification."""
 
     __tablename__ = "notification_delivery"
-    __table_args__ = (Index("ix_notification_delivery_channel", "channel_id", "id"),)
+    __table_args__ = (
+        Index("ix_notification_delivery_channel", "channel_id", "id"),
+        # One notification of an event per channel, whichever process sends it (a test has
+        # no event: NULLs never collide).
+        UniqueConstraint("event_id", "channel_id", "event", name="uk_notification_delivery_event"),
+    )
 
     channel_id: Mapped[int] = mapped_column(
         BigId, ForeignKey("notification_channel.id", ondelete="CASCADE")
     )
-    # The alert event notified; none for a test. (The alert engine's table adds the key.)
-    event_id: Mapped[int | None] = mapped_column(BigId, index=True)
+    # The alert event notified; none for a test.
+    event_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("alert_event.id", ondelete="SET NULL"), index=True
+    )
     event: Mapped[str] = mapped_column(String(20))  # test | alert.opened | ...
     status: Mapped[str] = mapped_column(String(8))  # sending | sent | failed
     attempts: Mapped[int] = mapped_column(Integer, default=0)

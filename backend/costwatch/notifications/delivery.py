@@ -26,6 +26,7 @@ from typing import Any
 
 import aiosmtplib
 import httpx
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from costwatch import clock
@@ -327,6 +328,13 @@ class Notifier:
     policy: DeliveryPolicy
     client: httpx.AsyncClient | None = None
 
+    @classmethod
+    def of_app(cls, state: Any) -> "Notifier":
+        """The app's notifier (``app.state``): its database, key, SMTP server, retry policy."""
+        return cls(
+            state.sessionmaker, state.write_lock, state.vault, state.smtp, state.delivery_policy
+        )
+
     async def deliver(self, channel: NotificationChannel, message: Message) -> NotificationDelivery:
         """Send ``message`` to ``channel`` now; the delivery as recorded (sent or failed).
 
@@ -334,18 +342,40 @@ class Notifier:
         the last, each in a short transaction of its own: nothing is held while waiting on
         the receiver.
         """
+        delivery = await self._deliver(channel, message, once=False)
+        assert delivery is not None  # only a once-only delivery can be refused
+        return delivery
+
+    async def deliver_once(
+        self, channel: NotificationChannel, message: Message
+    ) -> NotificationDelivery | None:
+        """As :meth:`deliver`, unless this event was already delivered to this channel: None.
+
+        The log row's unique key (event, channel, kind of message) decides: of two processes
+        sending the same event to the same channel, the one whose row is stored first sends.
+        """
+        return await self._deliver(channel, message, once=True)
+
+    async def _deliver(
+        self, channel: NotificationChannel, message: Message, *, once: bool
+    ) -> NotificationDelivery | None:
         secret = self.vault.decrypt(channel.secret)["secret"] if channel.secret else None
         destination = Destination(channel.id, channel.kind, channel.name, channel.target, secret)
         actor = f"notify:{channel.id}"
-        async with write_transaction(self.factory, self.write_lock, actor=actor) as session:
-            delivery = await DeliveryRepository(session).add(
-                channel_id=channel.id,
-                event_id=message.event_id,
-                event=message.event,
-                status="sending",
-                attempts=0,
-                started_at=clock.now(),
-            )
+        try:
+            async with write_transaction(self.factory, self.write_lock, actor=actor) as session:
+                delivery = await DeliveryRepository(session).add(
+                    channel_id=channel.id,
+                    event_id=message.event_id,
+                    event=message.event,
+                    status="sending",
+                    attempts=0,
+                    started_at=clock.now(),
+                )
+        except IntegrityError:
+            if not once:
+                raise
+            return None
         outcome = await send(destination, message, self.smtp, self.policy, self.client)
         async with write_transaction(self.factory, self.write_lock, actor=actor) as session:
             repo = DeliveryRepository(session)

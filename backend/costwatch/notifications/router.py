@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 from costwatch.db.session import SessionDep, own_transactions
 from costwatch.errors import error_responses
 from costwatch.notifications import service
-from costwatch.notifications.delivery import DeliveryPolicy, Notifier, SmtpConfig
+from costwatch.notifications.delivery import Notifier
 from costwatch.notifications.schemas import ChannelCreate, ChannelRead, ChannelUpdate, DeliveryRead
 from costwatch.params import IdPath
 from costwatch.routing import DecimalJSONRoute
@@ -25,10 +25,7 @@ def _vault(request: Request) -> Vault:
 
 def notifier(request: Request) -> Notifier:
     """The app's notifier: its database, key, SMTP server and retry policy."""
-    state = request.app.state
-    smtp: SmtpConfig = state.smtp
-    policy: DeliveryPolicy = state.delivery_policy
-    return Notifier(state.sessionmaker, state.write_lock, state.vault, smtp, policy)
+    return Notifier.of_app(request.app.state)
 
 
 @router.get("", response_model=list[ChannelRead], responses=error_responses(401))

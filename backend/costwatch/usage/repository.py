@@ -238,12 +238,12 @@ class ConsumptionRepository(Repository[UsageConsumption]):
         )
         return [(row[0], row[1], row[2]) for row in (await self.session.execute(stmt)).all()]
 
-    async def consumed_between(self, start: date, end: date) -> list[tuple[str, Decimal]]:
-        """Consumption of the active services dated from ``start`` to ``end`` (both included).
+    def _recent_per_service(self, start: date, end: date) -> Any:
+        """Consumption of each active service dated from ``start`` to ``end``, with its currency.
 
-        Summed by the database per currency. The events are summed per service from a range
-        of ``ix_usage_consumption_date_cover`` alone (no table rows read); a service's currency
-        (one per service) comes from its monthly totals, one index dive per service.
+        The events are summed per service from a range of ``ix_usage_consumption_date_cover``
+        alone (no table rows read); a service's currency (one per service) comes from its
+        monthly totals, one index dive per service.
         """
         recent = (
             select(
@@ -261,17 +261,36 @@ class ConsumptionRepository(Repository[UsageConsumption]):
             .correlate(recent)
             .scalar_subquery()
         )
-        per_service = (
-            select(currency.label("currency"), recent.c.total.label("total"))
+        return (
+            select(
+                recent.c.service_id.label("service_id"),
+                currency.label("currency"),
+                recent.c.total.label("total"),
+            )
             .select_from(recent)
             .join(Service, Service.id == recent.c.service_id)
             .where(Service.active.is_(True))
             .subquery("per_service")
         )
+
+    async def consumed_between(self, start: date, end: date) -> list[tuple[str, Decimal]]:
+        """Consumption of the active services dated from ``start`` to ``end`` (both included).
+
+        Summed by the database per currency.
+        """
+        per_service = self._recent_per_service(start, end)
         stmt = select(per_service.c.currency, func.sum(per_service.c.total)).group_by(
             per_service.c.currency
         )
         return [(row[0], row[1]) for row in (await self.session.execute(stmt)).all()]
+
+    async def consumed_between_by_service(
+        self, start: date, end: date
+    ) -> list[tuple[int, str, Decimal]]:
+        """Consumption of each active service dated from ``start`` to ``end``, with its currency."""
+        per_service = self._recent_per_service(start, end)
+        stmt = select(per_service.c.service_id, per_service.c.currency, per_service.c.total)
+        return [(row[0], row[1], row[2]) for row in (await self.session.execute(stmt)).all()]
 
     async def cost_by_service(self, month: date) -> list[tuple[int, str, Decimal]]:
         """Consumption of ``month`` per service and currency, from the monthly totals."""

@@ -5,6 +5,50 @@
  */
 
 export interface paths {
+    "/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Alerts
+         * @description The alert inbox, newest first.
+         *
+         *     Budgets crossed, low balances, short runways, commitments ending, unusual spend. One
+         *     condition is one event per subject, threshold and period, however often the rules run; it
+         *     resolves by itself when the condition clears.
+         */
+        get: operations["list_alerts_alerts_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/alerts/{alert_id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Acknowledge
+         * @description Mark an alert as seen: it stays in the inbox as `acknowledged` until it resolves.
+         */
+        post: operations["acknowledge_alerts__alert_id__acknowledge_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/alerts/commitments": {
         parameters: {
             query?: never;
@@ -19,6 +63,29 @@ export interface paths {
         get: operations["commitments_alerts_commitments_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/alerts/evaluate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Evaluate Now
+         * @description Run every alert rule now; notify the channels of the events it opens.
+         *
+         *     The server also runs them every `COSTWATCH_ALERT_INTERVAL_SECONDS` (300) and shortly after
+         *     writes. Waits for the notifications (with their retries) before answering.
+         */
+        post: operations["evaluate_now_alerts_evaluate_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -119,6 +186,84 @@ export interface paths {
          * @description Change the admin's password; tokens issued before stop working.
          */
         post: operations["change_password_auth_password_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/budgets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Budgets
+         * @description List budgets by name.
+         */
+        get: operations["list_budgets_budgets_get"];
+        put?: never;
+        /**
+         * Create Budget
+         * @description Add a monthly budget on all spend, a category or a service, in the reporting currency.
+         *
+         *     Each threshold (default 80 % and 100 %) opens one `budget` alert the first time a month's
+         *     spend reaches it.
+         */
+        post: operations["create_budget_budgets_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/budgets/{budget_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Budget
+         * @description Read one budget.
+         */
+        get: operations["get_budget_budgets__budget_id__get"];
+        /**
+         * Update Budget
+         * @description Change a budget; a new `scope` needs the id it names (the other one is dropped).
+         */
+        put: operations["update_budget_budgets__budget_id__put"];
+        post?: never;
+        /**
+         * Delete Budget
+         * @description Remove a budget; its past alerts stay in the inbox.
+         */
+        delete: operations["delete_budget_budgets__budget_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/budgets/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Budget Status
+         * @description Every budget in a month (default this month): spent, forecast and thresholds crossed.
+         *
+         *     `spent` and `forecast` are `/summary`'s and `/forecast`'s figures for what the budget
+         *     covers (the accrual view). `percent_spent` has one decimal; `crossed` compares exactly.
+         */
+        get: operations["budget_status_budgets_status_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1173,6 +1318,70 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
+         * AlertRead
+         * @description One condition an alert rule found, for one subject, threshold and period.
+         */
+        AlertRead: {
+            /** Acknowledged At */
+            acknowledged_at: string | null;
+            /**
+             * Budget Id
+             * @description The budget concerned (`budget` alerts).
+             */
+            budget_id: number | null;
+            /**
+             * First Seen
+             * Format: date-time
+             */
+            first_seen: string;
+            /** Id */
+            id: number;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "budget" | "low_balance" | "runway" | "commitment" | "anomaly";
+            /**
+             * Last Seen
+             * Format: date-time
+             */
+            last_seen: string;
+            /** Message */
+            message: string;
+            /**
+             * Notified At
+             * @description When the channels receiving this kind were told (null: not yet).
+             */
+            notified_at: string | null;
+            /**
+             * Period
+             * @description `YYYY-MM` (budget, monthly anomaly), `YYYY-MM-DD` (daily anomaly; the last top-up of a low balance or runway: the funding period; the end of a commitment).
+             */
+            period: string;
+            /** Resolved At */
+            resolved_at: string | null;
+            /**
+             * Service Id
+             * @description The service concerned, when there is one.
+             */
+            service_id: number | null;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "open" | "acknowledged" | "resolved";
+            /**
+             * Subject
+             * @description What the alert is about, readable (a budget, a service).
+             */
+            subject: string;
+            /**
+             * Threshold
+             * @description The threshold crossed: a budget's percent, the low-balance percent, the runway's days, the commitment notice window's days; 0 for anomalies.
+             */
+            threshold: number;
+        };
+        /**
          * ApiTokenCreate
          * @description A new API token for a script.
          * @example {
@@ -1404,6 +1613,190 @@ export interface components {
             scope: string;
             /** Username */
             username: string;
+        };
+        /**
+         * BudgetCreate
+         * @description A monthly spend limit, in the reporting currency.
+         * @example {
+         *       "amount": "25000.00",
+         *       "name": "All spend",
+         *       "scope": "total"
+         *     }
+         * @example {
+         *       "amount": "1500.00",
+         *       "name": "OpenAI",
+         *       "scope": "service",
+         *       "service_id": 7,
+         *       "thresholds": [
+         *         50,
+         *         80,
+         *         100
+         *       ]
+         *     }
+         */
+        BudgetCreate: {
+            /**
+             * Amount
+             * @description Per calendar month, in the reporting currency.
+             * @example 1234.50
+             */
+            amount: number | string;
+            /**
+             * Category Id
+             * @description With scope `category`.
+             */
+            category_id?: number | null;
+            /** Name */
+            name: string;
+            /**
+             * Scope
+             * @enum {string}
+             */
+            scope: "total" | "category" | "service";
+            /**
+             * Service Id
+             * @description With scope `service`.
+             */
+            service_id?: number | null;
+            /**
+             * Thresholds
+             * @description Whole percents of `amount` (1-1000) that open an alert when `spent` reaches them; sorted, duplicates dropped.
+             */
+            thresholds?: number[];
+        };
+        /**
+         * BudgetRead
+         * @description A budget.
+         */
+        BudgetRead: {
+            /**
+             * Amount
+             * @example 1234.50
+             */
+            amount: string;
+            /** Category Id */
+            category_id: number | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Currency
+             * @description The reporting currency of `amount`.
+             */
+            currency: string;
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /**
+             * Scope
+             * @enum {string}
+             */
+            scope: "total" | "category" | "service";
+            /** Service Id */
+            service_id: number | null;
+            /**
+             * Subject
+             * @description What the budget covers, readable: `All spend`, a name.
+             */
+            subject: string;
+            /** Thresholds */
+            thresholds: number[];
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * BudgetStatus
+         * @description How far a budget's month has gone, and where it is expected to end.
+         */
+        BudgetStatus: {
+            /**
+             * Amount
+             * @example 1234.50
+             */
+            amount: string;
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            /** Budget Id */
+            budget_id: number;
+            /**
+             * Crossed
+             * @description The thresholds `spent` has reached, ascending.
+             */
+            crossed: number[];
+            /** Currency */
+            currency: string;
+            /**
+             * Forecast
+             * @description Expected at the month's end (as `/forecast` counts it).
+             * @example 1234.50
+             */
+            forecast: string;
+            /**
+             * Forecast Crosses
+             * @description The thresholds the forecast reaches and `spent` has not (yet).
+             */
+            forecast_crosses: number[];
+            /** Month */
+            month: number;
+            /** Name */
+            name: string;
+            /**
+             * Percent Forecast
+             * @description forecast / amount in percent, one decimal.
+             */
+            percent_forecast: string;
+            /**
+             * Percent Spent
+             * @description spent / amount in percent, one decimal: "81.3".
+             */
+            percent_spent: string;
+            /**
+             * Scope
+             * @enum {string}
+             */
+            scope: "total" | "category" | "service";
+            /**
+             * Spent
+             * @description Spent in the month so far (as `/summary` counts it).
+             * @example 1234.50
+             */
+            spent: string;
+            /** Subject */
+            subject: string;
+            /** Thresholds */
+            thresholds: number[];
+            /** Year */
+            year: number;
+        };
+        /**
+         * BudgetUpdate
+         * @description Any subset of a budget's fields (the result must still suit its scope).
+         * @example {
+         *       "amount": "900"
+         *     }
+         */
+        BudgetUpdate: {
+            /** Amount */
+            amount?: (number | string) | null;
+            /** Category Id */
+            category_id?: number | null;
+            /** Name */
+            name?: string | null;
+            /** Scope */
+            scope?: ("total" | "category" | "service") | null;
+            /** Service Id */
+            service_id?: number | null;
+            /** Thresholds */
+            thresholds?: number[] | null;
         };
         /**
          * CategoryAmount
@@ -1949,6 +2342,27 @@ export interface components {
         ErrorBody: {
             /** Detail */
             detail: string;
+        };
+        /**
+         * Evaluation
+         * @description What one run of every rule did.
+         */
+        Evaluation: {
+            /**
+             * Notified
+             * @description Notifications delivered by this run.
+             */
+            notified: number;
+            /**
+             * Opened
+             * @description Events opened by this run.
+             */
+            opened: number;
+            /**
+             * Resolved
+             * @description Events resolved by this run (their condition cleared).
+             */
+            resolved: number;
         };
         /**
          * FieldError
@@ -2968,6 +3382,152 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    list_alerts_alerts_get: {
+        parameters: {
+            query?: {
+                /** @description `json` (default) or `csv`: every row matching the filters, in the same order and with the same fields, as a `text/csv` download (`limit` and `offset` are ignored). */
+                format?: "json" | "csv";
+                /** @description Only alerts of this kind. */
+                kind?: ("budget" | "low_balance" | "runway" | "commitment" | "anomaly") | null;
+                /** @description Rows to return (1-1000). */
+                limit?: number;
+                /** @description Rows to skip. */
+                offset?: number;
+                /** @description Only events in this state. */
+                state?: ("open" | "acknowledged" | "resolved") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description How many rows match the filters, ignoring limit and offset. */
+                    "X-Total-Count"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRead"][];
+                    /**
+                     * @example id,name
+                     *     1,Acme Cloud
+                     */
+                    "text/csv": string;
+                };
+            };
+            /** @description The body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing or invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    acknowledge_alerts__alert_id__acknowledge_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                alert_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRead"];
+                };
+            };
+            /** @description The body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No record with that id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Clashes with a record already stored. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing or invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     commitments_alerts_commitments_get: {
         parameters: {
             query?: {
@@ -2996,6 +3556,60 @@ export interface operations {
                      *     1,Acme Cloud
                      */
                     "text/csv": string;
+                };
+            };
+            /** @description The body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing or invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    evaluate_now_alerts_evaluate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Evaluation"];
                 };
             };
             /** @description The body is not valid JSON. */
@@ -3288,6 +3902,381 @@ export interface operations {
             };
             /** @description Missing, invalid or expired token. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing or invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    list_budgets_budgets_get: {
+        parameters: {
+            query?: {
+                /** @description Rows to return (1-1000). */
+                limit?: number;
+                /** @description Rows to skip. */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    /** @description How many rows match the filters, ignoring limit and offset. */
+                    "X-Total-Count"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BudgetRead"][];
+                };
+            };
+            /** @description The body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing or invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    create_budget_budgets_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BudgetCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BudgetRead"];
+                };
+            };
+            /** @description The body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing or invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    get_budget_budgets__budget_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                budget_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BudgetRead"];
+                };
+            };
+            /** @description The body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No record with that id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing or invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    update_budget_budgets__budget_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                budget_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BudgetUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BudgetRead"];
+                };
+            };
+            /** @description The body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No record with that id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing or invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    delete_budget_budgets__budget_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                budget_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No record with that id. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing or invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    budget_status_budgets_status_get: {
+        parameters: {
+            query?: {
+                /** @description Month 1-12 (with year). */
+                month?: number | null;
+                /** @description Year (with month). */
+                year?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BudgetStatus"][];
+                };
+            };
+            /** @description The body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,0 +1,1 @@
+"""The alert engine: rules that find conditions, events stored once, notifications sent once."""

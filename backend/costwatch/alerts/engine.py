@@ -1,0 +1,183 @@
+"""One evaluation: run the rules, store each condition's event once, notify each event once.
+
+Exactly once, however many processes evaluate at the same moment:
+
+1. **Events.** ``alert_event`` has a unique key (kind, subject, threshold, period). A condition
+   not yet stored is INSERTed inside a savepoint; when another process inserted the same key
+   first, the database refuses the second insert (on MariaDB it waits for the first
+   transaction, then fails with a duplicate key), and this run updates the stored event
+   instead. Only the inserting run counts it as opened.
+2. **Notifications.** ``notification_delivery`` has a unique key (event, channel, "alert.opened").
+   Before sending, a run inserts that row in its own transaction; a run that loses the insert
+   does not send. So every channel receives one message per event, even with two processes
+   notifying at once; and a process that dies mid-way leaves the others to finish the events
+   it had not reached (``notified_at`` is still empty).
+
+The rules read in one transaction; the events are written in another (keys in sorted order,
+so two runs lock rows in the same order); messages go out after that commits, each delivery
+in short transactions of its own, so no lock is held while a receiver is slow.
+"""
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from costwatch import clock
+from costwatch.alerts.repository import AlertRepository
+from costwatch.alerts.rules import Condition, Findings, Parameters, find_all
+from costwatch.alerts.schemas import AlertRead, Evaluation
+from costwatch.db.session import write_transaction
+from costwatch.models import AlertEvent
+from costwatch.notifications.delivery import Message, Notifier
+from costwatch.notifications.repository import ChannelRepository
+
+MESSAGE_LENGTH = 500
+SEEN_RESOLUTION = timedelta(hours=1)
+"""``last_seen`` moves at most this often while nothing else changes (each move is a write)."""
+RETRIES = 4
+ACTOR = "alerts"
+
+log = logging.getLogger("costwatch.alerts")
+
+
+@dataclass
+class _Outcome:
+    opened: int = 0
+    resolved: int = 0
+
+
+def _transient(exc: DBAPIError) -> bool:
+    """A deadlock, lock-wait timeout or Galera certification failure: try the run again."""
+    code = getattr(exc.orig, "args", [None])[0]
+    return code in (1205, 1213) or "database is locked" in str(exc.orig)
+
+
+async def _store(session: AsyncSession, findings: list[Findings], now: datetime) -> _Outcome:
+    """Insert the new conditions, refresh the known ones, resolve the cleared ones."""
+    repo = AlertRepository(session)
+    outcome = _Outcome()
+    conditions: dict[tuple[str, str, int, str], Condition] = {}
+    for found in findings:
+        for condition in found.conditions:
+            conditions.setdefault(condition.key, condition)
+    for key in sorted(conditions):
+        condition = conditions[key]
+        # A plain read first: a locking read of a key that does not exist would lock the gap
+        # on MariaDB, and two runs inserting into the same gap would deadlock.
+        event = await repo.find(*key)
+        if event is not None:
+            event = await repo.find(*key, for_update=True)
+        if event is None:
+            try:
+                async with session.begin_nested():
+                    await repo.add(
+                        kind=condition.kind,
+                        subject_key=condition.subject_key,
+                        threshold=condition.threshold,
+                        period=condition.period,
+                        subject=condition.subject[:200],
+                        service_id=condition.service_id,
+                        budget_id=condition.budget_id,
+                        message=condition.message[:MESSAGE_LENGTH],
+                        state="open",
+                        first_seen=now,
+                        last_seen=now,
+                    )
+                outcome.opened += 1
+                continue
+            except IntegrityError:
+                # Another process stored it first (its transaction has committed now).
+                event = await repo.find(*key, for_update=True)
+                if event is None:  # pragma: no cover - the key exists, or the insert worked
+                    raise
+        changes: dict[str, object] = {}
+        message = condition.message[:MESSAGE_LENGTH]
+        if event.message != message:
+            changes["message"] = message
+        if event.state == "resolved":
+            # The condition is back within the same period: the same event, open again (its
+            # notification went out already).
+            changes.update(state="open", resolved_at=None, acknowledged_at=None)
+        if changes or now - event.last_seen >= SEEN_RESOLUTION:
+            changes["last_seen"] = now
+            await repo.update(event, **changes)
+    kinds = {found.kind: found for found in findings}
+    for event in await repo.unresolved():
+        judge = kinds.get(event.kind)
+        key = (event.kind, event.subject_key, event.threshold, event.period)
+        if judge is None or key in conditions or not judge.covers(event):
+            continue
+        await repo.update(event, state="resolved", resolved_at=now)
+        outcome.resolved += 1
+    return outcome
+
+
+def message_of(event: AlertEvent) -> Message:
+    """The notification of an opened event."""
+    alert = AlertRead.model_validate(event).model_dump(mode="json")
+    titles = {
+        "budget": f"Budget {event.subject} reached {event.threshold} %",
+        "low_balance": f"Low balance: {event.subject}",
+        "runway": f"{event.subject} runs out within {event.threshold} days",
+        "commitment": f"Commitment of {event.subject} ends within {event.threshold} days",
+        "anomaly": f"Unusual spend: {event.subject} ({event.period})",
+    }
+    return Message(
+        event="alert.opened",
+        subject=titles.get(event.kind, event.subject),
+        text=event.message,
+        alert=alert,
+        event_id=event.id,
+    )
+
+
+async def notify_pending(notifier: Notifier) -> int:
+    """Tell every channel about the open events not yet notified; deliveries sent."""
+    async with notifier.factory() as session:
+        events = await AlertRepository(session).to_notify()
+        channels = {
+            kind: await ChannelRepository(session).receiving(kind)
+            for kind in {event.kind for event in events}
+        }
+    sent = 0
+    for event in events:
+        message = message_of(event)
+        for channel in channels[event.kind]:
+            delivery = await notifier.deliver_once(channel, message)
+            if delivery is not None and delivery.status == "sent":
+                sent += 1
+        async with write_transaction(notifier.factory, notifier.write_lock, actor=ACTOR) as s:
+            await AlertRepository(s).mark_notified(event.id, clock.now())
+    return sent
+
+
+async def evaluate(
+    factory: async_sessionmaker[AsyncSession],
+    write_lock: asyncio.Lock | None,
+    notifier: Notifier,
+    params: Parameters,
+) -> Evaluation:
+    """Run every rule now, store the events, notify the new ones."""
+    for attempt in range(1, RETRIES + 1):
+        try:
+            async with factory() as session:
+                findings = await find_all(session, params)
+            async with write_transaction(factory, write_lock, actor=ACTOR) as session:
+                outcome = await _store(session, findings, clock.now())
+            break
+        except DBAPIError as exc:
+            if attempt == RETRIES or not _transient(exc):
+                raise
+            log.info("alert evaluation met a lock conflict (try %d), again", attempt)
+            await asyncio.sleep(0.05 * attempt)
+    notified = await notify_pending(notifier)
+    if outcome.opened or outcome.resolved or notified:
+        log.info(
+            "alerts: %d opened, %d resolved, %d notified",
+            outcome.opened, outcome.resolved, notified,
+        )  # fmt: skip
+    return Evaluation(opened=outcome.opened, resolved=outcome.resolved, notified=notified)

@@ -1,0 +1,1 @@
+"""Budgets: monthly spend limits with thresholds, and how far this month has gone."""
