@@ -137,6 +137,18 @@ async def test_each_budget_crossing_sends_one_email_and_one_signed_webhook(
         ("alert.opened", rows[1]["id"], "sent"),
     ]
 
+    per_event = (await client.get(f"/alerts/{rows[0]['id']}/deliveries")).json()
+    assert sorted(row["channel_id"] for row in per_event) == sorted(
+        channel["id"]
+        for channel in hook
+        if channel["name"] in ("Hook", "Ops")
+        and channel["enabled"]
+        and "budget" in channel["kinds"]
+    )
+    assert (await client.get(f"/alerts/{rows[0]['id']}")).json() == rows[0]
+    assert (await client.get("/alerts/999999")).status_code == 404
+    assert (await client.get("/alerts/999999/deliveries")).status_code == 404
+
     # The 100 % condition clears (the invoice was a mistake): that event resolves by itself.
     assert (await client.delete(f"/invoices/{extra['id']}")).status_code == 204
     assert await evaluate(client) == {"opened": 0, "resolved": 1, "notified": 0}
