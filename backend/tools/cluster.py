@@ -287,6 +287,10 @@ class HAProxy:
                     "    timeout check 2s",
                     "listen galera",
                     f"    bind 127.0.0.1:{self.port}",
+                    # A connection refused by a node not yet marked down is retried on
+                    # the next one at once (nothing was sent yet), not failed to the client.
+                    "    retries 2",
+                    "    option redispatch 1",
                     "    option external-check",
                     '    external-check path "/usr/bin:/bin:/usr/sbin:/sbin"',
                     f"    external-check command {check}",
