@@ -109,7 +109,11 @@ class GaleraNode(PrivateMariaDB):
         addresses = ",".join(f"127.0.0.1:{port}" for port in self.peers)
         provider_options = (
             f"gmcast.listen_addr=tcp://127.0.0.1:{self.group_port};"
-            f"ist.recv_addr=127.0.0.1:{self.ist_port};gcache.size=128M;{GCOMM_TIMEOUTS}"
+            f"ist.recv_addr=127.0.0.1:{self.ist_port};gcache.size=128M;{GCOMM_TIMEOUTS};"
+            # A node catching up after a rejoin pauses every node's commits (flow control)
+            # once this many write sets wait in its queue; the default (16, about 23 for
+            # three nodes) is small for a writer under load. The test prints the pauses.
+            "gcs.fc_limit=128"
         )
         lines = [
             "[mariadbd]",
