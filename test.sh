@@ -40,5 +40,6 @@ case "${COSTWATCH_TEST_DATABASE_URL:-}" in
   *) say "replicas behind nginx: skipped (they need COSTWATCH_TEST_DATABASE_URL, as .ci/run sets)" ;;
 esac
 "$ROOT/scripts/test-fault.sh"
+"$ROOT/scripts/test-cluster.sh"
 "$ROOT/scripts/audit-dependencies.sh"
 say "all checks passed"

@@ -3,6 +3,8 @@
 #   chromium  the dashboard's end-to-end test (scripts/test-frontend.sh)
 #   nginx     two replicas behind nginx (scripts/test-replicas.sh)
 #   wrk       the benchmark (bench.sh)
+#   galera-4, mariadb-backup, socat, haproxy
+#             the Galera cluster and its failure test (scripts/test-cluster.sh)
 #   scripts/system-packages.sh               all of them
 #   scripts/system-packages.sh nginx wrk     only these
 # Idempotent: installs nothing when every program is there, and runs `apt-get update` once, only
@@ -16,14 +18,18 @@ program_of() {
     chromium) echo /usr/bin/chromium ;;
     nginx) echo /usr/sbin/nginx ;;
     wrk) echo wrk ;;
-    *) die "system-packages.sh knows chromium, nginx and wrk, not '$1'" ;;
+    galera-4) echo /usr/lib/galera/libgalera_smm.so ;;
+    mariadb-backup) echo mariabackup ;;
+    socat) echo socat ;;
+    haproxy) echo /usr/sbin/haproxy ;;
+    *) die "system-packages.sh does not know the package '$1'" ;;
   esac
 }
 
 has() {
   local program
   program="$(program_of "$1")"
-  if [[ "$program" == /* ]]; then [ -x "$program" ]; else command -v "$program" >/dev/null; fi
+  if [[ "$program" == /* ]]; then [ -e "$program" ]; else command -v "$program" >/dev/null; fi
 }
 
 wanted=("$@")

@@ -1,9 +1,12 @@
 """Schema migrations at start-up, run once even when several replicas start at the same moment."""
 
 import asyncio
+import contextlib
 import fcntl
 import logging
 import os
+import socket
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -13,7 +16,10 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, text
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+from costwatch.db.errors import is_retryable
 
 log = logging.getLogger("costwatch.migrate")
 
@@ -64,21 +70,16 @@ def _upgrade(connection: Connection) -> None:
 async def migration_lock(engine: AsyncEngine) -> AsyncIterator[None]:
     """Hold a lock that only one process at a time can have, for as long as migrations run.
 
-    MySQL/MariaDB: a named lock (``GET_LOCK``) on a connection of its own, released when that
-    connection ends even if the process dies. SQLite file: an exclusive ``flock`` on a file
-    next to the database. An in-memory SQLite database belongs to one process: no lock.
+    MySQL/MariaDB: a lease row in ``costwatch_lock`` (see :func:`_lease`), not ``GET_LOCK``:
+    a named lock lives on one server, so on a Galera cluster two replicas connected to two
+    nodes would both get it; a row is replicated and certified like any write. SQLite file: an
+    exclusive ``flock`` on a file next to the database. An in-memory SQLite database belongs
+    to one process: no lock.
     """
     url = engine.url
     if url.get_backend_name() in ("mysql", "mariadb"):
-        async with engine.connect() as connection:
-            query = text("SELECT GET_LOCK(:name, :timeout)")
-            params = {"name": LOCK_NAME, "timeout": LOCK_TIMEOUT_SECONDS}
-            if (await connection.execute(query, params)).scalar() != 1:
-                raise RuntimeError("another CostWatch process has held the migration lock too long")
-            try:
-                yield
-            finally:
-                await connection.execute(text("SELECT RELEASE_LOCK(:name)"), {"name": LOCK_NAME})
+        async with _lease(engine, LOCK_NAME):
+            yield
     elif url.database and url.database != ":memory:":
         descriptor = os.open(f"{url.database}.migrate-lock", os.O_RDWR | os.O_CREAT, 0o600)
         try:
@@ -89,6 +90,102 @@ async def migration_lock(engine: AsyncEngine) -> AsyncIterator[None]:
             os.close(descriptor)  # closing releases the lock
     else:
         yield
+
+
+# The lease table lives outside the migrations (like alembic_version): it must exist before
+# the first migration runs, and it is made the same way on every version of the schema.
+LOCK_TABLE = "costwatch_lock"
+LEASE_SECONDS = 60  # a holder that died is waited for this long at most
+RENEW_SECONDS = 5  # a live holder renews its lease this often
+POLL_SECONDS = 0.5
+# (The statements name the table literally: LOCK_TABLE is for the tests and the check below.)
+_CREATE_LOCK_TABLE = """CREATE TABLE IF NOT EXISTS costwatch_lock (
+    name VARCHAR(64) NOT NULL PRIMARY KEY,
+    holder VARCHAR(120) NOT NULL,
+    expires_at DATETIME(6) NOT NULL
+)"""
+# The database's clock, not the process's: replicas on several machines agree on it.
+_TAKE = text(
+    "UPDATE costwatch_lock SET holder = :holder,"
+    " expires_at = TIMESTAMPADD(SECOND, :seconds, UTC_TIMESTAMP(6))"
+    " WHERE name = :name AND (holder = :holder OR expires_at < UTC_TIMESTAMP(6))"
+)
+_INSERT = text(
+    "INSERT INTO costwatch_lock (name, holder, expires_at)"
+    " VALUES (:name, :holder, TIMESTAMPADD(SECOND, :seconds, UTC_TIMESTAMP(6)))"
+)
+_HOLDER = text("SELECT holder FROM costwatch_lock WHERE name = :name")
+_RELEASE = text("DELETE FROM costwatch_lock WHERE name = :name AND holder = :holder")
+
+
+def not_the_lock_table(name: str | None, type_: str, _: object) -> bool:
+    """Alembic's ``include_name``: autogenerate leaves the lease table alone (not a model)."""
+    return not (type_ == "table" and name == LOCK_TABLE)
+
+
+async def _create_lock_table(engine: AsyncEngine) -> None:
+    async with engine.begin() as connection:
+        present = await connection.execute(
+            text(
+                "SELECT 1 FROM information_schema.TABLES"
+                " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = :table"
+            ),
+            {"table": LOCK_TABLE},
+        )
+        if present.first() is None:  # checked first: IF NOT EXISTS alone logs a note each time
+            await connection.execute(text(_CREATE_LOCK_TABLE))
+
+
+async def take_lease(engine: AsyncEngine, name: str, holder: str) -> bool:
+    """Take or renew the lease ``name`` for ``holder``; True when it holds it, committed.
+
+    One transaction: renew or take over an expired lease (UPDATE), or create it (INSERT);
+    then read who holds it. Two processes racing on one server are ordered by the row lock;
+    on two Galera nodes both may succeed locally, and the second commit fails certification
+    (a deadlock error): that one does not hold the lease.
+    """
+    params = {"name": name, "holder": holder, "seconds": LEASE_SECONDS}
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(_TAKE, params)
+            current = (await connection.execute(_HOLDER, params)).scalar_one_or_none()
+            if current is None:
+                await connection.execute(_INSERT, params)
+                current = holder
+    except DBAPIError as error:
+        if isinstance(error, IntegrityError) or is_retryable(error):
+            return False  # another process inserted it, or won the race: not ours
+        raise
+    return current == holder
+
+
+@asynccontextmanager
+async def _lease(engine: AsyncEngine, name: str) -> AsyncIterator[None]:
+    """Hold the lease ``name`` (waiting up to LOCK_TIMEOUT_SECONDS for it), renewed meanwhile."""
+    holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    await _create_lock_table(engine)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + LOCK_TIMEOUT_SECONDS
+    while not await take_lease(engine, name, holder):
+        if loop.time() >= deadline:
+            raise RuntimeError("another CostWatch process has held the migration lock too long")
+        await asyncio.sleep(POLL_SECONDS)
+
+    async def renew() -> None:
+        while True:
+            await asyncio.sleep(RENEW_SECONDS)
+            if not await take_lease(engine, name, holder):
+                log.error("the migration lease %s was lost while migrating", name)
+
+    renewing = asyncio.create_task(renew())
+    try:
+        yield
+    finally:
+        renewing.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await renewing
+        async with engine.begin() as connection:
+            await connection.execute(_RELEASE, {"name": name, "holder": holder})
 
 
 async def upgrade_locked(engine: AsyncEngine) -> tuple[str | None, str]:

@@ -3,6 +3,10 @@
 - A transaction lost to another (deadlock, lock wait timeout, a Galera certification
   conflict, SQLite busy) is run again, whole, a few times with jittered backoff: the failed
   attempt was rolled back, so nothing applies twice. The body is kept to replay it.
+- So is a request whose database connection was lost before its COMMIT was sent (a cluster
+  node died under it; the pool then reconnects, through the load balancer, to a live node):
+  the server rolled that transaction back. A connection lost during or after the COMMIT is
+  not retried (the write may be stored): that is a 503.
 - When the database does not answer (down, frozen, unreachable) or the retries run out, the
   answer is a JSON 503 with ``Retry-After``, never a 500.
 - No request waits for its answer longer than a deadline (4.5 s): the driver's timeouts bound
@@ -25,14 +29,15 @@ from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from costwatch.db.errors import is_retryable, is_unavailable
-from costwatch.db.session import DEADLINE_SCOPE_KEY
+from costwatch.db.errors import is_disconnect, is_retryable, is_unavailable
+from costwatch.db.session import DEADLINE_SCOPE_KEY, REPLAYABLE_SCOPE_KEY
 
 MAX_ATTEMPTS = 4
 RETRY_BUDGET_SECONDS = 3.0  # no retry starts later than this after the request began
 RETRY_AFTER_SECONDS = 2
 DEADLINE_SECONDS = 4.5
 TRACEBACK_EVERY_SECONDS = 60.0
+READS = frozenset({"GET", "HEAD"})  # change nothing (at most when a token was last used)
 
 log = logging.getLogger("costwatch.errors")
 
@@ -86,6 +91,7 @@ class ResilienceMiddleware:
                 await send(message)
 
             scope[DEADLINE_SCOPE_KEY] = deadline
+            scope.pop(REPLAYABLE_SCOPE_KEY, None)  # set again by this attempt's session
             try:
                 async with deadline:
                     await self.app(scope, _replay(body, receive), tracked)
@@ -100,11 +106,11 @@ class ResilienceMiddleware:
                     self._log(scope, error, "failed after the answer started")
                     return
                 elapsed = time.monotonic() - started
-                if (
-                    is_retryable(error)
-                    and attempt < MAX_ATTEMPTS
-                    and (elapsed < RETRY_BUDGET_SECONDS)
-                ):
+                replay = is_retryable(error) or (
+                    is_disconnect(error)
+                    and (scope["method"] in READS or scope.get(REPLAYABLE_SCOPE_KEY) is True)
+                )
+                if replay and attempt < MAX_ATTEMPTS and (elapsed < RETRY_BUDGET_SECONDS):
                     # Jitter: requests that collided should not collide again in step.
                     await asyncio.sleep(random.uniform(0.01, 0.05) * 2**attempt)  # noqa: S311
                     continue

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 
 from costwatch.config import load_settings
 from costwatch.db.engine import make_engine
+from costwatch.migrate import not_the_lock_table
 from costwatch.models import Base
 
 config = context.config
@@ -30,6 +31,7 @@ def _configure(connection: Connection) -> None:
         connection=connection,
         target_metadata=target_metadata,
         compare_type=True,
+        include_name=not_the_lock_table,  # the migration lease's table is made outside
         # SQLite cannot ALTER most things; batch mode rebuilds the table instead.
         render_as_batch=connection.dialect.name == "sqlite",
     )

@@ -45,7 +45,7 @@ from costwatch.db.engine import make_engine
 from costwatch.db.session import make_sessionmaker
 from costwatch.fx.ecb import bundled_rates
 from costwatch.http_cache import ResponseCacheMiddleware
-from costwatch.migrate import alembic_config, upgrade_to_head
+from costwatch.migrate import LOCK_TABLE, alembic_config, upgrade_to_head
 from costwatch.models import Base
 from costwatch.models.admin_user import AdminUser
 from tests import factories
@@ -98,6 +98,7 @@ def drop_everything(connection: Connection) -> None:
     """Remove every table, including Alembic's version table, children first."""
     Base.metadata.drop_all(connection)
     connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    connection.execute(text(f"DROP TABLE IF EXISTS {LOCK_TABLE}"))
 
 
 def migrate(connection: Connection, revision: str = "head", *, down: bool = False) -> None:

@@ -15,8 +15,8 @@ from starlette.types import Receive, Scope, Send
 from costwatch.app import create_app
 from costwatch.config import Settings
 from costwatch.db.engine import make_engine
-from costwatch.db.errors import is_retryable, is_unavailable
-from costwatch.db.session import DEADLINE_SCOPE_KEY
+from costwatch.db.errors import is_disconnect, is_retryable, is_unavailable
+from costwatch.db.session import DEADLINE_SCOPE_KEY, REPLAYABLE_SCOPE_KEY
 from costwatch.logs import RequestContextMiddleware
 from costwatch.resilience import ResilienceMiddleware
 from tests.conftest import IS_MYSQL
@@ -238,3 +238,58 @@ async def test_a_commit_under_way_is_not_cut_by_the_deadline() -> None:
     async with deadline_client(CommitsLate(), 0.2) as client:
         response = await client.post("/things", json={})
     assert response.status_code == 201
+
+
+def lost_connection() -> sa.OperationalError:
+    return sa.OperationalError(
+        "INSERT ...", {}, Original(2013, "Lost connection"), connection_invalidated=True
+    )
+
+
+class CutOff(Flaky):
+    """Loses its connection ``failures`` times; ``committing`` says whether the COMMIT was sent."""
+
+    def __init__(self, failures: int, *, committing: bool) -> None:
+        super().__init__(failures, lost_connection())
+        self.committing = committing
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # What request_session records: replayable until the COMMIT is sent.
+        scope[REPLAYABLE_SCOPE_KEY] = not self.committing
+        await super().__call__(scope, receive, send)
+
+
+async def test_a_write_cut_off_before_its_commit_is_run_again() -> None:
+    # A cluster node died under the request: its transaction died with the connection.
+    app = CutOff(failures=1, committing=False)
+    async with client_of(app) as client:
+        response = await client.post("/things", json={"n": 1})
+    assert response.status_code == 201
+    assert app.bodies == [b'{"n":1}'] * 2
+
+
+async def test_a_write_cut_off_during_its_commit_is_a_503_not_a_second_try() -> None:
+    # The COMMIT may have been applied: running it again could store it twice.
+    app = CutOff(failures=1, committing=True)
+    async with client_of(app) as client:
+        response = await client.post("/things", json={"n": 1})
+    assert response.status_code == 503
+    assert len(app.bodies) == 1
+
+
+async def test_a_read_cut_off_is_run_again_and_an_unmarked_write_is_not() -> None:
+    reading = Flaky(failures=1, error=lost_connection())
+    writing = Flaky(failures=1, error=lost_connection())  # never reached request_session
+    async with client_of(reading) as first, client_of(writing) as second:
+        read = await first.get("/things")
+        written = await second.post("/things", json={"n": 1})
+    assert read.status_code == 201  # Flaky answers 201 to anything
+    assert len(reading.bodies) == 2
+    assert written.status_code == 503
+    assert len(writing.bodies) == 1
+
+
+def test_a_lost_connection_is_a_disconnect_and_a_deadlock_is_not() -> None:
+    assert is_disconnect(lost_connection())
+    assert not is_disconnect(deadlock())
+    assert not is_disconnect(ValueError("no"))

@@ -9,7 +9,8 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from pytest_httpserver import HTTPServer
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from costwatch import clock
@@ -84,6 +85,36 @@ async def test_simultaneous_claims_from_two_engines_give_one_holder(
             assert sorted(results) == [False, True], round_number
     finally:
         await other.dispose()
+
+
+class Original(Exception):
+    """Stands for the driver's exception inside SQLAlchemy's wrapper."""
+
+
+async def test_a_claim_lost_to_another_node_is_not_held_and_not_an_error(
+    factory: async_sessionmaker[AsyncSession], concurrent_client: Concurrent
+) -> None:
+    # A Galera certification conflict: the other node's claim committed first.
+    _, engine = concurrent_client
+
+    def conflict(*_: Any) -> None:
+        raise OperationalError("UPDATE scheduler_lease", {}, Original(1213, "Deadlock found"))
+
+    event.listen(engine.sync_engine, "before_cursor_execute", conflict)
+    try:
+        assert await claim(factory, "a", TTL) is False
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", conflict)
+
+    def broken(*_: Any) -> None:
+        raise OperationalError("UPDATE scheduler_lease", {}, Original(1146, "No such table"))
+
+    event.listen(engine.sync_engine, "before_cursor_execute", broken)
+    try:
+        with pytest.raises(OperationalError):
+            await claim(factory, "a", TTL)
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", broken)
 
 
 async def connected(client: httpx.AsyncClient, fake: FakeOpenAI) -> dict[str, Any]:

@@ -58,6 +58,7 @@ class Outcome:
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
     sent: dict[str, Any] = field(default_factory=dict)
+    started: float = 0.0  # time.monotonic() when it was sent
 
 
 @dataclass
@@ -103,6 +104,7 @@ async def _request(
             {name.lower(): value for name, value in response.headers.items()},
         )
     outcome.sent = kwargs.get("json") or {}
+    outcome.started = started
     run.outcomes.append(outcome)
     return outcome
 

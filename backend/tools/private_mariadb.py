@@ -20,11 +20,23 @@ INSTALL_DB = "mariadb-install-db"
 SERVER = "mariadbd"
 
 
+# Settings of every private server: small, UTF-8, enough connections for the load tests.
+SERVER_OPTIONS = (
+    "--skip-name-resolve",
+    "--innodb-buffer-pool-size=64M",
+    "--innodb-log-file-size=48M",
+    "--character-set-server=utf8mb4",
+    "--collation-server=utf8mb4_unicode_ci",
+    "--max-connections=200",
+)
+
+
 class ServerError(RuntimeError):
     """The server could not be installed or did not start."""
 
 
-def _find(program: str) -> str:
+def find(program: str) -> str:
+    """The path of a MariaDB program; :class:`ServerError` when it is not installed."""
     for folder in ("", "/usr/sbin/", "/usr/bin/"):
         found = shutil.which(folder + program) if folder else shutil.which(program)
         if found:
@@ -58,7 +70,7 @@ class PrivateMariaDB:
         os.chmod(self.folder, 0o700)
         result = subprocess.run(
             [
-                _find(INSTALL_DB),
+                find(INSTALL_DB),
                 "--no-defaults",
                 f"--datadir={self.data}",
                 "--user=root",
@@ -75,22 +87,7 @@ class PrivateMariaDB:
         """Start the server and wait until it accepts TCP connections."""
         with self.log.open("ab") as output:
             self.process = subprocess.Popen(
-                [
-                    _find(SERVER),
-                    "--no-defaults",
-                    f"--datadir={self.data}",
-                    f"--port={self.port}",
-                    "--bind-address=127.0.0.1",
-                    f"--socket={self.folder / 'mariadbd.sock'}",
-                    f"--pid-file={self.folder / 'mariadbd.pid'}",
-                    "--user=root",
-                    "--skip-name-resolve",
-                    "--innodb-buffer-pool-size=64M",
-                    "--innodb-log-file-size=48M",
-                    "--character-set-server=utf8mb4",
-                    "--collation-server=utf8mb4_unicode_ci",
-                    "--max-connections=200",
-                ],
+                self.command(),
                 stdout=output,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
@@ -105,6 +102,20 @@ class PrivateMariaDB:
             except OSError:
                 time.sleep(0.2)
         raise ServerError(f"mariadbd did not listen on {self.port} within {timeout:g} s")
+
+    def command(self) -> list[str]:
+        """The server's command line (a Galera node adds its replication settings)."""
+        return [
+            find(SERVER),
+            "--no-defaults",
+            f"--datadir={self.data}",
+            f"--port={self.port}",
+            "--bind-address=127.0.0.1",
+            f"--socket={self.folder / 'mariadbd.sock'}",
+            f"--pid-file={self.folder / 'mariadbd.pid'}",
+            "--user=root",
+            *SERVER_OPTIONS,
+        ]
 
     def freeze(self) -> None:
         """SIGSTOP: the server keeps its connections open and answers nothing."""

@@ -31,6 +31,7 @@ from costwatch import clock
 from costwatch.alerts.repository import AlertRepository
 from costwatch.alerts.rules import Condition, Findings, Parameters, find_all
 from costwatch.alerts.schemas import AlertRead, Evaluation
+from costwatch.db.errors import is_retryable
 from costwatch.db.lease import ALERTS_LEASE, lock_lease_row
 from costwatch.db.session import write_transaction
 from costwatch.models import AlertEvent
@@ -61,10 +62,8 @@ def _transient(exc: BaseException) -> bool:
     """
     seen: BaseException | None = exc
     while seen is not None:
-        if isinstance(seen, DBAPIError):
-            code = getattr(seen.orig, "args", [None])[0]
-            if code in (1205, 1213) or "database is locked" in str(seen.orig):
-                return True
+        if is_retryable(seen):
+            return True
         seen = seen.__cause__ or seen.__context__
     return False
 

@@ -17,6 +17,8 @@ CONNECT_TIMEOUT_SECONDS = 1.5
 READ_TIMEOUT_SECONDS = 3.0
 POOL_TIMEOUT_SECONDS = 3.0
 LOCK_WAIT_SECONDS = 2
+# wsrep_sync_wait bit 1: SELECT, SHOW and BEGIN wait for the node to catch up (see _mysql_session).
+WSREP_SYNC_WAIT_READS = 1
 
 
 def make_engine(url: str, *, echo: bool = False, bounded: bool = True) -> AsyncEngine:
@@ -60,6 +62,16 @@ def _mysql_session(dbapi_connection: Any, _: Any) -> None:
         "SET time_zone = '+00:00', sql_mode = CONCAT(@@sql_mode, ',STRICT_ALL_TABLES'),"
         f" innodb_lock_wait_timeout = {LOCK_WAIT_SECONDS}"
     )
+    # A Galera node applies other nodes' write sets a moment after they commit there. Reads
+    # wait until this node has applied everything committed before they started
+    # (wsrep_sync_wait, READ bit): a client that got a 201 through one node, then reads through
+    # another (another replica, or after a failover), sees its write; the data version the
+    # exact HTTP cache checks is never older than a write already acknowledged. Asked of the
+    # server, not configured: MySQL has no wsrep variables, a plain MariaDB has wsrep off.
+    cursor.execute("SHOW VARIABLES LIKE 'wsrep_on'")
+    row = cursor.fetchone()
+    if row is not None and str(row[1]).upper() == "ON":
+        cursor.execute(f"SET SESSION wsrep_sync_wait = {WSREP_SYNC_WAIT_READS}")
     cursor.close()
 
 

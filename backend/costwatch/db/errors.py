@@ -21,11 +21,16 @@ def is_retryable(error: BaseException) -> bool:
     return "database is locked" in str(error.orig)
 
 
+def is_disconnect(error: BaseException) -> bool:
+    """The connection was lost (the server died or was cut off): its transaction is gone."""
+    return isinstance(error, sa.DBAPIError) and error.connection_invalidated
+
+
 def is_unavailable(error: BaseException) -> bool:
     """The database did not answer (down, frozen, unreachable, pool exhausted): a 503."""
     if is_retryable(error):
         return True
-    if isinstance(error, sa.DBAPIError) and error.connection_invalidated:
+    if is_disconnect(error):
         return True
     return isinstance(
         error,

@@ -8,9 +8,11 @@ A holder that dies stops renewing, and another process takes the lease once it h
 from datetime import timedelta
 
 from sqlalchemy import or_, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from costwatch import clock
+from costwatch.db.errors import is_retryable
 from costwatch.models import SchedulerLease
 
 LEASE = "scheduler"
@@ -22,7 +24,23 @@ ALERTS_LEASE = "alerts"
 async def claim(
     factory: async_sessionmaker[AsyncSession], holder: str, ttl: timedelta, name: str = LEASE
 ) -> bool:
-    """Take or renew the lease for ``ttl``; True when ``holder`` holds it afterwards."""
+    """Take or renew the lease for ``ttl``; True when ``holder`` holds it afterwards.
+
+    Losing a race is not an error: on a Galera cluster two processes on two nodes may both
+    update the row, and the second commit fails certification (a deadlock error), which means
+    the other one holds the lease.
+    """
+    try:
+        return await _claim(factory, holder, ttl, name)
+    except DBAPIError as error:
+        if is_retryable(error):
+            return False
+        raise
+
+
+async def _claim(
+    factory: async_sessionmaker[AsyncSession], holder: str, ttl: timedelta, name: str
+) -> bool:
     now = clock.now()
     async with factory() as session, session.begin():
         await session.execute(

@@ -48,6 +48,12 @@ async def write_transaction(
 # Where the request's deadline (``costwatch.resilience``) is kept in the ASGI scope: lifted when
 # the commit starts, so that a write is never answered 503 while its commit goes through.
 DEADLINE_SCOPE_KEY = "costwatch.deadline"
+# Whether the request's transaction may be replayed after its connection was lost: True from
+# the moment ``request_session`` opens it until its COMMIT is sent. Before the COMMIT, a lost
+# connection took the transaction with it (the server rolls it back), so running the request
+# again applies it once; once the COMMIT is sent, it may have been stored, and only the client
+# can decide (a 503). An endpoint with its own transactions commits as it goes: never replayed.
+REPLAYABLE_SCOPE_KEY = "costwatch.replayable"
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
@@ -70,6 +76,7 @@ async def request_session(request: Request) -> AsyncIterator[AsyncSession]:
     # SQLite has one writer at a time: queue this process's writers here, in order, rather
     # than on SQLite's busy handler, which polls and can starve one past its timeout.
     lock: asyncio.Lock | None = request.app.state.write_lock if writes else None
+    request.scope[REPLAYABLE_SCOPE_KEY] = not own
     async with lock or contextlib.nullcontext(), factory() as session:
         try:
             if writes:
@@ -83,6 +90,7 @@ async def request_session(request: Request) -> AsyncIterator[AsyncSession]:
                 deadline = request.scope.get(DEADLINE_SCOPE_KEY)
                 if deadline is not None:
                     deadline.reschedule(None)
+                request.scope[REPLAYABLE_SCOPE_KEY] = False
                 await session.commit()
         except BaseException:
             await session.rollback()
