@@ -5,34 +5,29 @@ checked before the body is read (``require_admin_before_upload``, given in ``app
 body streams to a temporary file within ``COSTWATCH_MAX_UPLOAD_BYTES`` (413 above it; the
 ``/imports/`` prefix has no request deadline), and the transaction opens only once the file is
 received and summed, so that no transaction (nor SQLite's write queue) waits on an upload or
-on DuckDB. DuckDB reads the temporary file where Starlette spooled it: no second copy.
+on DuckDB. The file is received by ``upload.received_file`` (large writes to a named file that
+DuckDB reads where it lies), not Starlette's form parser (see there why).
 """
 
 import asyncio
-import contextlib
-import shutil
-import tempfile
-from collections.abc import Iterator
-from pathlib import Path
-from typing import IO, Annotated, Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
-from starlette.datastructures import UploadFile
 
 from costwatch.csv_import.schemas import RequestRefused
 from costwatch.db.audit_trail import set_actor
 from costwatch.db.session import request_session
-from costwatch.errors import Invalid, error_responses
+from costwatch.errors import error_responses
 from costwatch.imports import service
 from costwatch.imports.focus import CostColumn, GroupBy, aggregate
 from costwatch.imports.schemas import FocusRefused, FocusReport
+from costwatch.imports.upload import received_file
 from costwatch.logs import request_id_var
 from costwatch.routing import DecimalJSONRoute
 
 router = APIRouter(prefix="/imports", tags=["imports"], route_class=DecimalJSONRoute)
 
-PROC_FD = Path("/proc/self/fd")
 UPLOAD_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
@@ -53,26 +48,6 @@ UPLOAD_BODY: dict[str, Any] = {
         },
     }
 }
-
-
-@contextlib.contextmanager
-def file_path(file: IO[bytes]) -> Iterator[Path]:
-    """A path DuckDB can open for an uploaded file.
-
-    Starlette spools a part to an anonymous temporary file; on Linux it is reachable as
-    ``/proc/self/fd/N`` (``fileno()`` moves a small part from memory to disk first). Elsewhere
-    the file is copied to a named temporary file, deleted afterwards.
-    """
-    fd = file.fileno()
-    file.flush()
-    if PROC_FD.is_dir():
-        yield PROC_FD / str(fd)
-        return
-    with tempfile.NamedTemporaryFile(prefix="costwatch-focus-") as copy:  # pragma: no cover
-        file.seek(0)
-        shutil.copyfileobj(file, copy, 1024 * 1024)
-        copy.flush()
-        yield Path(copy.name)
 
 
 @router.post(
@@ -117,15 +92,8 @@ async def import_focus(
     already stored in another currency...). `dry_run=false` stores every group or, with any
     conflict, none (422 with the preview). Providers and services are created as needed.
     """
-    form = await request.form(max_files=1, max_fields=4)
-    try:
-        upload = form.get("file")
-        if not isinstance(upload, UploadFile):
-            raise Invalid("file", "Send the FOCUS file as the multipart field `file`.")
-        with file_path(upload.file) as path:
-            summed = await asyncio.to_thread(aggregate, path, cost=cost, group_by=group_by)
-    finally:
-        await form.close()
+    async with received_file(request) as path:
+        summed = await asyncio.to_thread(aggregate, path, cost=cost, group_by=group_by)
     async with request_session(request) as session:
         set_actor(session.sync_session, request.state.actor, request_id_var.get())
         report = await service.import_focus(

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from costwatch.app import create_app
 from costwatch.config import Settings
 from costwatch.errors import Invalid
+from costwatch.imports import upload as upload_module
 from costwatch.imports.focus import aggregate, detect_version
 from costwatch.models import AuditEntry, InfraInvoice, Provider, Service
 from tests.conftest import Bind, use_database
@@ -444,3 +445,43 @@ async def test_uploads_over_the_limit_are_a_413(small_upload_app: FastAPI, token
         assert small.status_code == 200, small.text
         big = await upload(c, MESSY.read_bytes() + b"\n" * 100)
         assert big.status_code == 413
+
+
+async def test_the_upload_is_received_in_batches(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(upload_module, "BATCH", 1000)  # many writes for a 4 kB file
+    response = await client.post(
+        "/imports/focus",
+        data={"note": "ignored"},
+        files={"file": ("focus.csv", MESSY.read_bytes(), "text/csv")},
+    )
+    assert response.status_code == 200, response.text
+    assert amounts(response.json()) == MESSY_BILLED
+
+
+async def test_bodies_that_are_not_one_file(client: httpx.AsyncClient) -> None:
+    not_multipart = await client.post("/imports/focus", content=MESSY.read_bytes())
+    assert "multipart/form-data" in message(not_multipart)
+    two = await client.post(
+        "/imports/focus",
+        files=[("file", ("a.csv", b"x", "text/csv")), ("file", ("b.csv", b"y", "text/csv"))],
+    )
+    assert (two.status_code, two.json()["detail"]) == (
+        400,
+        "Send one file only (the multipart field `file`).",
+    )
+    many = await client.post(
+        "/imports/focus",
+        data={f"f{n}": "x" for n in range(5)},
+        files={"file": ("a.csv", b"x", "text/csv")},
+    )
+    assert many.status_code == 400
+    assert "more than 4 parts" in many.json()["detail"]
+    broken = await client.post(
+        "/imports/focus",
+        content=b'--b\r\nContent-Disposition: form-data; name="file"\r\n\r\nabc\r\n--x',
+        headers={"Content-Type": "multipart/form-data; boundary=b"},
+    )
+    assert broken.status_code == 400
+    assert "ends before its closing boundary" in broken.json()["detail"]
