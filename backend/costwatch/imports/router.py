@@ -10,6 +10,8 @@ DuckDB reads where it lies), not Starlette's form parser (see there why).
 """
 
 import asyncio
+import logging
+import time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -27,6 +29,7 @@ from costwatch.logs import request_id_var
 from costwatch.routing import DecimalJSONRoute
 
 router = APIRouter(prefix="/imports", tags=["imports"], route_class=DecimalJSONRoute)
+log = logging.getLogger("costwatch.imports")
 
 UPLOAD_BODY: dict[str, Any] = {
     "requestBody": {
@@ -92,13 +95,28 @@ async def import_focus(
     already stored in another currency...). `dry_run=false` stores every group or, with any
     conflict, none (422 with the preview). Providers and services are created as needed.
     """
+    started = time.perf_counter()
     async with received_file(request) as path:
+        received = time.perf_counter()
+        size = path.stat().st_size
         summed = await asyncio.to_thread(aggregate, path, cost=cost, group_by=group_by)
+    added = time.perf_counter()
     async with request_session(request) as session:
         set_actor(session.sync_session, request.state.actor, request_id_var.get())
         report = await service.import_focus(
             session, summed, cost=cost, group_by=group_by, dry_run=dry_run
         )
+    log.info(
+        "FOCUS import of %d bytes, %d rows, %d groups (dry run %s): received in %.2f s,"
+        " summed in %.2f s, matched and stored in %.2f s",
+        size,
+        summed.rows,
+        len(summed.groups),
+        dry_run,
+        received - started,
+        added - received,
+        time.perf_counter() - added,
+    )
     if not dry_run and not report.committed:
         refused = FocusRefused(
             **report.model_dump(),
