@@ -105,3 +105,12 @@ def test_options_and_refusals(
     assert "NOT imported: 2 group(s) in conflict" in text
     assert "CONFLICT: AWS / EC2 2025-03" in text
     assert stored(database_url)[0] == []
+
+
+def test_an_unmigrated_database_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("COSTWATCH_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}")
+    monkeypatch.setenv("COSTWATCH_DATA_DIR", str(tmp_path))
+    assert run("focus", str(MESSY))[0] == 1
+    assert "the database cannot be used (no such table" in capsys.readouterr().err
