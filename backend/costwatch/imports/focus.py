@@ -157,14 +157,44 @@ def open_source(path: Path) -> Source:
         columns = [str(row[0]) for row in described]
     else:
         columns = _csv_header(path, kind == "csv.gz")
-    seen: dict[str, str] = {}
+    return Source(path, kind, _checked(columns))
+
+
+def _checked(columns: list[str]) -> list[str]:
+    seen: set[str] = set()
     for name in columns:
         if not name:
             raise Invalid("file", "The header has a column without a name.")
         if name.lower() in seen:
             raise Invalid("file", f"The column {name!r} appears twice in the header.")
-        seen[name.lower()] = name
-    return Source(path, kind, columns)
+        seen.add(name.lower())
+    return columns
+
+
+def csv_header_from(head: bytes) -> list[str] | None:
+    """The header of a plain CSV file from its first bytes; None if they do not hold it all.
+
+    For an upload summed while it arrives: the header ends at the first line break outside
+    quotes. Gzip and Parquet are not read this way (DuckDB needs the whole file for them).
+    """
+    if head.startswith((GZIP_MAGIC, PARQUET_MAGIC)):
+        return None
+    start = 0
+    while True:  # the first line break with an even number of quotes before it
+        end = head.find(b"\n", start)
+        if end < 0:
+            return None
+        if head.count(b'"', 0, end) % 2 == 0:
+            break
+        start = end + 1
+    try:
+        line = head[: end + 1].decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise Invalid("file", "Line 1 of the file is not UTF-8 text.") from None
+    header = next(csv.reader(io.StringIO(line, newline="")), [])
+    if not any(name.strip() for name in header):
+        raise Invalid("file", "The file is empty; a FOCUS export starts with a header row.")
+    return _checked([name.strip() for name in header])
 
 
 def detect_version(columns: list[str]) -> str:
@@ -335,14 +365,29 @@ def _where(row: int | None, column: str) -> str:
     return f"row {row}, column {column}" if row is not None else f"column {column}"
 
 
-def aggregate(
-    path: Path, *, cost: CostColumn = "billed", group_by: GroupBy = "service"
-) -> Aggregate:
-    """Sum a FOCUS file per provider, group, billing month and currency (see the module)."""
-    source = open_source(path)
+@dataclass(frozen=True)
+class Plan:
+    """What to sum in a file, checked against its header before any row is read."""
+
+    source: Source
+    version: str
+    keys: _Keys
+    cost_name: str
+
+
+def plan(source: Source, *, cost: CostColumn, group_by: GroupBy) -> Plan:
+    """Detect the version and find the columns (a 422 when one is missing)."""
     version = detect_version(source.columns)
-    keys = _keys(source, version, cost, group_by)
-    cost_name = COST_COLUMNS[cost]
+    return Plan(source, version, _keys(source, version, cost, group_by), COST_COLUMNS[cost])
+
+
+def run(plan: Plan, *, rows_from: Source | None = None) -> Aggregate:
+    """Sum the file of ``plan`` (see the module).
+
+    ``rows_from``: where to look up the row of a bad value, when the plan reads a stream that
+    cannot be read twice (its copy on disk); by default the plan's own file.
+    """
+    source, keys = plan.source, plan.keys
     decimal = f"TRY_CAST({keys.cost} AS {EXACT})"
     query = f"""
         SELECT provider, grp, period, currency,
@@ -366,9 +411,16 @@ def aggregate(
                     "file", f"The Parquet file cannot be read: {_first_line(error)}"
                 ) from None
             raise _csv_error(error) from None
-        result = Aggregate(focus_version=version, file_format=source.file_format)
-        _collect(db, source, keys, cost_name, raw, result)
+        result = Aggregate(focus_version=plan.version, file_format=source.file_format)
+        _collect(db, rows_from or source, keys, plan.cost_name, raw, result)
     return result
+
+
+def aggregate(
+    path: Path, *, cost: CostColumn = "billed", group_by: GroupBy = "service"
+) -> Aggregate:
+    """Sum a FOCUS file per provider, group, billing month and currency (see the module)."""
+    return run(plan(open_source(path), cost=cost, group_by=group_by))
 
 
 def _collect(

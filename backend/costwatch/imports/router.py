@@ -9,7 +9,6 @@ on DuckDB. The file is received by ``upload.received_file`` (large writes to a n
 DuckDB reads where it lies), not Starlette's form parser (see there why).
 """
 
-import asyncio
 import logging
 import time
 from typing import Annotated, Any
@@ -22,9 +21,9 @@ from costwatch.db.audit_trail import set_actor
 from costwatch.db.session import request_session
 from costwatch.errors import error_responses
 from costwatch.imports import service
-from costwatch.imports.focus import CostColumn, GroupBy, aggregate
+from costwatch.imports.focus import CostColumn, GroupBy
 from costwatch.imports.schemas import FocusRefused, FocusReport
-from costwatch.imports.upload import received_file
+from costwatch.imports.upload import sum_upload
 from costwatch.logs import request_id_var
 from costwatch.routing import DecimalJSONRoute
 
@@ -96,10 +95,7 @@ async def import_focus(
     conflict, none (422 with the preview). Providers and services are created as needed.
     """
     started = time.perf_counter()
-    async with received_file(request) as path:
-        received = time.perf_counter()
-        size = path.stat().st_size
-        summed = await asyncio.to_thread(aggregate, path, cost=cost, group_by=group_by)
+    summed, size = await sum_upload(request, cost=cost, group_by=group_by)
     added = time.perf_counter()
     async with request_session(request) as session:
         set_actor(session.sync_session, request.state.actor, request_id_var.get())
@@ -107,14 +103,13 @@ async def import_focus(
             session, summed, cost=cost, group_by=group_by, dry_run=dry_run
         )
     log.info(
-        "FOCUS import of %d bytes, %d rows, %d groups (dry run %s): received in %.2f s,"
-        " summed in %.2f s, matched and stored in %.2f s",
+        "FOCUS import of %d bytes, %d rows, %d groups (dry run %s): received and summed in"
+        " %.2f s, matched and stored in %.2f s",
         size,
         summed.rows,
         len(summed.groups),
         dry_run,
-        received - started,
-        added - received,
+        added - started,
         time.perf_counter() - added,
     )
     if not dry_run and not report.committed:

@@ -485,3 +485,74 @@ async def test_bodies_that_are_not_one_file(client: httpx.AsyncClient) -> None:
     )
     assert broken.status_code == 400
     assert "ends before its closing boundary" in broken.json()["detail"]
+
+
+@pytest.fixture
+def streams(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Small batches (the upload arrives in many), and the pipes summed from, recorded."""
+    monkeypatch.setattr(upload_module, "BATCH", 1000)
+    started: list[str] = []
+    original = upload_module._Stream.start
+
+    async def start(fifo: Path, job: Any, rows_from: Any) -> Any:
+        started.append(job.source.file_format)
+        return await original(fifo, job, rows_from)
+
+    monkeypatch.setattr(upload_module._Stream, "start", start)
+    return started
+
+
+async def test_a_large_csv_is_summed_while_it_arrives(
+    client: httpx.AsyncClient, streams: list[str]
+) -> None:
+    response = await upload(client, MESSY.read_bytes())
+    assert response.status_code == 200, response.text
+    assert amounts(response.json()) == MESSY_BILLED
+    assert streams == ["csv"]
+    # A bad value is found in the stream; its row in the copy on disk.
+    rows = [HEADER, *[GOOD] * 40, ["AWS", "EC2", "2025-03-01", "USD", "twelve"], *[GOOD] * 40]
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    bad = await upload(client, buffer.getvalue().encode())
+    assert "row 41, column BilledCost" in message(bad)
+    # A broken line far into the file: DuckDB stops reading, the upload still ends.
+    broken = buffer.getvalue().replace("twelve", '1,"x') + "AWS,EC2,2025-03-01,USD,1\n" * 200
+    assert "Line 42 of the file" in message(await upload(client, broken.encode()))
+    # A missing column is known from the first batch: refused at once.
+    missing = "ProviderName,ServiceName,BillingCurrency,BilledCost\n" + "AWS,EC2,USD,1\n" * 200
+    assert "no BillingPeriodStart column" in message(await upload(client, missing.encode()))
+    assert streams == ["csv", "csv", "csv"]
+
+
+async def test_gzip_and_long_headers_are_summed_once_received(
+    client: httpx.AsyncClient, streams: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gz = await upload(client, gzip.compress(MESSY.read_bytes()), name="focus.csv.gz")
+    assert amounts(gz.json()) == MESSY_BILLED
+    monkeypatch.setattr(upload_module, "HEADER_BYTES", 100)  # the header ends further on
+    plain = await upload(client, MESSY.read_bytes())
+    assert amounts(plain.json()) == MESSY_BILLED
+    assert streams == []
+
+
+async def test_an_upload_cut_off_by_the_limit_ends_the_stream(
+    small_upload_app: FastAPI, token: str, streams: list[str]
+) -> None:
+    transport = httpx.ASGITransport(app=small_upload_app)
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(transport=transport, base_url="http://t", headers=headers) as c:
+        header = ",".join(HEADER).encode() + b"\n"
+
+        async def chunks() -> AsyncIterator[bytes]:  # no Content-Length: counted as it comes
+            yield b'--b\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\n'
+            yield header
+            for _ in range(10):
+                yield b"AWS,EC2,2025-03-01,USD,1\n" * 40
+
+        response = await c.post(
+            "/imports/focus",
+            content=chunks(),
+            headers={"Content-Type": "multipart/form-data; boundary=b"},
+        )
+        assert response.status_code == 413
+    assert streams == ["csv"]
