@@ -5,8 +5,8 @@ checked before the body is read (``require_admin_before_upload``, given in ``app
 body streams to a temporary file within ``COSTWATCH_MAX_UPLOAD_BYTES`` (413 above it; the
 ``/imports/`` prefix has no request deadline), and the transaction opens only once the file is
 received and summed, so that no transaction (nor SQLite's write queue) waits on an upload or
-on DuckDB. The file is received by ``upload.received_file`` (large writes to a named file that
-DuckDB reads where it lies), not Starlette's form parser (see there why).
+on DuckDB. The file is received by ``upload.sum_upload`` (large writes to a named file, and a
+large CSV summed through a pipe while it arrives), not Starlette's form parser (see there why).
 """
 
 import logging

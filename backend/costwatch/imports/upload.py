@@ -18,6 +18,7 @@ import contextlib
 import errno
 import os
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
@@ -125,6 +126,9 @@ class _Stream:
     def __init__(self, fd: int, task: "asyncio.Future[Aggregate]") -> None:
         self.fd: int | None = fd
         self.task = task
+        # A write runs in a worker thread, which may outlive a cancelled request: the pipe is
+        # closed only between two writes, never under one.
+        self._lock = threading.Lock()
 
     @classmethod
     async def start(cls, fifo: Path, job: Plan, rows_from: Source) -> "_Stream":
@@ -142,22 +146,29 @@ class _Stream:
             else:
                 os.set_blocking(fd, True)
                 return cls(fd, task)
-            if task.done() or time.monotonic() > deadline:
-                await task  # raises the reader's error, if any
-                raise RuntimeError("DuckDB did not open the upload's stream.")
+            if task.done():
+                await task  # raises the reader's error
+                raise RuntimeError("DuckDB ended without reading the upload's stream.")
+            if time.monotonic() > deadline:  # pragma: no cover - DuckDB opens it at once
+                raise RuntimeError("DuckDB did not open the upload's stream in time.")
             await asyncio.sleep(0.005)
 
     def write(self, data: bytes | bytearray) -> None:
         """Pass a batch on (in a worker thread: it waits while DuckDB is behind)."""
         view = memoryview(data)
-        try:
-            while view and self.fd is not None:
-                view = view[os.write(self.fd, view) :]
-        except BrokenPipeError:  # DuckDB stopped reading (an error it will report)
-            self.close()
+        with self._lock:
+            try:
+                while view and self.fd is not None:
+                    view = view[os.write(self.fd, view) :]
+            except BrokenPipeError:  # DuckDB stopped reading (an error it will report)
+                self._close()
 
     def close(self) -> None:
         """End the stream: DuckDB reads the end of the file."""
+        with self._lock:
+            self._close()
+
+    def _close(self) -> None:
         if self.fd is not None:
             os.close(self.fd)
             self.fd = None
