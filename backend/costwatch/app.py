@@ -36,6 +36,7 @@ from costwatch.fx.router import MAX_IMPORT_BYTES
 from costwatch.fx.router import router as fx_router
 from costwatch.health import router as health_router
 from costwatch.http_cache import ResponseCacheMiddleware
+from costwatch.imports.router import router as focus_router
 from costwatch.invoices.router import router as invoices_router
 from costwatch.licenses.router import router as licenses_router
 from costwatch.logs import RequestContextMiddleware
@@ -92,7 +93,10 @@ TAGS = [
         "description": "Where alerts are sent: email (SMTP), Slack and signed webhooks, with a"
         " delivery log and a test button; a webhook's secret is write-only.",
     },
-    {"name": "imports", "description": "CSV files of records: a dry run, then a commit."},
+    {
+        "name": "imports",
+        "description": "CSV files of records, and FOCUS billing exports: a dry run, then a commit.",
+    },
     {"name": "tokens", "description": "API tokens for scripts (managed with the admin login)."},
     {"name": "audit", "description": "Every create, update and delete: who, when, from what."},
     {"name": "health", "description": "Liveness of the server and its database."},
@@ -226,6 +230,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         app.include_router(router, dependencies=protected, responses=forbidden)
     # The token is checked before the upload is read, the transaction opened after it.
     app.include_router(imports_router, dependencies=[Depends(require_admin_before_upload)])
+    app.include_router(focus_router, dependencies=[Depends(require_admin_before_upload)])
     app.include_router(
         tokens_router, dependencies=[*protected, Depends(require_login)], responses=forbidden
     )

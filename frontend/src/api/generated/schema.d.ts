@@ -583,6 +583,35 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/imports/focus": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Focus
+         * @description Import a FOCUS billing export (AWS, Azure, Google Cloud, Oracle...) as invoices.
+         *
+         *     The file (multipart field `file`; FOCUS 1.0 to 1.3 as CSV, CSV.gz or Parquet, any size up
+         *     to the upload limit) is summed per provider, group and billing month (BillingPeriodStart)
+         *     and currency (BillingCurrency), over every charge category (usage, purchases, tax,
+         *     credits, adjustments), exactly, then rounded once to cents. Each group is the
+         *     Infrastructure invoice of its service and month: `create`, `replace` (a corrected file),
+         *     `unchanged` (the same file again), `skip` (a negative total) or `conflict` (an invoice
+         *     already stored in another currency...). `dry_run=false` stores every group or, with any
+         *     conflict, none (422 with the preview). Providers and services are created as needed.
+         */
+        post: operations["import_focus_imports_focus_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/imports/fx-rates": {
         parameters: {
             query?: never;
@@ -2419,6 +2448,195 @@ export interface components {
             [key: string]: unknown;
         };
         /**
+         * FocusGroup
+         * @description One provider's service (or sub-account, or the provider itself) for one month.
+         */
+        FocusGroup: {
+            /**
+             * Action
+             * @enum {string}
+             */
+            action: "create" | "replace" | "unchanged" | "skip" | "conflict";
+            /**
+             * Amount
+             * @description The cost column summed exactly, rounded once to cents.
+             * @example 1234.50
+             */
+            amount: string;
+            /** Currency */
+            currency: string;
+            /**
+             * Error
+             * @description Why the group is skipped or in conflict.
+             */
+            error: string | null;
+            /**
+             * Invoice Id
+             * @description The invoice written or matched; null if none.
+             */
+            invoice_id: number | null;
+            /**
+             * Month
+             * Format: date
+             * @description The billing month (the 1st), from BillingPeriodStart.
+             */
+            month: string;
+            /**
+             * Previous Amount
+             * @description The stored invoice's amount this group replaces or matches.
+             */
+            previous_amount: string | null;
+            /** Provider */
+            provider: string;
+            /**
+             * Provider Id
+             * @description The matching provider; null when new.
+             */
+            provider_id: number | null;
+            /**
+             * Rows
+             * @description Rows of the file summed into this group.
+             */
+            rows: number;
+            /** Service */
+            service: string;
+            /**
+             * Service Id
+             * @description The matching Infrastructure service (by provider and name); null when it would be created by the commit.
+             */
+            service_id: number | null;
+        };
+        /**
+         * FocusRefused
+         * @description A commit refused because some groups are in conflict: nothing was stored.
+         */
+        FocusRefused: {
+            /**
+             * Committed
+             * @description Whether the invoices were written (never only some).
+             */
+            committed: boolean;
+            /**
+             * Conflicts
+             * @description Groups in conflict: a commit is refused while any is.
+             */
+            conflicts: number;
+            /**
+             * Cost
+             * @enum {string}
+             */
+            cost: "billed" | "effective";
+            /**
+             * Counts
+             * @description Groups per action.
+             */
+            counts: {
+                [key: string]: number;
+            };
+            /** Detail */
+            detail: string;
+            /**
+             * File Format
+             * @enum {string}
+             */
+            file_format: "csv" | "csv.gz" | "parquet";
+            /**
+             * Focus Version
+             * @description 1.0, 1.1, 1.2 or 1.3, told by the file's columns.
+             */
+            focus_version: string;
+            /**
+             * Group By
+             * @enum {string}
+             */
+            group_by: "service" | "sub_account" | "provider";
+            /** Groups */
+            groups: components["schemas"]["FocusGroup"][];
+            /**
+             * Months
+             * @description The billing months of the file, oldest first.
+             */
+            months: string[];
+            /**
+             * Rows
+             * @description Data rows read.
+             */
+            rows: number;
+            /**
+             * Skipped
+             * @description Rows in no group (see `skipped_reasons`).
+             */
+            skipped: number;
+            /** Skipped Reasons */
+            skipped_reasons: components["schemas"]["SkippedRows"][];
+            /** Totals */
+            totals: components["schemas"]["MonthTotal"][];
+        };
+        /**
+         * FocusReport
+         * @description The preview of a FOCUS file, or the outcome of its commit.
+         */
+        FocusReport: {
+            /**
+             * Committed
+             * @description Whether the invoices were written (never only some).
+             */
+            committed: boolean;
+            /**
+             * Conflicts
+             * @description Groups in conflict: a commit is refused while any is.
+             */
+            conflicts: number;
+            /**
+             * Cost
+             * @enum {string}
+             */
+            cost: "billed" | "effective";
+            /**
+             * Counts
+             * @description Groups per action.
+             */
+            counts: {
+                [key: string]: number;
+            };
+            /**
+             * File Format
+             * @enum {string}
+             */
+            file_format: "csv" | "csv.gz" | "parquet";
+            /**
+             * Focus Version
+             * @description 1.0, 1.1, 1.2 or 1.3, told by the file's columns.
+             */
+            focus_version: string;
+            /**
+             * Group By
+             * @enum {string}
+             */
+            group_by: "service" | "sub_account" | "provider";
+            /** Groups */
+            groups: components["schemas"]["FocusGroup"][];
+            /**
+             * Months
+             * @description The billing months of the file, oldest first.
+             */
+            months: string[];
+            /**
+             * Rows
+             * @description Data rows read.
+             */
+            rows: number;
+            /**
+             * Skipped
+             * @description Rows in no group (see `skipped_reasons`).
+             */
+            skipped: number;
+            /** Skipped Reasons */
+            skipped_reasons: components["schemas"]["SkippedRows"][];
+            /** Totals */
+            totals: components["schemas"]["MonthTotal"][];
+        };
+        /**
          * Forecast
          * @description A month's spend so far and its expected month-end amount, by category.
          */
@@ -2876,6 +3094,26 @@ export interface components {
             email: string;
         };
         /**
+         * MonthTotal
+         * @description What the file adds up to for one month and currency (every group, skipped ones too).
+         */
+        MonthTotal: {
+            /**
+             * Amount
+             * @example 1234.50
+             */
+            amount: string;
+            /** Currency */
+            currency: string;
+            /** Groups */
+            groups: number;
+            /**
+             * Month
+             * Format: date
+             */
+            month: string;
+        };
+        /**
          * Overview
          * @description The dashboard's headline figures, computed on the server.
          */
@@ -3120,6 +3358,18 @@ export interface components {
             name?: string | null;
             /** Provider Id */
             provider_id?: number | null;
+        };
+        /**
+         * SkippedRows
+         * @description Rows left out of every group, and why.
+         */
+        SkippedRows: {
+            /** Column */
+            column: string;
+            /** Reason */
+            reason: string;
+            /** Rows */
+            rows: number;
         };
         /**
          * SpendByService
@@ -5410,6 +5660,88 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    import_focus_imports_focus_post: {
+        parameters: {
+            query?: {
+                /** @description `billed` (BilledCost, what the invoice says) or `effective`. */
+                cost?: "billed" | "effective";
+                /** @description true (default): preview only; false: store every group or none. */
+                dry_run?: boolean;
+                /** @description One invoice per provider and `service` (ServiceName), `sub_account` (SubAccountName) or `provider`. */
+                group_by?: "service" | "sub_account" | "provider";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description A FOCUS 1.0-1.3 export: CSV, gzipped CSV or Parquet.
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FocusReport"];
+                };
+            };
+            /** @description The request cannot be carried out (or its body cannot be read). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Groups in conflict (nothing stored, with the preview), or a file that is not a readable FOCUS export (what is wrong, with the row and column). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FocusRefused"] | components["schemas"]["RequestRefused"];
                 };
             };
         };

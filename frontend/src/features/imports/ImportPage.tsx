@@ -1,15 +1,15 @@
-import { type DragEvent, useState } from 'react';
+import { useEffect, useState } from 'react';
 import {
-  Alert, Badge, Button, Card, FileButton, Group, Paper, Progress, SegmentedControl, Stack, Table, Text, Title,
+  Alert, Badge, Button, Card, Group, SegmentedControl, Stack, Table, Text, Title,
 } from '@mantine/core';
-import {
-  IconAlertTriangle, IconCircleCheck, IconDownload, IconFileUpload, IconUpload,
-} from '@tabler/icons-react';
+import { IconAlertTriangle, IconCircleCheck, IconDownload } from '@tabler/icons-react';
 import { useMediaQuery } from '@mantine/hooks';
 import { useQueryClient } from '@tanstack/react-query';
 import { PageHeader } from '@/components/PageHeader';
 import { errorMessage, notifyError, notifySuccess } from '@/lib/notify';
 import { downloadTemplate } from './api/get-template';
+import { DropZone, UploadProgress } from './DropZone';
+import { FocusImport } from './FocusImport';
 import {
   IMPORT_KINDS, type ImportKind, type ImportResult, importCsv,
 } from './api/import-csv';
@@ -56,20 +56,22 @@ function ErrorsTable({ result }: { result: ImportResult }) {
   );
 }
 
-/** Choose a record type, get its template, drop a CSV file, see the dry run, then commit. */
-export function ImportPage() {
+interface CsvImportProps {
+  kind: ImportKind;
+  /** Told when an upload starts and ends (the record type cannot change meanwhile). */
+  onBusy: (busy: boolean) => void;
+}
+
+/** Drop a CSV file of one record type, see the dry run, then commit. */
+function CsvImport({ kind, onBusy }: CsvImportProps) {
   const queryClient = useQueryClient();
-  const [kind, setKind] = useState<ImportKind>('invoices');
   const [file, setFile] = useState<File | null>(null);
   const [step, setStep] = useState<Step>('idle');
   const [progress, setProgress] = useState(0);
   const [result, setResult] = useState<ImportResult | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
-  const [dragging, setDragging] = useState(false);
-  // Four labels do not fit side by side on a phone: stacked there.
-  const narrow = useMediaQuery('(max-width: 36em)') ?? false;
   const busy = step === 'checking' || step === 'committing';
-  const label = IMPORT_KINDS.find((option) => option.value === kind)?.label ?? kind;
+  useEffect(() => onBusy(busy), [busy, onBusy]);
 
   const upload = async (chosen: File, dryRun: boolean) => {
     setStep(dryRun ? 'checking' : 'committing');
@@ -103,91 +105,19 @@ export function ImportPage() {
     if (chosen) upload(chosen, true);
   };
 
-  const onDrop = (event: DragEvent<HTMLDivElement>) => {
-    event.preventDefault();
-    setDragging(false);
-    if (!busy) choose(event.dataTransfer.files[0] ?? null);
-  };
-
   const canCommit = step === 'checked' && result !== null && result.errors.length === 0 && result.rows > 0;
 
   return (
-    <Stack gap="md">
-      <PageHeader title="Import" description="Add many records at once from a CSV file: check it first, then import it." />
-      <Card component="section" aria-labelledby="import-kind-title">
-        <Stack gap="sm">
-          <Title order={2} fz="lg" id="import-kind-title">1. What the file holds</Title>
-          <Group justify="space-between" gap="sm">
-            <SegmentedControl
-              aria-label="Record type"
-              data={IMPORT_KINDS}
-              orientation={narrow ? 'vertical' : 'horizontal'}
-              fullWidth={narrow}
-              value={kind}
-              onChange={(value) => {
-                setKind(value as ImportKind);
-                choose(null);
-              }}
-              disabled={busy}
-            />
-            <Button
-              variant="default"
-              leftSection={<IconDownload size={16} />}
-              onClick={() => downloadTemplate(kind).catch((error) => notifyError(error, 'Could not download'))}
-            >
-              {`Download the ${label.toLowerCase()} template`}
-            </Button>
-          </Group>
-          <Text size="sm" c="dimmed">
-            The template names the columns (in any order; an empty cell is a value not given) and shows an example row.
-            Rows are checked exactly as the forms check them; the first row after the header is row 1.
-          </Text>
-        </Stack>
-      </Card>
-
+    <>
       <Card component="section" aria-labelledby="import-file-title">
         <Stack gap="sm">
           <Title order={2} fz="lg" id="import-file-title">2. The file</Title>
-          <Paper
-            withBorder
-            p="xl"
-            radius="md"
-            role="group"
-            aria-label="Drop a CSV file here"
-            onDragOver={(event) => {
-              event.preventDefault();
-              setDragging(true);
-            }}
-            onDragLeave={() => setDragging(false)}
-            onDrop={onDrop}
-            style={{
-              borderStyle: 'dashed',
-              borderWidth: 2,
-              borderColor: dragging ? 'var(--mantine-color-indigo-5)' : undefined,
-              background: dragging ? 'var(--mantine-color-indigo-light)' : undefined,
-            }}
-          >
-            <Stack align="center" gap="xs">
-              <IconFileUpload size={36} opacity={0.6} />
-              <Text fw={600}>{file ? file.name : 'Drop a CSV file here'}</Text>
-              <FileButton onChange={choose} accept=".csv,text/csv" disabled={busy}>
-                {(props) => (
-                  <Button {...props} variant="light" leftSection={<IconUpload size={16} />}>
-                    {file ? 'Choose another file' : 'Choose a file'}
-                  </Button>
-                )}
-              </FileButton>
-            </Stack>
-          </Paper>
+          <DropZone prompt="Drop a CSV file here" file={file} accept=".csv,text/csv" disabled={busy} onChoose={choose} />
           {busy && (
-            <Stack gap={4}>
-              <Text size="sm">
-                {progress < 1
-                  ? `Uploading… ${Math.round(progress * 100)} %`
-                  : `${step === 'checking' ? 'Checking' : 'Importing'} the rows…`}
-              </Text>
-              <Progress value={progress * 100} animated aria-label="Upload progress" />
-            </Stack>
+            <UploadProgress
+              progress={progress}
+              working={`${step === 'checking' ? 'Checking' : 'Importing'} the rows…`}
+            />
           )}
           {failure && (
             <Alert color="red" icon={<IconAlertTriangle size={18} />} title="The file could not be read">{failure}</Alert>
@@ -235,6 +165,72 @@ export function ImportPage() {
           </Stack>
         </Card>
       )}
+    </>
+  );
+}
+
+type Source = ImportKind | 'focus';
+
+const SOURCES: { value: Source; label: string }[] = [
+  ...IMPORT_KINDS,
+  { value: 'focus', label: 'FOCUS billing export' },
+];
+
+/** Choose a record type (or a FOCUS billing export), drop a file, see the dry run, then commit. */
+export function ImportPage() {
+  const [source, setSource] = useState<Source>('invoices');
+  const [busy, setBusy] = useState(false);
+  // Five labels do not fit side by side on a phone: stacked there.
+  const narrow = useMediaQuery('(max-width: 62em)') ?? false;
+  const label = SOURCES.find((option) => option.value === source)?.label ?? source;
+
+  return (
+    <Stack gap="md">
+      <PageHeader
+        title="Import"
+        description="Add many records at once from a CSV file, or a cloud bill from a FOCUS export: check it first, then import it."
+      />
+      <Card component="section" aria-labelledby="import-kind-title">
+        <Stack gap="sm">
+          <Title order={2} fz="lg" id="import-kind-title">1. What the file holds</Title>
+          <Group justify="space-between" gap="sm">
+            <SegmentedControl
+              aria-label="Record type"
+              data={SOURCES}
+              orientation={narrow ? 'vertical' : 'horizontal'}
+              fullWidth={narrow}
+              value={source}
+              onChange={(value) => setSource(value as Source)}
+              disabled={busy}
+            />
+            {source !== 'focus' && (
+              <Button
+                variant="default"
+                leftSection={<IconDownload size={16} />}
+                onClick={() => downloadTemplate(source).catch((error) => notifyError(error, 'Could not download'))}
+              >
+                {`Download the ${label.toLowerCase()} template`}
+              </Button>
+            )}
+          </Group>
+          {source === 'focus' ? (
+            <Text size="sm" c="dimmed">
+              A FOCUS 1.0 to 1.3 billing export (AWS, Azure, Google Cloud, Oracle…) as CSV, CSV.gz or Parquet, of
+              any size. Its cost is summed per service and billing month, over every charge (usage, purchases, tax,
+              credits), and each sum becomes the month&apos;s invoice of that service. Importing the same file again
+              changes nothing; a corrected file replaces those months.
+            </Text>
+          ) : (
+            <Text size="sm" c="dimmed">
+              The template names the columns (in any order; an empty cell is a value not given) and shows an
+              example row. Rows are checked exactly as the forms check them; the first row after the header is row 1.
+            </Text>
+          )}
+        </Stack>
+      </Card>
+      {source === 'focus'
+        ? <FocusImport onBusy={setBusy} />
+        : <CsvImport key={source} kind={source} onBusy={setBusy} />}
     </Stack>
   );
 }

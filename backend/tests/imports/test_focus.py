@@ -1,0 +1,558 @@
+"""FOCUS import: exact sums, versions and formats, preview and commit, refusals."""
+
+import csv
+import gzip
+import io
+from collections.abc import AsyncIterator
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from costwatch.app import create_app
+from costwatch.config import Settings
+from costwatch.errors import Invalid
+from costwatch.imports import upload as upload_module
+from costwatch.imports.focus import aggregate, detect_version
+from costwatch.models import AuditEntry, InfraInvoice, Provider, Service
+from tests.conftest import Bind, use_database
+from tests.factories import make_invoice, make_provider, make_service
+
+JSON = dict[str, Any]
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "focus"
+MESSY = FIXTURES / "focus-1.2-messy.csv"
+
+# focus-1.2-messy.csv summed by hand (BilledCost), then rounded once to cents:
+# EC2 2025-03: 10.12345678901 + 5.00499999999 - 1.5 (Credit) + 1.20 (Tax) = 14.828456789
+# S3 2025-03: 0.00499999999 + 0.005 = 0.00999999999 (a NULL cost is skipped)
+# Virtual Machines, Spot 2025-03: 100.10 + 19.019 (Tax, "eur") = 119.119
+# Oracle 2025-03: 1.00 - 2.00 (Credit) = -1.00: negative, skipped
+MESSY_BILLED = {
+    ("AWS", "Amazon EC2", "2025-03-01", "USD"): "14.83",
+    ("AWS", "Amazon S3", "2025-03-01", "USD"): "0.01",
+    ("Microsoft", "Azure Storage", "2025-03-01", "EUR"): "1.10",
+    ("Microsoft", "Virtual Machines, Spot", "2025-03-01", "EUR"): "119.12",
+    ("Oracle", "Oracle Cloud Compute", "2025-03-01", "USD"): "-1.00",
+    ("AWS", "Amazon EC2", "2025-04-01", "USD"): "7.78",
+    ("AWS", "Amazon S3", "2025-04-01", "USD"): "2.35",
+}
+
+
+async def upload(
+    client: httpx.AsyncClient,
+    content: bytes,
+    *,
+    name: str = "focus.csv",
+    dry_run: bool = True,
+    **params: str,
+) -> httpx.Response:
+    return await client.post(
+        "/imports/focus",
+        params={"dry_run": str(dry_run).lower(), **params},
+        files={"file": (name, content, "application/octet-stream")},
+    )
+
+
+def amounts(body: JSON) -> dict[tuple[str, str, str, str], str]:
+    return {
+        (g["provider"], g["service"], g["month"], g["currency"]): g["amount"]
+        for g in body["groups"]
+    }
+
+
+def actions(body: JSON) -> dict[tuple[str, str, str], str]:
+    return {(g["provider"], g["service"], g["month"]): g["action"] for g in body["groups"]}
+
+
+def message(response: httpx.Response) -> str:
+    assert response.status_code == 422, response.text
+    detail = response.json()["detail"]
+    assert detail[0]["loc"] == ["body", "file"]
+    return str(detail[0]["msg"])
+
+
+async def invoice_count(sessions: async_sessionmaker[AsyncSession]) -> int:
+    async with sessions() as session:
+        return int((await session.execute(select(func.count(InfraInvoice.id)))).scalar_one())
+
+
+def hand_sum(path: Path, column: str = "BilledCost") -> dict[tuple[str, str, str, str], str]:
+    """The file summed in Python, row by row, the way a spreadsheet would."""
+    sums: dict[tuple[str, str, str, str], Decimal] = {}
+    with path.open(newline="", encoding="utf-8") as file:
+        for row in csv.DictReader(file):
+            provider = row.get("ServiceProviderName") or row["ProviderName"]
+            key = (
+                provider,
+                row["ServiceName"],
+                row["BillingPeriodStart"][:7] + "-01",
+                row["BillingCurrency"].upper(),
+            )
+            if all(
+                row[name] not in ("", "NULL")
+                for name in (column, "BillingPeriodStart", "BillingCurrency")
+            ):
+                sums[key] = sums.get(key, Decimal(0)) + Decimal(row[column])
+    return {
+        key: str(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+        for key, value in sums.items()
+    }
+
+
+# --- Reading the file ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "version"),
+    [
+        ("focus-1.0-sample.csv", "1.0"),
+        ("focus-1.1-small.csv", "1.1"),
+        ("focus-1.2-messy.csv", "1.2"),
+        ("focus-1.3-azure-sample.csv", "1.3"),
+        ("focus-1.3-marketplace.csv", "1.3"),
+    ],
+)
+def test_real_and_made_files_sum_to_the_hand_sum(name: str, version: str) -> None:
+    result = aggregate(FIXTURES / name)
+    assert result.focus_version == version
+    found = {
+        (g.provider, g.service, f"{g.month}", g.currency): str(g.amount) for g in result.groups
+    }
+    if name != "focus-1.1-small.csv":  # its months carry milliseconds: summed below
+        assert found == hand_sum(FIXTURES / name)
+    assert sum(g.rows for g in result.groups) + sum(s.rows for s in result.skipped) == (result.rows)
+
+
+def test_the_real_1_0_sample() -> None:
+    result = aggregate(FIXTURES / "focus-1.0-sample.csv")
+    assert result.rows == 1000
+    groups = {(g.provider, g.service, f"{g.month}"): g.amount for g in result.groups}
+    assert groups[("AWS", "Amazon Elastic Compute Cloud", "2024-09-01")] == Decimal("16.04")
+    # A credit larger than the month's charges: the total is negative.
+    assert groups[("Microsoft", "Azure Machine Learning", "2024-09-01")] == Decimal("-0.15")
+    assert groups[("Oracle", "COMPUTE", "2024-10-01")] == Decimal("0.24")
+    by_provider = aggregate(FIXTURES / "focus-1.0-sample.csv", group_by="provider")
+    assert [(g.service, f"{g.month}", str(g.amount)) for g in by_provider.groups] == [
+        ("AWS", "2024-09-01", "18.01"),
+        ("Microsoft", "2024-09-01", "1.98"),
+        ("Oracle", "2024-09-01", "0.30"),
+        ("Oracle", "2024-10-01", "0.24"),
+    ]
+
+
+def test_messy_1_2_file() -> None:
+    result = aggregate(MESSY)
+    found = {
+        (g.provider, g.service, f"{g.month}", g.currency): str(g.amount) for g in result.groups
+    }
+    assert found == MESSY_BILLED
+    assert result.rows == 16
+    assert [(s.column, s.rows) for s in result.skipped] == [
+        ("BilledCost", 1),
+        ("BillingPeriodStart", 1),
+        ("BillingCurrency", 1),
+    ]
+    # EffectiveCost: 9.5 + 5.00499999999 - 1.5 + 1.20 = 14.20499999999 -> 14.20, which a
+    # DECIMAL(38,10) reading would have made 14.205 -> 14.21.
+    effective = aggregate(MESSY, cost="effective")
+    assert {(g.service, f"{g.month}"): str(g.amount) for g in effective.groups}[
+        ("Amazon EC2", "2025-03-01")
+    ] == "14.20"
+
+
+def test_1_1_two_currencies_and_milliseconds() -> None:
+    result = aggregate(FIXTURES / "focus-1.1-small.csv")
+    assert [(g.service, f"{g.month}", g.currency, str(g.amount)) for g in result.groups] == [
+        ("BigQuery", "2025-01-01", "JPY", "12.35"),
+        ("Cloud Storage", "2025-01-01", "USD", "0.75"),
+        ("BigQuery", "2025-02-01", "JPY", "1000.01"),  # 1000.005, half up
+    ]
+    by_account = aggregate(FIXTURES / "focus-1.1-small.csv", group_by="sub_account")
+    assert [(g.service, g.currency, str(g.amount)) for g in by_account.groups] == [
+        ("proj-one", "JPY", "12.35"),
+        ("proj-one", "USD", "0.50"),
+        ("proj-two", "USD", "0.25"),
+        ("proj-two", "JPY", "1000.01"),
+    ]
+
+
+def test_1_3_names_the_provider_by_service_provider_name() -> None:
+    result = aggregate(FIXTURES / "focus-1.3-marketplace.csv")
+    assert [(g.provider, g.service, str(g.amount)) for g in result.groups] == [
+        ("Datadog", "Datadog Pro", "275.01"),  # 250.00 + 25.005 tax
+        ("Microsoft Azure", "Virtual Machines", "100.00"),
+    ]
+
+
+def test_gzip_and_parquet_give_the_same_groups(tmp_path: Path) -> None:
+    gz = tmp_path / "export.csv.gz"
+    gz.write_bytes(gzip.compress(MESSY.read_bytes()))
+    parquet = tmp_path / "export.parquet"
+    with duckdb.connect() as db:
+        # Typed columns, as real Parquet exports have them: costs DECIMAL, periods TIMESTAMP.
+        db.execute(
+            "COPY (SELECT * REPLACE (TRY_CAST(BilledCost AS DECIMAL(38,12)) AS BilledCost,"  # noqa: S608
+            " TRY_CAST(BillingPeriodStart AS TIMESTAMP) AS BillingPeriodStart)"
+            f" FROM read_csv('{MESSY}', all_varchar=true, nullstr=['NULL', '']))"
+            f" TO '{parquet}' (FORMAT parquet)"
+        )
+    plain = aggregate(MESSY)
+    for path, kind in ((gz, "csv.gz"), (parquet, "parquet")):
+        other = aggregate(path)
+        assert other.file_format == kind
+        assert other.groups == plain.groups
+        assert other.rows == plain.rows
+        assert other.skipped == plain.skipped
+
+
+def test_version_detection() -> None:
+    assert detect_version(["BilledCost", "ProviderName"]) == "1.0"
+    assert detect_version(["billedcost", "skumeter"]) == "1.1"
+    assert detect_version(["InvoiceId", "ServiceSubcategory"]) == "1.2"
+    assert detect_version(["ServiceProviderName", "InvoiceId"]) == "1.3"
+
+
+def write(path: Path, rows: list[list[str]]) -> Path:
+    with path.open("w", newline="") as file:
+        csv.writer(file).writerows(rows)
+    return path
+
+
+HEADER = ["ProviderName", "ServiceName", "BillingPeriodStart", "BillingCurrency", "BilledCost"]
+GOOD = ["AWS", "EC2", "2025-03-01", "USD", "1.00"]
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        ([HEADER, GOOD, ["AWS", "EC2", "2025-03-01", "USD", "1,5"]], "row 2, column BilledCost"),
+        (
+            [HEADER, GOOD, GOOD, ["AWS", "EC2", "2025-03-01", "USD", "abc"]],
+            "row 3, column BilledCost",
+        ),
+        ([HEADER, ["AWS", "EC2", "yesterday", "USD", "1"]], "row 1, column BillingPeriodStart"),
+        (
+            [HEADER, GOOD, ["AWS", "EC2", "2025-02-30", "USD", "1"]],
+            "row 2, column BillingPeriodStart",
+        ),
+        (
+            [HEADER, GOOD, ["AWS", "EC2", "1999-12-01", "USD", "1"]],
+            "row 2, column BillingPeriodStart",
+        ),
+        ([HEADER, GOOD, ["AWS", "EC2", "2025-03-01", "ABC", "1"]], "row 2, column BillingCurrency"),
+        ([HEADER, GOOD, [*GOOD, "extra"]], "Line 3 of the file (row 2 after the header)"),
+        ([HEADER[:4], GOOD[:4]], "no BilledCost column"),
+        ([HEADER[1:], GOOD[1:]], "no ProviderName column"),
+        ([[*HEADER, "billedcost"], [*GOOD, "1"]], "appears twice"),
+        ([], "The file is empty"),
+    ],
+)
+def test_bad_files_name_the_row_and_column(
+    tmp_path: Path, rows: list[list[str]], expected: str
+) -> None:
+    with pytest.raises(Invalid) as caught:
+        aggregate(write(tmp_path / "bad.csv", rows))
+    assert expected in caught.value.detail
+
+
+def test_unterminated_quote_and_bad_encoding(tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(",".join(HEADER) + '\nAWS,EC2,2025-03-01,USD,1\nAWS,"EC2,2025-03-01,USD,1\n')
+    with pytest.raises(Invalid, match=r"Line 3 of the file .*unterminated quote"):
+        aggregate(path)
+    path.write_bytes(b"\xff\xfeProviderName\n")
+    with pytest.raises(Invalid, match="not UTF-8"):
+        aggregate(path)
+    path.write_bytes(b"PAR1 but not really parquet")
+    with pytest.raises(Invalid, match="Parquet file cannot be read"):
+        aggregate(path)
+
+
+# --- The API ---------------------------------------------------------------------------------
+
+
+async def test_dry_run_previews_and_stores_nothing(
+    client: httpx.AsyncClient, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    response = await upload(client, MESSY.read_bytes())
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert amounts(body) == MESSY_BILLED
+    assert body["focus_version"] == "1.2"
+    assert (body["rows"], body["skipped"], body["committed"]) == (16, 3, False)
+    assert body["months"] == ["2025-03-01", "2025-04-01"]
+    assert [r["reason"] for r in body["skipped_reasons"]] == [
+        "BilledCost is empty",
+        "BillingPeriodStart is empty",
+        "BillingCurrency is empty",
+    ]
+    assert {(t["month"], t["currency"]): t["amount"] for t in body["totals"]} == {
+        ("2025-03-01", "EUR"): "120.22",
+        ("2025-03-01", "USD"): "13.84",  # 14.83 + 0.01 - 1.00
+        ("2025-04-01", "USD"): "10.13",
+    }
+    oracle = next(g for g in body["groups"] if g["provider"] == "Oracle")
+    assert oracle["action"] == "skip"
+    assert "negative" in oracle["error"]
+    assert body["counts"] == {"create": 6, "skip": 1}
+    assert all(g["service_id"] is None for g in body["groups"])
+    assert await invoice_count(sessions) == 0
+    async with sessions() as session:
+        assert (await session.execute(select(func.count(Provider.id)))).scalar_one() == 0
+
+
+async def test_commit_then_again_then_a_corrected_file(
+    client: httpx.AsyncClient, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    aws = await make_provider(client, "aws")  # matched ignoring case
+    ec2 = await make_service(client, "infrastructure", "Amazon EC2", provider_id=aws["id"])
+    license_s3 = await make_service(client, "license", "Amazon S3", provider_id=aws["id"])
+    first = await upload(client, MESSY.read_bytes(), dry_run=False)
+    assert first.status_code == 200, first.text
+    body = first.json()
+    assert body["committed"] is True
+    ec2_march = next(g for g in body["groups"] if g["service"] == "Amazon EC2")
+    assert ec2_march["service_id"] == ec2["id"]
+    assert ec2_march["invoice_id"] is not None
+    assert await invoice_count(sessions) == 6
+    async with sessions() as session:
+        stored = {
+            (row.name, f"{row.invoice_month}", row.currency): str(row.amount)
+            for row in (
+                await session.execute(
+                    select(
+                        Service.name,
+                        InfraInvoice.invoice_month,
+                        InfraInvoice.currency,
+                        InfraInvoice.amount,
+                    ).join(Service)
+                )
+            ).all()
+        }
+        audit = (
+            await session.execute(
+                select(AuditEntry.entity, func.count())
+                .group_by(AuditEntry.entity)
+                .where(AuditEntry.actor == "admin")
+            )
+        ).all()
+    assert stored[("Amazon EC2", "2025-03-01", "USD")] == "14.83"
+    assert stored[("Virtual Machines, Spot", "2025-03-01", "EUR")] == "119.12"
+    assert dict(audit)["infra_invoice"] == 6
+    # "aws" (made above) and Microsoft; Oracle's only group is skipped (negative).
+    assert dict(audit)["provider"] == 2
+    s3 = next(g for g in body["groups"] if g["service"] == "Amazon S3")
+    assert s3["action"] == "create"
+    assert s3["provider_id"] == aws["id"]
+    assert s3["service_id"] != license_s3["id"]  # a new Infrastructure service
+    # The same file again: nothing changes.
+    again = (await upload(client, MESSY.read_bytes(), dry_run=False)).json()
+    assert set(actions(again).values()) == {"unchanged", "skip"}
+    assert again["counts"] == {"unchanged": 6, "skip": 1}
+    # A corrected file: March of EC2 is now 20.00; the other groups stay.
+    text = MESSY.read_text().replace("10.12345678901", "15.29500000000")
+    corrected = (await upload(client, text.encode(), dry_run=False)).json()
+    ec2_group = next(
+        g
+        for g in corrected["groups"]
+        if g["service"] == "Amazon EC2" and g["month"] == "2025-03-01"
+    )
+    assert (ec2_group["action"], ec2_group["amount"], ec2_group["previous_amount"]) == (
+        "replace",
+        "20.00",
+        "14.83",
+    )
+    assert corrected["counts"] == {"replace": 1, "unchanged": 5, "skip": 1}
+    listed = (await client.get("/invoices", params={"service_id": ec2["id"]})).json()
+    assert {(i["invoice_month"], i["amount"]) for i in listed} == {
+        ("2025-03-01", "20.00"),
+        ("2025-04-01", "7.78"),
+    }
+
+
+async def test_a_currency_conflict_is_shown_and_refuses_the_commit(
+    client: httpx.AsyncClient, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    microsoft = await make_provider(client, "Microsoft")
+    vms = await make_service(
+        client, "infrastructure", "Virtual Machines, Spot", provider_id=microsoft["id"]
+    )
+    await make_invoice(client, vms["id"], "2025-03", "5.00", "USD")
+    preview = (await upload(client, MESSY.read_bytes())).json()
+    conflict = next(g for g in preview["groups"] if g["action"] == "conflict")
+    assert conflict["service"] == "Virtual Machines, Spot"
+    assert "in USD" in conflict["error"]
+    assert preview["conflicts"] == 1
+    refused = await upload(client, MESSY.read_bytes(), dry_run=False)
+    assert refused.status_code == 422
+    assert refused.json()["detail"].startswith("Nothing was imported: 1 group(s)")
+    assert refused.json()["committed"] is False
+    assert await invoice_count(sessions) == 1  # only the one made above
+
+
+async def test_two_currencies_for_one_service_and_month_conflict(
+    client: httpx.AsyncClient,
+) -> None:
+    rows = [HEADER, GOOD, ["AWS", "EC2", "2025-03-01", "EUR", "2.00"]]
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    body = (await upload(client, buffer.getvalue().encode())).json()
+    assert [g["action"] for g in body["groups"]] == ["conflict", "conflict"]
+    assert "several currencies (EUR, USD)" in body["groups"][0]["error"]
+
+
+async def test_bad_file_is_a_422_naming_row_and_column(client: httpx.AsyncClient) -> None:
+    text = ",".join(HEADER) + "\nAWS,EC2,2025-03-01,USD,1\nAWS,EC2,2025-03-01,USD,NaN?\n"
+    assert "row 2, column BilledCost" in message(await upload(client, text.encode()))
+    missing = await client.post("/imports/focus", files={"other": ("a", b"x")})
+    assert "multipart field `file`" in message(missing)
+    wrong = await upload(client, MESSY.read_bytes(), cost="list")
+    assert wrong.status_code == 422
+
+
+async def test_group_by_provider_and_sub_account(client: httpx.AsyncClient) -> None:
+    data = (FIXTURES / "focus-1.0-sample.csv").read_bytes()
+    body = (await upload(client, data, group_by="provider")).json()
+    assert amounts(body)[("AWS", "AWS", "2024-09-01", "USD")] == "18.01"
+    body = (await upload(client, MESSY.read_bytes(), group_by="sub_account")).json()
+    # The Tax row of EC2 has no sub-account.
+    assert amounts(body)[("AWS", "(no sub-account)", "2025-03-01", "USD")] == "1.20"
+
+
+async def test_the_focus_route_needs_a_token(anon: httpx.AsyncClient) -> None:
+    response = await upload(anon, MESSY.read_bytes())
+    assert response.status_code == 401
+
+
+@pytest.fixture
+async def small_upload_app(settings: Settings, bind: Bind, token: str) -> AsyncIterator[FastAPI]:
+    app = create_app(settings.model_copy(update={"max_upload_bytes": 4096}), None)
+    use_database(app, bind)
+    yield app
+
+
+async def test_uploads_over_the_limit_are_a_413(small_upload_app: FastAPI, token: str) -> None:
+    transport = httpx.ASGITransport(app=small_upload_app)
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(transport=transport, base_url="http://t", headers=headers) as c:
+        small = await upload(c, (FIXTURES / "focus-1.3-marketplace.csv").read_bytes())
+        assert small.status_code == 200, small.text
+        big = await upload(c, MESSY.read_bytes() + b"\n" * 100)
+        assert big.status_code == 413
+
+
+async def test_the_upload_is_received_in_batches(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(upload_module, "BATCH", 1000)  # many writes for a 4 kB file
+    response = await client.post(
+        "/imports/focus",
+        data={"note": "ignored"},
+        files={"file": ("focus.csv", MESSY.read_bytes(), "text/csv")},
+    )
+    assert response.status_code == 200, response.text
+    assert amounts(response.json()) == MESSY_BILLED
+
+
+async def test_bodies_that_are_not_one_file(client: httpx.AsyncClient) -> None:
+    not_multipart = await client.post("/imports/focus", content=MESSY.read_bytes())
+    assert "multipart/form-data" in message(not_multipart)
+    two = await client.post(
+        "/imports/focus",
+        files=[("file", ("a.csv", b"x", "text/csv")), ("file", ("b.csv", b"y", "text/csv"))],
+    )
+    assert (two.status_code, two.json()["detail"]) == (
+        400,
+        "Send one file only (the multipart field `file`).",
+    )
+    many = await client.post(
+        "/imports/focus",
+        data={f"f{n}": "x" for n in range(5)},
+        files={"file": ("a.csv", b"x", "text/csv")},
+    )
+    assert many.status_code == 400
+    assert "more than 4 parts" in many.json()["detail"]
+    broken = await client.post(
+        "/imports/focus",
+        content=b'--b\r\nContent-Disposition: form-data; name="file"\r\n\r\nabc\r\n--x',
+        headers={"Content-Type": "multipart/form-data; boundary=b"},
+    )
+    assert broken.status_code == 400
+    assert "ends before its closing boundary" in broken.json()["detail"]
+
+
+@pytest.fixture
+def streams(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Small batches (the upload arrives in many), and the pipes summed from, recorded."""
+    monkeypatch.setattr(upload_module, "BATCH", 1000)
+    started: list[str] = []
+    original = upload_module._Stream.start
+
+    async def start(fifo: Path, job: Any, rows_from: Any) -> Any:
+        started.append(job.source.file_format)
+        return await original(fifo, job, rows_from)
+
+    monkeypatch.setattr(upload_module._Stream, "start", start)
+    return started
+
+
+async def test_a_large_csv_is_summed_while_it_arrives(
+    client: httpx.AsyncClient, streams: list[str]
+) -> None:
+    response = await upload(client, MESSY.read_bytes())
+    assert response.status_code == 200, response.text
+    assert amounts(response.json()) == MESSY_BILLED
+    assert streams == ["csv"]
+    # A bad value is found in the stream; its row in the copy on disk.
+    rows = [HEADER, *[GOOD] * 40, ["AWS", "EC2", "2025-03-01", "USD", "twelve"], *[GOOD] * 40]
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    bad = await upload(client, buffer.getvalue().encode())
+    assert "row 41, column BilledCost" in message(bad)
+    # A broken line far into the file: DuckDB stops reading, the upload still ends.
+    broken = buffer.getvalue().replace("twelve", '1,"x') + "AWS,EC2,2025-03-01,USD,1\n" * 200
+    assert "Line 42 of the file" in message(await upload(client, broken.encode()))
+    # A missing column is known from the first batch: refused at once.
+    missing = "ProviderName,ServiceName,BillingCurrency,BilledCost\n" + "AWS,EC2,USD,1\n" * 200
+    assert "no BillingPeriodStart column" in message(await upload(client, missing.encode()))
+    assert streams == ["csv", "csv", "csv"]
+
+
+async def test_gzip_and_long_headers_are_summed_once_received(
+    client: httpx.AsyncClient, streams: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gz = await upload(client, gzip.compress(MESSY.read_bytes()), name="focus.csv.gz")
+    assert amounts(gz.json()) == MESSY_BILLED
+    monkeypatch.setattr(upload_module, "HEADER_BYTES", 100)  # the header ends further on
+    plain = await upload(client, MESSY.read_bytes())
+    assert amounts(plain.json()) == MESSY_BILLED
+    assert streams == []
+
+
+async def test_an_upload_cut_off_by_the_limit_ends_the_stream(
+    small_upload_app: FastAPI, token: str, streams: list[str]
+) -> None:
+    transport = httpx.ASGITransport(app=small_upload_app)
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(transport=transport, base_url="http://t", headers=headers) as c:
+        header = ",".join(HEADER).encode() + b"\n"
+
+        async def chunks() -> AsyncIterator[bytes]:  # no Content-Length: counted as it comes
+            yield b'--b\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\n'
+            yield header
+            for _ in range(10):
+                yield b"AWS,EC2,2025-03-01,USD,1\n" * 40
+
+        response = await c.post(
+            "/imports/focus",
+            content=chunks(),
+            headers={"Content-Type": "multipart/form-data; boundary=b"},
+        )
+        assert response.status_code == 413
+    assert streams == ["csv"]
