@@ -29,7 +29,7 @@ export function BudgetsCard() {
           <Title order={2} fz="lg" id="budgets-title">Budgets</Title>
         </Group>
         <Anchor component={Link} to="/budgets" size="sm">
-          {total > CARD_BUDGETS ? `All ${total} budgets` : 'Budgets'}
+          {total > CARD_BUDGETS ? `All ${total} budgets` : 'All budgets'}
         </Anchor>
       </Group>
       {query.isPending && <PageLoader />}
