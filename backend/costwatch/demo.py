@@ -5,6 +5,7 @@
   more than a year, one annual commitment ending within 90 days and one later;
 * two usage services (OpenAI API, Twilio) with top-ups and consumption; OpenAI ends below 20 %
   of its last top-up, so the low-balance alert has something to show;
+* budgets: software licenses over 80 % (an alert to show), the whole month, OpenAI;
 * OVHcloud, billed in EUR, so that reports show a conversion (rate and original amount), and
   Atlassian, a plan paid yearly, so that the cash view differs from the accrual view. Months
   after the bundled ECB data have no rate: their EUR invoices stay in ``unconverted`` until a
@@ -23,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from costwatch import clock
+from costwatch.budgets.repository import BudgetRepository
 from costwatch.calendar import add_months, month_start
 from costwatch.catalog.repository import CategoryRepository, ProviderRepository
 from costwatch.connections.repository import ConnectionRepository
@@ -206,6 +208,7 @@ async def load_demo_data(session: AsyncSession, vault: Vault | None = None) -> d
         "consumption": 0,
         "connections": 0,
         "channels": 0,
+        "budgets": 0,
     }
     for spec in DEMO:
         service = await _service(session, spec, categories)
@@ -272,7 +275,41 @@ async def load_demo_data(session: AsyncSession, vault: Vault | None = None) -> d
             added["connections"] += 1
     if vault is not None:
         added["channels"] = await _demo_channels(session, vault)
+    added["budgets"] = await _demo_budgets(session, categories)
     return added
+
+
+async def _demo_budgets(session: AsyncSession, categories: dict[str, int]) -> int:
+    """Three budgets; the licenses' one is over 80 % from the 1st of every month.
+
+    The plans in force cost 1,483.65 USD a month (Microsoft 365 690.00, Adobe 599.90,
+    Atlassian 193.75), all counted from the month's first day: 1,700.00 puts them at 87 %.
+    """
+    budgets = BudgetRepository(session)
+    if (await budgets.list_page(limit=1, offset=0))[1]:
+        return 0
+    openai = (
+        await session.execute(select(Service.id).where(Service.name == "OpenAI API"))
+    ).scalar_one_or_none()
+    await budgets.add(
+        name="Software licenses",
+        scope="category",
+        category_id=categories[CategoryCode.LICENSE],
+        amount=D("1700.00"),
+        thresholds="80,100",
+    )
+    await budgets.add(
+        name="Monthly cloud and tools", scope="total", amount=D("12000.00"), thresholds="80,100"
+    )
+    if openai is not None:
+        await budgets.add(
+            name="OpenAI API",
+            scope="service",
+            service_id=openai,
+            amount=D("250.00"),
+            thresholds="50,80,100",
+        )
+    return 3 if openai is not None else 2
 
 
 async def _demo_channels(session: AsyncSession, vault: Vault) -> int:

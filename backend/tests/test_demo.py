@@ -30,6 +30,17 @@ async def test_demo_data_matches_spec_section_8(
     assert added["invoices"] == 24  # 4 infrastructure services x 6 months
     assert added["connections"] == 1
     assert added["channels"] == 3
+    assert added["budgets"] == 3
+    budgets = {row["name"]: row for row in (await client.get("/budgets/status")).json()}
+    assert budgets["Software licenses"]["spent"] == "1483.65"
+    assert budgets["Software licenses"]["crossed"] == [80]
+    assert set(budgets) == {"Software licenses", "Monthly cloud and tools", "OpenAI API"}
+    # Every new page has something to show: a runway under 14 days, and alerts.
+    balances = (await client.get("/usage/balances")).json()
+    assert any(row["days_left"] is not None and row["days_left"] < 14 for row in balances)
+    assert (await client.post("/alerts/evaluate")).json()["opened"] >= 3
+    kinds = {row["kind"] for row in (await client.get("/alerts")).json()}
+    assert {"budget", "runway", "low_balance"} <= kinds
     channels = (await client.get("/notification-channels")).json()
     assert sorted((row["kind"], row["enabled"], row["has_secret"]) for row in channels) == [
         ("email", False, False),
@@ -101,7 +112,7 @@ async def test_second_seed_adds_nothing(client: httpx.AsyncClient, sessions: Ses
     before = (await client.get("/usage/consumption")).headers["X-Total-Count"]
     again = await seed(sessions)
     assert set(again.values()) == {0}
-    assert len(again) == 7
+    assert len(again) == 8
     assert (await client.get("/usage/consumption")).headers["X-Total-Count"] == before
     assert (await client.get("/service")).headers["X-Total-Count"] == "9"
 

@@ -20,6 +20,7 @@ in short transactions of its own, so no lock is held while a receiver is slow.
 
 import asyncio
 import logging
+import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -30,6 +31,7 @@ from costwatch import clock
 from costwatch.alerts.repository import AlertRepository
 from costwatch.alerts.rules import Condition, Findings, Parameters, find_all
 from costwatch.alerts.schemas import AlertRead, Evaluation
+from costwatch.db.lease import ALERTS_LEASE, lock_lease_row
 from costwatch.db.session import write_transaction
 from costwatch.models import AlertEvent
 from costwatch.notifications.delivery import Message, Notifier
@@ -38,7 +40,7 @@ from costwatch.notifications.repository import ChannelRepository
 MESSAGE_LENGTH = 500
 SEEN_RESOLUTION = timedelta(hours=1)
 """``last_seen`` moves at most this often while nothing else changes (each move is a write)."""
-RETRIES = 4
+RETRIES = 6
 ACTOR = "alerts"
 
 log = logging.getLogger("costwatch.alerts")
@@ -50,16 +52,32 @@ class _Outcome:
     resolved: int = 0
 
 
-def _transient(exc: DBAPIError) -> bool:
-    """A deadlock, lock-wait timeout or Galera certification failure: try the run again."""
-    code = getattr(exc.orig, "args", [None])[0]
-    return code in (1205, 1213) or "database is locked" in str(exc.orig)
+def _transient(exc: BaseException) -> bool:
+    """A deadlock, lock-wait timeout or Galera certification failure: try the run again.
+
+    MariaDB rolls the whole transaction back on a deadlock, savepoints included: the error
+    that surfaces is then the failed ``ROLLBACK TO SAVEPOINT``, with the deadlock as its
+    context. The chain is searched.
+    """
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, DBAPIError):
+            code = getattr(seen.orig, "args", [None])[0]
+            if code in (1205, 1213) or "database is locked" in str(seen.orig):
+                return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 async def _store(session: AsyncSession, findings: list[Findings], now: datetime) -> _Outcome:
     """Insert the new conditions, refresh the known ones, resolve the cleared ones."""
     repo = AlertRepository(session)
     outcome = _Outcome()
+    # Runs store one after the other: each waits here for the one before to commit. Without
+    # it, two runs inserting neighbouring keys deadlock on InnoDB's gap locks (and retry).
+    # Not what makes events unique (the key does that, on Galera too, where this lock is
+    # local to a node): it only saves conflicts.
+    await lock_lease_row(session, ALERTS_LEASE)
     conditions: dict[tuple[str, str, int, str], Condition] = {}
     for found in findings:
         for condition in found.conditions:
@@ -173,7 +191,7 @@ async def evaluate(
             if attempt == RETRIES or not _transient(exc):
                 raise
             log.info("alert evaluation met a lock conflict (try %d), again", attempt)
-            await asyncio.sleep(0.05 * attempt)
+            await asyncio.sleep(random.uniform(0.05, 0.2) * attempt)  # noqa: S311 - jitter
     notified = await notify_pending(notifier)
     if outcome.opened or outcome.resolved or notified:
         log.info(

@@ -13,7 +13,7 @@ from costwatch.csv_export import FormatQuery, csv_pages, with_csv
 from costwatch.db.session import SessionDep, own_transactions
 from costwatch.errors import error_responses
 from costwatch.notifications.delivery import Notifier
-from costwatch.notifications.schemas import AlertKind
+from costwatch.notifications.schemas import AlertKind, DeliveryRead
 from costwatch.params import TOTAL_COUNT_HEADER, IdPath, PageDep, set_total
 from costwatch.routing import DecimalJSONRoute
 
@@ -71,6 +71,22 @@ async def evaluate_now(session: SessionDep, request: Request, settings: Settings
     return await evaluate(
         state.sessionmaker, state.write_lock, Notifier.of_app(state), service.parameters(settings)
     )
+
+
+@router.get("/{alert_id}", response_model=AlertRead, responses=error_responses(401, 404, 422))
+async def get_alert(session: SessionDep, alert_id: IdPath) -> AlertRead:
+    """Read one alert."""
+    return await service.get_alert(session, alert_id)
+
+
+@router.get(
+    "/{alert_id}/deliveries",
+    response_model=list[DeliveryRead],
+    responses=error_responses(401, 404, 422),
+)
+async def list_deliveries(session: SessionDep, alert_id: IdPath) -> list[DeliveryRead]:
+    """Who was told about this alert: one delivery per channel, with its outcome."""
+    return await service.list_deliveries(session, alert_id)
 
 
 @router.post(

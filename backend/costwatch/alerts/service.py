@@ -8,6 +8,8 @@ from costwatch.alerts.rules import Parameters
 from costwatch.alerts.schemas import AlertRead
 from costwatch.config import Settings
 from costwatch.errors import Conflict, NotFound
+from costwatch.notifications.repository import DeliveryRepository
+from costwatch.notifications.schemas import DeliveryRead
 
 
 def parameters(settings: Settings) -> Parameters:
@@ -35,6 +37,21 @@ async def list_alerts(
         state=state, kind=kind, limit=limit, offset=offset
     )
     return [AlertRead.model_validate(row) for row in rows], total
+
+
+async def get_alert(session: AsyncSession, alert_id: int) -> AlertRead:
+    """One event, or 404."""
+    event = await AlertRepository(session).get(alert_id)
+    if event is None:
+        raise NotFound(f"Alert {alert_id} does not exist.")
+    return AlertRead.model_validate(event)
+
+
+async def list_deliveries(session: AsyncSession, alert_id: int) -> list[DeliveryRead]:
+    """The notifications of an event, one per channel told, oldest first."""
+    await get_alert(session, alert_id)
+    rows = await DeliveryRepository(session).of_event(alert_id)
+    return [DeliveryRead.model_validate(row) for row in rows]
 
 
 async def acknowledge(session: AsyncSession, alert_id: int) -> AlertRead:

@@ -55,3 +55,10 @@ async def release(
             .where(SchedulerLease.name == name, SchedulerLease.holder == holder)
             .values(holder=None, expires_at=None)
         )
+
+
+async def lock_lease_row(session: AsyncSession, name: str) -> None:
+    """Lock a lease's row until the session's transaction ends (a queue for writers)."""
+    await session.execute(
+        select(SchedulerLease.name).where(SchedulerLease.name == name).with_for_update()
+    )

@@ -52,3 +52,12 @@ class DeliveryRepository(Repository[NotificationDelivery]):
             .limit(limit)
         )
         return list((await self.session.execute(stmt)).scalars())
+
+    async def of_event(self, event_id: int) -> list[NotificationDelivery]:
+        """The deliveries of an alert event, oldest first."""
+        stmt = (
+            select(NotificationDelivery)
+            .where(NotificationDelivery.event_id == event_id)
+            .order_by(NotificationDelivery.id)
+        )
+        return list((await self.session.execute(stmt)).scalars())
