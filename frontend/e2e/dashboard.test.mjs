@@ -33,9 +33,11 @@ const PHONE = { width: 390, height: 844 };
 
 const PAGES = [
   { name: 'dashboard', path: '/', heading: 'Dashboard' },
+  { name: 'alerts', path: '/alerts', heading: 'Alerts' },
   { name: 'services', path: '/services', heading: 'Services' },
   { name: 'licenses', path: '/licenses', heading: 'Licenses' },
   { name: 'usage', path: '/usage', heading: 'Usage' },
+  { name: 'budgets', path: '/budgets', heading: 'Budgets' },
   { name: 'analytics', path: '/analytics', heading: 'Analytics' },
   { name: 'connections', path: '/connections', heading: 'Connections' },
   { name: 'import', path: '/import', heading: 'Import' },
@@ -91,6 +93,18 @@ async function assertNoHorizontalScroll(page, label) {
   assert.ok(scroll <= width, `${label}: the page scrolls sideways (${scroll}px content in a ${width}px window)`);
 }
 
+/**
+ * Run the alert rules once, as the page's admin: with COSTWATCH_ENV=test the server has no
+ * scheduler, so the demo data's alerts (low balance, runway, ...) open only when asked.
+ */
+async function evaluateAlerts(page) {
+  const status = await page.evaluate(async () => {
+    const headers = { Authorization: `Bearer ${localStorage.getItem('costwatch.token')}` };
+    return (await fetch('/api/alerts/evaluate', { method: 'POST', headers })).status;
+  });
+  assert.equal(status, 200, 'POST /alerts/evaluate');
+}
+
 async function expectToast(page, title) {
   await page.getByRole('alert').filter({ hasText: title }).first().waitFor();
 }
@@ -128,6 +142,7 @@ describe('CostWatch dashboard in Chromium', () => {
     for (const [kind, viewport] of [['desktop', DESKTOP], ['phone', PHONE]]) {
       const page = await newPage(viewport);
       await login(page);
+      if (kind === 'desktop') await evaluateAlerts(page);
       for (const { name, path, heading } of PAGES) {
         const counter = countRequests(page);
         await page.goto(`${BASE_URL}${path}`);
@@ -142,6 +157,18 @@ describe('CostWatch dashboard in Chromium', () => {
           const runway = page.getByRole('region', { name: 'Prepaid runway' });
           const first = (await runway.getByRole('link').first().textContent()).trim();
           assert.match(first, / (runs out on \d{1,2} \w{3}, in \d+ days?|is out of funds)$/, first);
+        }
+        if (name === 'alerts') {
+          // The inbox opens on the open alerts, in a table (or its empty row).
+          await page.getByRole('table', { name: 'Alerts' }).waitFor();
+          assert.ok(await page.getByRole('radio', { name: 'Open' }).isChecked(), 'the inbox opens on the open alerts');
+        }
+        if (name === 'budgets') {
+          // Every budget has its bar (the demo may have none yet: then the invitation to make one).
+          const budgets = await page.getByRole('main').getByRole('region').count();
+          const bars = await page.getByRole('progressbar').count();
+          assert.equal(bars, budgets, `${bars} bars for ${budgets} budgets`);
+          if (budgets === 0) await page.getByText('No budgets yet').waitFor();
         }
         if (name === 'analytics') {
           await page.getByRole('img', { name: 'Cost by service' }).waitFor();
@@ -377,6 +404,77 @@ describe('CostWatch dashboard in Chromium', () => {
     assert.match(page.url(), /view=cash/);
     await settle(page);
     await shoot(page, 'desktop-dashboard-cash');
+    await page.context().close();
+    assert.deepEqual(consoleErrors, []);
+  });
+
+  test('a budget crossed opens alerts: evaluated, linked and acknowledged in the inbox', async () => {
+    const page = await newPage(DESKTOP);
+    await login(page);
+    // A budget on all spend far below this month's spend (the demo's licenses alone pass it).
+    const name = `E2E budget ${Date.now()}`;
+    const nav = page.getByRole('navigation', { name: 'Main navigation' });
+    await nav.getByRole('link', { name: 'Budgets' }).click();
+    await page.getByRole('heading', { name: 'Budgets', level: 1 }).waitFor();
+    await settle(page);
+    await page.getByRole('button', { name: 'New budget' }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'New budget' });
+    await dialog.getByLabel(/^Name/).fill(name);
+    await dialog.getByRole('textbox', { name: /^Amount per month/ }).fill('-5');
+    await dialog.getByRole('textbox', { name: /^Thresholds/ }).fill('50');
+    await dialog.getByRole('button', { name: 'Create budget' }).click();
+    await dialog.getByText('Use a plain amount with up to two decimals, like 1234.50').waitFor();
+    await dialog.getByRole('textbox', { name: /^Amount per month/ }).fill('100.00');
+    await page.waitForTimeout(300);
+    await shoot(page, 'desktop-budget-form');
+    await dialog.getByRole('button', { name: 'Create budget' }).click();
+    await expectToast(page, `Budget “${name}” created`);
+    await dialog.waitFor({ state: 'hidden' });
+    const budget = page.getByRole('region', { name });
+    await budget.getByRole('progressbar', { name: `${name}: spent` }).waitFor();
+    const thresholds = budget.getByRole('list', { name: `Thresholds of ${name}` });
+    assert.deepEqual(await thresholds.getByRole('listitem').allTextContents(), ['50 % crossed', '80 % crossed', '100 % crossed']);
+    await settle(page);
+    await shoot(page, 'desktop-budgets-crossed');
+
+    // The rules run now (the server may have run them after the write already).
+    await nav.getByRole('link', { name: /^Alerts/ }).click();
+    await page.getByRole('table', { name: 'Alerts' }).waitFor();
+    await page.getByRole('button', { name: 'Evaluate now' }).click();
+    await page.getByRole('alert').filter({ hasText: /Rules evaluated\s*\d+ opened, \d+ resolved, \d+ notified/ }).first().waitFor();
+
+    // One open event per threshold crossed, each linked to the budget's month.
+    await page.getByRole('textbox', { name: 'Kind' }).click();
+    await page.getByRole('option', { name: 'Budget' }).click();
+    const rows = page.getByRole('table', { name: 'Alerts' }).getByRole('row').filter({ hasText: name });
+    await rows.first().waitFor();
+    assert.equal(await rows.count(), 3, 'one alert per threshold');
+    const month = new Date().toISOString().slice(0, 7);
+    assert.equal(await rows.first().getByRole('link', { name }).getAttribute('href'), `/budgets?month=${month}`);
+    const badge = nav.getByLabel(/^\d+ open alerts?$/);
+    const open = Number(await badge.textContent());
+    await settle(page);
+    await shoot(page, 'desktop-alerts-budget');
+
+    // Acknowledged: it leaves the open list and the badge's count, and waits under "Acknowledged".
+    await rows.first().getByRole('button', { name: `Acknowledge budget alert: ${name}` }).click();
+    await expectToast(page, 'Alert acknowledged');
+    await page.waitForFunction(
+      ([el, old]) => Number(el.textContent) === old - 1,
+      [await badge.elementHandle(), open],
+    );
+    await settle(page);
+    assert.equal(await rows.count(), 2);
+    await page.getByText('Acknowledged', { exact: true }).click();
+    assert.match(page.url(), /state=acknowledged/);
+    await settle(page);
+    assert.equal(await rows.count(), 1);
+
+    // The link leads to the budget's month.
+    await rows.first().getByRole('link', { name }).click();
+    await page.getByRole('region', { name }).waitFor();
+    const thisMonth = new Date().toLocaleString('en-US', { month: 'short', year: 'numeric' });
+    assert.equal(await page.getByRole('textbox', { name: 'Month' }).inputValue(), thisMonth);
     await page.context().close();
     assert.deepEqual(consoleErrors, []);
   });

@@ -58,6 +58,15 @@ export type NotificationChannel = Schemas['ChannelRead'];
 export type NotificationChannelCreate = Schemas['ChannelCreate'];
 export type NotificationChannelUpdate = Schemas['ChannelUpdate'];
 export type NotificationDelivery = Schemas['DeliveryRead'];
+export type AlertEvent = Schemas['AlertRead'];
+export type AlertKind = AlertEvent['kind'];
+export type AlertState = AlertEvent['state'];
+export type AlertEvaluation = Schemas['Evaluation'];
+export type Budget = Schemas['BudgetRead'];
+export type BudgetCreate = Schemas['BudgetCreate'];
+export type BudgetUpdate = Schemas['BudgetUpdate'];
+export type BudgetScope = Budget['scope'];
+export type BudgetStatus = Schemas['BudgetStatus'];
 
 /** Paths that answer GET. */
 type GetPath = {

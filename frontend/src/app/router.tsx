@@ -49,10 +49,12 @@ export const routes: RouteObject[] = [
             element: <AppLayout />,
             children: [
               { index: true, lazy: () => import('@/app/routes/dashboard') },
+              { path: 'alerts', lazy: () => import('@/app/routes/alerts') },
               { path: 'services', lazy: () => import('@/app/routes/services') },
               { path: 'services/:serviceId', lazy: () => import('@/app/routes/service-detail') },
               { path: 'licenses', lazy: () => import('@/app/routes/licenses') },
               { path: 'usage', lazy: () => import('@/app/routes/usage') },
+              { path: 'budgets', lazy: () => import('@/app/routes/budgets') },
               { path: 'analytics', lazy: () => import('@/app/routes/analytics') },
               { path: 'import', lazy: () => import('@/app/routes/import') },
               { path: 'connections', lazy: () => import('@/app/routes/connections') },

@@ -1,8 +1,9 @@
 /** Sample API answers, shaped like the backend's (money as decimal strings). */
 import dayjs from 'dayjs';
 import type {
-  ApiToken, AuditEntry, Balance, Category, CommitmentAlert, Connection, Consumption, Forecast, FxInfo, FxRate, Invoice,
-  LicensePlan, LowBalanceAlert, Overview, Provider, Service, Summary, SyncRun, Topup, UsageEvent,
+  AlertEvent, ApiToken, AuditEntry, Balance, Budget, BudgetStatus, Category, CommitmentAlert, Connection, Consumption,
+  Forecast, FxInfo, FxRate, Invoice, LicensePlan, LowBalanceAlert, Overview, Provider, Service, Summary, SyncRun, Topup,
+  UsageEvent,
 } from '@/api/types';
 
 const stamp = { created_at: '2025-01-01T00:00:00Z', updated_at: '2025-01-01T00:00:00Z' };
@@ -312,6 +313,66 @@ export function syncRun(overrides: Partial<SyncRun> = {}): SyncRun {
     updated: 0,
     unchanged: 0,
     error: null,
+    ...overrides,
+  };
+}
+
+export function alertEvent(overrides: Partial<AlertEvent> = {}): AlertEvent {
+  return {
+    id: 1,
+    kind: 'budget',
+    subject: 'AI tools',
+    service_id: null,
+    budget_id: 1,
+    threshold: 80,
+    period: '2025-07',
+    message: 'Budget "AI tools" (OpenAI API) has reached 80 % in 2025-07: 850.00 USD spent of 1000.00 USD (85.0 %).',
+    state: 'open',
+    first_seen: '2025-07-10T08:00:00Z',
+    last_seen: '2025-07-12T08:00:00Z',
+    acknowledged_at: null,
+    resolved_at: null,
+    notified_at: '2025-07-10T08:00:02Z',
+    ...overrides,
+  };
+}
+
+export function budget(overrides: Partial<Budget> = {}): Budget {
+  return {
+    id: 1,
+    name: 'AI tools',
+    scope: 'service',
+    category_id: null,
+    service_id: 3,
+    subject: 'OpenAI API',
+    amount: '1000.00',
+    currency: 'USD',
+    thresholds: [80, 100],
+    ...stamp,
+    ...overrides,
+  };
+}
+
+/** A budget's month as `/budgets/status` sends it (this month unless told). */
+export function budgetStatus(overrides: Partial<BudgetStatus> = {}): BudgetStatus {
+  const today = dayjs();
+  return {
+    budget_id: 1,
+    name: 'AI tools',
+    scope: 'service',
+    subject: 'OpenAI API',
+    year: today.year(),
+    month: today.month() + 1,
+    currency: 'USD',
+    amount: '1000.00',
+    spent: '850.00',
+    forecast: '1100.00',
+    percent_spent: '85.0',
+    percent_forecast: '110.0',
+    thresholds: [80, 100],
+    crossed: [80],
+    forecast_crosses: [100],
+    as_of: today.format('YYYY-MM-DD'),
     ...overrides,
   };
 }

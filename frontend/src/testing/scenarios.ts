@@ -4,12 +4,12 @@
  */
 import dayjs from 'dayjs';
 import type {
-  Balance, Connection, FxRate, LicensePlan, Provider, Service, UsageEvent,
+  AlertEvent, Balance, Connection, FxRate, LicensePlan, Provider, Service, UsageEvent,
 } from '@/api/types';
 import { apiMock, listReply } from './api-mock';
 import {
-  balance, categories, commitment, forecast, fxInfo, fxRate, lowBalance, overview, providers, services, summarySeries,
-  usageEvent,
+  alertEvent, balance, budgetStatus, categories, commitment, forecast, fxInfo, fxRate, lowBalance, overview, providers,
+  services, summarySeries, usageEvent,
 } from './fixtures';
 
 export function servicesReply(rows: Service[] = services) {
@@ -32,6 +32,11 @@ export function licensesReply(rows: LicensePlan[]) {
 
 export function eventsReply(rows: UsageEvent[]) {
   return listReply(rows, { equals: { service_id: 'service_id' }, sortFields: { date: 'day' } });
+}
+
+/** The alert inbox answered like the server: filtered by `state` and `kind`, paged, counted. */
+export function alertsReply(rows: AlertEvent[]) {
+  return listReply(rows, { equals: { state: 'state', kind: 'kind' } });
 }
 
 export function mockCatalog() {
@@ -62,7 +67,9 @@ export function mockDashboard() {
     .on('GET', '/alerts/low-balance', [lowBalance()])
     .on('GET', '/forecast', forecast())
     // The server sorts by days_left; the stub answers in that order.
-    .on('GET', '/usage/balances', runouts);
+    .on('GET', '/usage/balances', runouts)
+    .on('GET', '/budgets/status', [budgetStatus()])
+    .on('GET', '/alerts', alertsReply([alertEvent()]));
 }
 
 export const twilio = balance({

@@ -33,6 +33,8 @@ window.HTMLElement.prototype.releasePointerCapture = () => {};
 beforeEach(() => {
   window.localStorage.clear();
   apiMock.reset();
+  // The navbar counts the open alerts on every page: none unless a test says otherwise.
+  apiMock.on('GET', '/alerts', () => ({ body: [], headers: { 'X-Total-Count': '0' } }));
   vi.stubGlobal('fetch', apiMock.fetch);
 });
 

@@ -4,8 +4,8 @@ import {
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import {
-  IconChartBar, IconChartPie, IconFileImport, IconHistory, IconKey, IconLogout, IconPlugConnected, IconServer,
-  IconSettings, IconWallet,
+  IconBell, IconChartBar, IconChartPie, IconFileImport, IconHistory, IconKey, IconLogout, IconPigMoney,
+  IconPlugConnected, IconServer, IconSettings, IconWallet,
 } from '@tabler/icons-react';
 import {
   NavLink as RouterNavLink, Outlet, useLocation, useNavigate,
@@ -13,10 +13,14 @@ import {
 import { useAuth } from '@/lib/auth';
 import { PageLoader } from '@/components/PageStates';
 import { ColorSchemeToggle } from '@/components/ColorSchemeToggle';
+import { OpenAlertsBadge } from '@/features/alerts/OpenAlerts';
 
 const LINKS = [
   {
     to: '/', label: 'Dashboard', icon: IconChartBar, end: true,
+  },
+  {
+    to: '/alerts', label: 'Alerts', icon: IconBell, end: false,
   },
   {
     to: '/services', label: 'Services', icon: IconServer, end: false,
@@ -26,6 +30,9 @@ const LINKS = [
   },
   {
     to: '/usage', label: 'Usage', icon: IconWallet, end: false,
+  },
+  {
+    to: '/budgets', label: 'Budgets', icon: IconPigMoney, end: false,
   },
   {
     to: '/connections', label: 'Connections', icon: IconPlugConnected, end: false,
@@ -99,6 +106,7 @@ export function AppLayout() {
               end={link.end}
               label={link.label}
               leftSection={<link.icon size={18} stroke={1.6} />}
+              rightSection={link.to === '/alerts' ? <OpenAlertsBadge /> : undefined}
               active={link.end ? location.pathname === link.to : location.pathname.startsWith(link.to)}
               style={{ borderRadius: 'var(--mantine-radius-md)' }}
               mb={4}

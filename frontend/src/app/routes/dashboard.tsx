@@ -5,6 +5,8 @@ import {
 import { useSearchParams } from 'react-router-dom';
 import type { SummaryView } from '@/api/types';
 import { PageHeader } from '@/components/PageHeader';
+import { OpenAlertsButton } from '@/features/alerts/OpenAlerts';
+import { BudgetsCard } from '@/features/budgets/BudgetsCard';
 import { CommitmentsCard, LowBalanceCard, RunoutsCard } from '@/features/dashboard/AlertLists';
 import { KpiCards } from '@/features/dashboard/KpiCards';
 import { SpendCard } from '@/features/dashboard/SpendCard';
@@ -17,19 +19,23 @@ export function Component() {
     <Stack gap="lg">
       <Group justify="space-between" align="flex-end" gap="sm">
         <PageHeader title="Dashboard" description="Where the money goes, and what needs attention" />
-        <SegmentedControl
-          aria-label="Costs view"
-          value={view}
-          onChange={(next) => setParams(next === 'cash' ? { view: 'cash' } : {}, { replace: true })}
-          data={[
-            { value: 'accrual', label: 'Accrual' },
-            { value: 'cash', label: 'Cash' },
-          ]}
-        />
+        <Group gap="sm">
+          <OpenAlertsButton />
+          <SegmentedControl
+            aria-label="Costs view"
+            value={view}
+            onChange={(next) => setParams(next === 'cash' ? { view: 'cash' } : {}, { replace: true })}
+            data={[
+              { value: 'accrual', label: 'Accrual' },
+              { value: 'cash', label: 'Cash' },
+            ]}
+          />
+        </Group>
       </Group>
       <KpiCards view={view} />
       <SpendCard view={view} />
-      <SimpleGrid cols={{ base: 1, md: 2, xl: 3 }} spacing="md">
+      <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
+        <BudgetsCard />
         <RunoutsCard />
         <CommitmentsCard />
         <LowBalanceCard />

@@ -85,7 +85,8 @@ describe('Dashboard', () => {
       .on('GET', '/alerts/commitments', [])
       .on('GET', '/alerts/low-balance', { detail: 'Database down' }, 503)
       .on('GET', '/forecast', { detail: 'Database down' }, 503)
-      .on('GET', '/usage/balances', []);
+      .on('GET', '/usage/balances', [])
+      .on('GET', '/budgets/status', []);
     renderApp('/');
     expect(await screen.findByText('No prepaid service consumed anything in the last 30 days.')).toBeInTheDocument();
     expect(await screen.findByText('No annual commitment ends in the next 90 days.')).toBeInTheDocument();
