@@ -13,6 +13,7 @@ from costwatch.config import Settings
 from costwatch.db.engine import make_engine
 from costwatch.db.session import make_sessionmaker
 from costwatch.models.admin_user import AdminUser
+from costwatch.models.alert import AlertEvent
 from costwatch.models.catalog import Service
 from costwatch.startup import prepare_database
 
@@ -69,6 +70,9 @@ async def test_prepare_database_migrates_creates_the_admin_and_seeds_once(tmp_pa
             users = (await session.execute(select(AdminUser.email))).scalars().all()
             assert users == ["boss@example.com"]
             assert (await session.execute(select(func.count(Service.id)))).scalar_one() == 9
+            # The seed ran the alert rules once (twice: the second run opened nothing new).
+            kinds = (await session.execute(select(AlertEvent.kind).distinct())).scalars().all()
+            assert {"budget", "runway", "low_balance"} <= set(kinds)
         app = create_app(settings, engine)
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:

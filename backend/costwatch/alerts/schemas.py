@@ -36,7 +36,9 @@ class AlertRead(BaseModel):
     acknowledged_at: UtcDateTime | None
     resolved_at: UtcDateTime | None
     notified_at: UtcDateTime | None = Field(
-        description="When the channels receiving this kind were told (null: not yet)."
+        description="When notifying was done: every enabled channel receiving this kind was"
+        " sent the alert (see `/alerts/{id}/deliveries`; there may have been none). Null: not"
+        " yet."
     )
 
 

@@ -1419,7 +1419,7 @@ export interface components {
             message: string;
             /**
              * Notified At
-             * @description When the channels receiving this kind were told (null: not yet).
+             * @description When notifying was done: every enabled channel receiving this kind was sent the alert (see `/alerts/{id}/deliveries`; there may have been none). Null: not yet.
              */
             notified_at: string | null;
             /**
