@@ -15,6 +15,8 @@ from costwatch.audit.router import router as audit_router
 from costwatch.auth.dependencies import require_admin, require_admin_before_upload, require_login
 from costwatch.auth.router import router as auth_router
 from costwatch.auth.router import tokens as tokens_router
+from costwatch.backup.router import restore as restore_router
+from costwatch.backup.router import router as backup_router
 from costwatch.body_limit import BodyLimitMiddleware
 from costwatch.catalog.router import router as catalog_router
 from costwatch.config import ConfigError, Settings, load_settings
@@ -59,6 +61,7 @@ their price history and annual commitments, prepaid usage services with their ba
 """
 
 UPLOADS = "/imports/"
+RESTORE = "/restore"
 
 TAGS = [
     {"name": "auth", "description": "Sign in, who am I, change the password."},
@@ -82,6 +85,10 @@ TAGS = [
         " delivery log and a test button; a webhook's secret is write-only.",
     },
     {"name": "imports", "description": "CSV files of records: a dry run, then a commit."},
+    {
+        "name": "backup",
+        "description": "The whole ledger as one zip file, and restoring it into an empty one.",
+    },
     {"name": "tokens", "description": "API tokens for scripts (managed with the admin login)."},
     {"name": "audit", "description": "Every create, update and delete: who, when, from what."},
     {"name": "health", "description": "Liveness of the server and its database."},
@@ -146,7 +153,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     # takes (bounded by its own timeouts and retries): no 4.5 s deadline there.
     app.add_middleware(
         ResilienceMiddleware,
-        passthrough_prefixes=(UPLOADS,),
+        passthrough_prefixes=(UPLOADS, RESTORE),
         unbounded=UNBOUNDED_PATHS.fullmatch,
         deadline_seconds=settings.request_deadline_seconds,
     )
@@ -155,6 +162,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         max_bytes=settings.max_body_bytes,
         path_limits={
             UPLOADS: settings.max_upload_bytes,
+            RESTORE: settings.max_upload_bytes,
             # A rates file is small, and its route reads it before checking the token.
             "/imports/fx-rates": max(MAX_IMPORT_BYTES, settings.max_body_bytes),
         },
@@ -187,10 +195,12 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         connections_router,
         notifications_router,
         import_templates_router,
+        backup_router,
     ):
         app.include_router(router, dependencies=protected, responses=forbidden)
     # The token is checked before the upload is read, the transaction opened after it.
-    app.include_router(imports_router, dependencies=[Depends(require_admin_before_upload)])
+    for router in (imports_router, restore_router):
+        app.include_router(router, dependencies=[Depends(require_admin_before_upload)])
     app.include_router(
         tokens_router, dependencies=[*protected, Depends(require_login)], responses=forbidden
     )

@@ -341,7 +341,7 @@ async def test_uploads_over_the_limit_are_a_413(
 def test_uploads_are_not_buffered_for_replays(app: FastAPI) -> None:
     factory: object = ResilienceMiddleware
     [resilience] = [m for m in app.user_middleware if m.cls is factory]
-    assert resilience.kwargs["passthrough_prefixes"] == ("/imports/",)
+    assert resilience.kwargs["passthrough_prefixes"] == ("/imports/", "/restore")
 
 
 async def test_uploads_larger_than_the_json_limit_are_accepted(

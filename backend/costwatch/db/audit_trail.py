@@ -161,3 +161,28 @@ async def audit_bulk_creates(
 @event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
     session.info.pop(_PENDING_KEY, None)
+
+
+async def audit_summary(
+    session: AsyncSession, action: str, entity: str, details: dict[str, Any]
+) -> None:
+    """One entry for a bulk operation (an import, a restore) instead of one per row.
+
+    ``action`` names the operation (``import``, ``restore``), ``entity`` what it wrote, and
+    ``details`` (JSON) what it did: counts, the file's checksum. A file of 100,000 rows is
+    one entry that says so, not 100,000 copies of the file in the log.
+    """
+    connection = await session.connection()
+    await connection.execute(
+        insert(Base.metadata.tables[AuditEntry.__tablename__]),
+        {
+            "at": clock.now(),
+            "actor": session.info.get(ACTOR_KEY, "system"),
+            "action": action,
+            "entity": entity,
+            "entity_id": None,
+            "before": None,
+            "after": details,
+            "request_id": session.info.get(REQUEST_ID_KEY),
+        },
+    )
