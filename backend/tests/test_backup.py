@@ -22,6 +22,7 @@ from costwatch.backup import service as backup_service
 from costwatch.backup.tables import NOT_BACKED_UP, NULL, READERS, TABLES, encode
 from costwatch.db.engine import make_engine
 from costwatch.demo import load_demo_data
+from costwatch.errors import Conflict
 from costwatch.migrate import upgrade_to_head
 from costwatch.models import Base, Provider, UsageConsumptionMonth
 from costwatch.vault import Vault
@@ -268,70 +269,67 @@ def _cell(files: Files, name: str, row: int, column: str) -> str:
     return rows[row][rows[0].index(column)]
 
 
-def _edit_cell(files: Files, name: str, row: int, column: str, value: str) -> None:
+def _edit_cell(
+    files: Files, name: str, row: int, column: str, value: str, *, fix_sums: bool = True
+) -> bytes:
+    """The backup with one cell changed (and its checksum made to match, unless not)."""
     rows = rows_of(files[name])
     rows[row][rows[0].index(column)] = value
-    files[name] = csv_of(rows)
+    return rezip({**files, name: csv_of(rows)}, fix_sums=fix_sums)
 
 
 BROKEN: list[tuple[str, Callable[[Files], bytes], list[Any], str]] = [
     (
         "a bad amount",
-        lambda f: (_edit_cell(f, "infra_invoice.csv", 2, "amount", "12.345"), rezip(f))[1],
+        lambda f: _edit_cell(f, "infra_invoice.csv", 2, "amount", "12.345"),
         ["file", "infra_invoice.csv", 2, "amount"],
         "does not fit DECIMAL(12,2)",
     ),
     (
         "a bad date",
-        lambda f: (_edit_cell(f, "usage_topup.csv", 1, "topup_date", "2025-13-01"), rezip(f))[1],
+        lambda f: _edit_cell(f, "usage_topup.csv", 1, "topup_date", "2025-13-01"),
         ["file", "usage_topup.csv", 1, "topup_date"],
         "is not a date",
     ),
     (
         "NULL where a value is required",
-        lambda f: (_edit_cell(f, "service.csv", 3, "name", NULL), rezip(f))[1],
+        lambda f: _edit_cell(f, "service.csv", 3, "name", NULL),
         ["file", "service.csv", 3, "name"],
         "may not be empty",
     ),
     (
         "a text too long",
-        lambda f: (_edit_cell(f, "provider.csv", 1, "name", "x" * 129), rezip(f))[1],
+        lambda f: _edit_cell(f, "provider.csv", 1, "name", "x" * 129),
         ["file", "provider.csv", 1, "name"],
         "longer than the column's 128",
     ),
     (
         "a reference to nothing",
-        lambda f: (_edit_cell(f, "license_plan.csv", 1, "service_id", "999999"), rezip(f))[1],
+        lambda f: _edit_cell(f, "license_plan.csv", 1, "service_id", "999999"),
         ["file", "license_plan.csv", 1, "service_id"],
         "refers to service 999999",
     ),
     (
         "a repeated id",
-        lambda f: (
-            _edit_cell(f, "provider.csv", 2, "id", _cell(f, "provider.csv", 1, "id")),
-            rezip(f),
-        )[1],
+        lambda f: _edit_cell(f, "provider.csv", 2, "id", _cell(f, "provider.csv", 1, "id")),
         ["file", "provider.csv"],
         "repeats an id or a unique key",
     ),
     (
         "a changed file",
-        lambda f: (
-            _edit_cell(f, "infra_invoice.csv", 1, "amount", "1.00"),
-            rezip(f, fix_sums=False),
-        )[1],
+        lambda f: _edit_cell(f, "infra_invoice.csv", 1, "amount", "1.00", fix_sums=False),
         ["file", "infra_invoice.csv"],
         "SHA-256",
     ),
     (
         "a wrong header",
-        lambda f: (_edit_cell(f, "provider.csv", 0, "website", "homepage"), rezip(f))[1],
+        lambda f: _edit_cell(f, "provider.csv", 0, "website", "homepage"),
         ["file", "provider.csv", 0],
         "header must name the columns",
     ),
     (
         "a short row",
-        lambda f: (f.__setitem__("provider.csv", f["provider.csv"] + b"1,2\r\n"), rezip(f))[1],
+        lambda f: rezip({**f, "provider.csv": f["provider.csv"] + b"1,2\r\n"}),
         ["file", "provider.csv", 12],
         "The row has 2 cells",
     ),
@@ -515,7 +513,7 @@ async def test_the_command_line_exports_and_restores(
         after = (await session.execute(select(UsageConsumptionMonth))).scalars().all()
         assert sorted((row.service_id, row.month, row.amount) for row in after) == totals
     # A second restore finds the ledger full: refused, nothing changed.
-    with pytest.raises(backup_service.Conflict):
+    with pytest.raises(Conflict):
         await cli.restore_file(engine, path, app.state.vault)
 
 
