@@ -140,7 +140,11 @@ async def test_invoice_commit_stores_every_row_with_the_audit(
         ("2025-03-01", "0.10", "USD"),
     ]
     audit = (await client.get("/audit", params={"entity": "infra_invoice"})).json()
-    assert [(a["action"], a["actor"]) for a in audit] == [("create", "admin")] * 2
+    # Newest first: the file's entry, then a create per row (the API's own path).
+    assert [(a["action"], a["actor"]) for a in audit] == [("import", "admin")] + [
+        ("create", "admin")
+    ] * 2
+    assert audit[0]["after"] == {"kind": "invoices", "rows": 2}
 
 
 async def test_a_commit_with_one_bad_row_stores_nothing(
@@ -238,7 +242,11 @@ async def test_consumption_in_bulk_updates_balances(
     assert summary["unconverted"] == [{"currency": "ARS", "amount": "20.00"}]
     assert usage_july == "0.00"
     events = (await client.get("/audit", params={"entity": "usage_consumption"})).json()
-    assert len(events) == 4  # the one made by the API and the three imported
+    # The one made by the API, and one entry for the three imported (not one each).
+    assert [(e["action"], e["after"].get("rows")) for e in events] == [
+        ("import", 3),
+        ("create", None),
+    ]
 
 
 async def test_bad_headers(client: httpx.AsyncClient, services: dict[str, int]) -> None:

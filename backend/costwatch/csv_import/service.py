@@ -7,7 +7,10 @@
   runs in a savepoint, so a row that breaks a rule is undone alone and the rows after it are
   still checked (a duplicate inside the file is caught because the earlier row is written).
   Consumption, the bulk record, goes through ``create_consumptions``: the same rule function
-  checked once per service, and one insert per chunk of rows.
+  checked once per service, one insert per chunk of rows, each month's total updated once.
+- A commit writes one audit entry for the file (``import``, with the row count); rows written
+  by the create functions are audited as the API's are, except consumption's bulk insert
+  (100,000 rows are one entry, not 100,000).
 - A dry run, or a commit with any bad row, rolls everything back: a commit stores all the
   rows or none.
 - Rows are numbered from 1 for the first record after the header (the header is 0); blank
@@ -24,6 +27,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from costwatch.csv_import.schemas import ImportReport, RecordKind, RowError
+from costwatch.db.audit_trail import audit_summary
 from costwatch.errors import DomainError, Invalid
 from costwatch.invoices.schemas import InvoiceCreate
 from costwatch.invoices.service import create_invoice
@@ -44,6 +48,7 @@ class Importer:
     """How one record type is validated and written."""
 
     schema: type[BaseModel]
+    entity: str  # the table the records go to, named in the audit log
     create: Callable[[AsyncSession, Any], Awaitable[object]]
     # Many rows at once: the errors by service id (the rules are per service).
     create_many: Callable[[AsyncSession, Sequence[Any]], Awaitable[dict[int, DomainError]]] | None
@@ -59,11 +64,16 @@ def _example(schema: type[BaseModel]) -> dict[str, Any]:
 
 
 IMPORTERS: dict[str, Importer] = {
-    "invoices": Importer(InvoiceCreate, create_invoice, None, _example(InvoiceCreate)),
-    "licenses": Importer(LicenseCreate, create_license, None, _example(LicenseCreate)),
-    "topups": Importer(TopupCreate, create_topup, None, _example(TopupCreate)),
+    "invoices": Importer(
+        InvoiceCreate, "infra_invoice", create_invoice, None, _example(InvoiceCreate)
+    ),
+    "licenses": Importer(
+        LicenseCreate, "license_plan", create_license, None, _example(LicenseCreate)
+    ),
+    "topups": Importer(TopupCreate, "usage_topup", create_topup, None, _example(TopupCreate)),
     "consumption": Importer(
         ConsumptionCreate,
+        "usage_consumption",
         create_consumption,
         create_consumptions,
         {**_example(ConsumptionCreate), "currency": None},
@@ -221,7 +231,9 @@ async def import_csv(
         errors += await _write_many(session, importer, pending)
     errors.sort(key=lambda error: error.row)
     committed = not dry_run and not errors
-    if not committed:
+    if committed:
+        await audit_summary(session, "import", importer.entity, {"kind": kind, "rows": rows})
+    else:
         await session.rollback()
     valid = 0 if errors and errors[0].row == 0 else rows - len({error.row for error in errors})
     return ImportReport(rows=rows, valid=valid, errors=errors, committed=committed)

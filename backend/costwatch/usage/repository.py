@@ -25,7 +25,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from costwatch.calendar import month_start
 from costwatch.catalog.repository import name_contains
-from costwatch.db.audit_trail import audit_bulk_creates
 from costwatch.db.data_version import mark_changed
 from costwatch.db.repository import AnySelect, Repository, order_by
 from costwatch.models import (
@@ -148,23 +147,21 @@ class ConsumptionRepository(Repository[UsageConsumption]):
         return {row.consumption_date: row for row in rows}
 
     async def record_many(self, rows: Sequence[dict[str, Any]]) -> None:
-        """Insert many events in one flush and add them to their months' totals, once a month.
+        """Insert many events at once and add them to their months' totals, once a month.
 
-        The caller holds the row locks of their services (as for ``record``).
+        The caller holds the row locks of their services (as for ``record``). The rows are
+        not audited one by one: the caller (a CSV import) writes one entry for all of them
+        (``audit_trail.audit_summary``).
         """
         if not rows:
             return
-        # One multi-row INSERT per batch of rows (ORM objects would cost a round trip each);
-        # the audit trail and the data version, which notice ORM writes only, are told here.
-        # RETURNING the values with the ids: rows come back in any order (SQLite cannot batch
-        # an ordered RETURNING), and each comes with what it holds.
+        # One executemany of a Core INSERT (ORM objects would cost a round trip and the
+        # bookkeeping of an object each; the MySQL driver batches it into multi-row INSERTs).
+        # No RETURNING: nothing needs the new ids. The data version, which notices ORM
+        # writes only, is told here.
         table = UsageConsumption.metadata.tables[UsageConsumption.__tablename__]
-        columns = [table.c.id, *(table.c[name] for name in rows[0])]
-        connection = await self.session.connection()  # Core: no ORM bookkeeping per row
-        result = await connection.execute(insert(table).returning(*columns), list(rows))
-        await audit_bulk_creates(
-            self.session, UsageConsumption, [dict(row._mapping) for row in result]
-        )
+        connection = await self.session.connection()
+        await connection.execute(insert(table), list(rows))
         mark_changed(self.session.sync_session)
         totals: dict[tuple[int, date, str], Decimal] = defaultdict(Decimal)
         for values in rows:
