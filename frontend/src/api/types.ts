@@ -56,6 +56,7 @@ export type NotificationChannel = Schemas['ChannelRead'];
 export type NotificationChannelCreate = Schemas['ChannelCreate'];
 export type NotificationChannelUpdate = Schemas['ChannelUpdate'];
 export type NotificationDelivery = Schemas['DeliveryRead'];
+export type RestoreReport = Schemas['RestoreReport'];
 
 /** Paths that answer GET. */
 type GetPath = {
