@@ -18,7 +18,7 @@
 """
 
 import csv
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -50,8 +50,9 @@ class Importer:
     schema: type[BaseModel]
     entity: str  # the table the records go to, named in the audit log
     create: Callable[[AsyncSession, Any], Awaitable[object]]
-    # Many rows at once: the errors by service id (the rules are per service).
-    create_many: Callable[[AsyncSession, Sequence[Any]], Awaitable[dict[int, DomainError]]] | None
+    # Many rows at once: the errors by service id (the rules are per service); with
+    # ``check_only``, what a dry run needs (the rules, the totals) without the rows.
+    create_many: Callable[..., Awaitable[dict[int, DomainError]]] | None
     example: dict[str, Any]
 
 
@@ -179,12 +180,13 @@ async def _write_one(
 
 
 async def _write_many(
-    session: AsyncSession, importer: Importer, rows: list[tuple[int, BaseModel]]
+    session: AsyncSession, importer: Importer, rows: list[tuple[int, BaseModel]], dry_run: bool
 ) -> list[RowError]:
     assert importer.create_many is not None
     try:
         async with session.begin_nested():
-            failed = await importer.create_many(session, [body for _, body in rows])
+            bodies = [body for _, body in rows]
+            failed = await importer.create_many(session, bodies, check_only=dry_run)
     except (IntegrityError, DataError):  # find the row(s) at fault, one at a time
         errors = []
         for number, body in rows:
@@ -225,10 +227,10 @@ async def import_csv(
             continue
         pending.append((number, body))
         if len(pending) >= CHUNK_ROWS:
-            errors += await _write_many(session, importer, pending)
+            errors += await _write_many(session, importer, pending, dry_run)
             pending = []
     if pending:
-        errors += await _write_many(session, importer, pending)
+        errors += await _write_many(session, importer, pending, dry_run)
     errors.sort(key=lambda error: error.row)
     committed = not dry_run and not errors
     if committed:

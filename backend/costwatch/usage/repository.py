@@ -146,12 +146,15 @@ class ConsumptionRepository(Repository[UsageConsumption]):
         rows = (await self.session.execute(stmt)).scalars()
         return {row.consumption_date: row for row in rows}
 
-    async def record_many(self, rows: Sequence[dict[str, Any]]) -> None:
+    async def record_many(
+        self, rows: Sequence[dict[str, Any]], *, totals_only: bool = False
+    ) -> None:
         """Insert many events at once and add them to their months' totals, once a month.
 
         The caller holds the row locks of their services (as for ``record``). The rows are
         not audited one by one: the caller (a CSV import) writes one entry for all of them
-        (``audit_trail.audit_summary``).
+        (``audit_trail.audit_summary``). ``totals_only``: the months' totals are updated but
+        the events not inserted (a dry run's check, see ``usage.service.create_consumptions``).
         """
         if not rows:
             return
@@ -159,9 +162,10 @@ class ConsumptionRepository(Repository[UsageConsumption]):
         # bookkeeping of an object each; the MySQL driver batches it into multi-row INSERTs).
         # No RETURNING: nothing needs the new ids. The data version, which notices ORM
         # writes only, is told here.
-        table = UsageConsumption.metadata.tables[UsageConsumption.__tablename__]
-        connection = await self.session.connection()
-        await connection.execute(insert(table), list(rows))
+        if not totals_only:
+            table = UsageConsumption.metadata.tables[UsageConsumption.__tablename__]
+            connection = await self.session.connection()
+            await connection.execute(insert(table), list(rows))
         mark_changed(self.session.sync_session)
         totals: dict[tuple[int, date, str], Decimal] = defaultdict(Decimal)
         for values in rows:
