@@ -17,16 +17,18 @@ from fastapi import FastAPI
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from costwatch.app import create_app
 from costwatch.backup import __main__ as cli
 from costwatch.backup import service as backup_service
 from costwatch.backup.tables import NOT_BACKED_UP, NULL, READERS, TABLES, encode
+from costwatch.config import Settings
 from costwatch.db.engine import make_engine
 from costwatch.demo import load_demo_data
 from costwatch.errors import Conflict
 from costwatch.migrate import upgrade_to_head
 from costwatch.models import Base, Provider, UsageConsumptionMonth
 from costwatch.vault import Vault
-from tests.conftest import TEST_URL
+from tests.conftest import TEST_URL, Bind, use_database
 from tests.factories import make_consumption, make_provider, make_service, make_topup
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -405,6 +407,12 @@ BROKEN: list[tuple[str, Callable[[Files], bytes], list[Any], str]] = [
         "does not list",
     ),
     ("not a zip", lambda f: b"PK not really a zip", ["file"], "not a zip file"),
+    (
+        "a damaged zip",
+        lambda f: rezip(f).replace(f["provider.csv"][:60], f["provider.csv"][:59] + b"#"),
+        ["file", "provider.csv"],
+        "the zip is damaged",
+    ),
 ]
 
 
@@ -542,3 +550,32 @@ def test_the_command_line_reports_errors(
     assert "wrote" in capsys.readouterr().out
     assert cli.main(["restore", str(tmp_path / "out.zip")]) == 0
     assert "restored" in capsys.readouterr().out
+
+
+async def test_a_read_only_token_may_download_but_not_restore(
+    client: httpx.AsyncClient, sessions: Sessions
+) -> None:
+    created = await client.post("/tokens", json={"name": "backups", "scope": "read"})
+    assert created.status_code == 201, created.text
+    reader = {"Authorization": f"Bearer {created.json()['token']}"}
+    content = (await client.get("/backup", headers=reader)).content
+    await wipe(sessions)
+
+    refused = await client.post(
+        "/restore", files={"file": ("b.zip", content, "application/zip")}, headers=reader
+    )
+
+    assert refused.status_code == 403
+    assert "only read" in refused.json()["detail"]
+
+
+async def test_a_restore_over_the_upload_limit_is_a_413(
+    settings: Settings, bind: Bind, token: str
+) -> None:
+    small = create_app(settings.model_copy(update={"max_upload_bytes": 4096}), None)
+    use_database(small, bind)
+    transport = httpx.ASGITransport(app=small)
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(transport=transport, base_url="http://t", headers=headers) as c:
+        response = await upload(c, b"PK" + b"x" * 5000)
+    assert response.status_code == 413

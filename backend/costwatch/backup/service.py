@@ -24,6 +24,7 @@ import csv
 import hashlib
 import io
 import zipfile
+import zlib
 from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import IO, Any
 
@@ -47,6 +48,17 @@ BATCH_ROWS = 5_000
 """Rows read (export) or inserted (restore) at a time."""
 MANIFEST = "manifest.json"
 MAX_MANIFEST_BYTES = 1024 * 1024
+# What reading a damaged or unusual zip may raise (zlib's error is not an OSError; an
+# encrypted member is a RuntimeError, an unknown compression a NotImplementedError).
+UNREADABLE = (
+    zipfile.BadZipFile,
+    OSError,
+    ValueError,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+    zlib.error,
+)
 CATEGORIES = Base.metadata.tables[ServiceCategory.__tablename__]
 SECRET_COLUMNS = ("credentials", "secret")
 """Columns holding Fernet tokens of ``costwatch.vault``: checked to open with this key."""
@@ -185,7 +197,7 @@ async def export_backup(
 def _open(file: IO[bytes]) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(file)
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except UNREADABLE:
         raise BackupInvalid("The file is not a zip file (a backup made by GET /backup).") from None
 
 
@@ -202,7 +214,7 @@ def _manifest(archive: zipfile.ZipFile, revision: str) -> Manifest:
         first = error.errors(include_url=False)[0]
         where = ".".join(str(part) for part in first["loc"]) or "the file"
         raise BackupInvalid(f"{where}: {first['msg']}.", MANIFEST) from None
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except UNREADABLE:
         raise BackupInvalid("manifest.json cannot be read (the zip is damaged).") from None
     if manifest.format_version != FORMAT_VERSION:
         raise BackupInvalid(
@@ -242,7 +254,7 @@ def _check_sums(archive: zipfile.ZipFile, manifest: Manifest) -> None:
             with archive.open(entry.name) as member:
                 while chunk := member.read(1024 * 1024):
                     digest.update(chunk)
-        except (zipfile.BadZipFile, OSError, ValueError):
+        except UNREADABLE:
             raise BackupInvalid("The file cannot be read (the zip is damaged).", entry.name) from (
                 None
             )
