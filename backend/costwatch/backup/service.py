@@ -14,8 +14,8 @@ Alembic revision, when, whether secrets are in it, and each file's row count and
   against the ids read before it, and inserts in chunks with the ids of the file, so that
   references hold. Any error is a 422 naming the file, the row and the column; all of it runs
   in the caller's one transaction, so an error stores nothing. The consumption month totals
-  are rebuilt from the rows (derived data, not in the file), the data version moves, and one
-  audit entry records the restore.
+  (derived data, not in the file) are summed from the rows as they are read and stored at
+  the end, the data version moves, and one audit entry records the restore.
 - Ids: MySQL's AUTO_INCREMENT moves past the largest id inserted, and SQLite gives a new
   row the largest rowid + 1: new records after a restore never reuse an id.
 """
@@ -26,6 +26,8 @@ import io
 import zipfile
 import zlib
 from collections.abc import AsyncIterator, Iterator, Sequence
+from datetime import date
+from decimal import Decimal
 from typing import IO, Any
 
 from pydantic import ValidationError
@@ -40,8 +42,8 @@ from costwatch.db.audit_trail import audit_summary
 from costwatch.db.data_version import mark_changed
 from costwatch.errors import Conflict, Invalid
 from costwatch.migrate import current_revision
-from costwatch.models import Base, ServiceCategory
-from costwatch.usage.repository import ConsumptionRepository
+from costwatch.models import Base, ServiceCategory, UsageConsumption
+from costwatch.usage.repository import ConsumptionRepository, month_totals
 from costwatch.vault import UnreadableCredentials, Vault
 
 BATCH_ROWS = 5_000
@@ -312,6 +314,8 @@ class _Restorer:
         # Ids of every table some other table refers to, to check references as rows come.
         referred = {fk.column.table.name for spec in TABLES for fk in spec.table.foreign_keys}
         self.ids: dict[str, set[int]] = {name: set() for name in referred}
+        # Consumption summed per service and month as it is read: the derived month totals.
+        self.month_totals: dict[tuple[int, date, str], Decimal] = {}
 
     async def table(self, archive: zipfile.ZipFile, spec: BackupTable, entry: ManifestFile) -> int:
         """Insert the rows of one file; the number of rows."""
@@ -384,6 +388,8 @@ class _Restorer:
         return rows
 
     async def _insert(self, spec: BackupTable, batch: list[dict[str, Any]], first: int) -> None:
+        if spec.model is UsageConsumption:
+            month_totals(batch, into=self.month_totals)
         connection = await self.session.connection()
         try:
             await connection.execute(insert(spec.table), batch)
@@ -410,7 +416,7 @@ async def restore_backup(session: AsyncSession, file: IO[bytes], vault: Vault) -
         counts = {}
         for spec in tables_of(manifest.secrets):
             counts[spec.name] = await restorer.table(archive, spec, entries[spec.file])
-    await ConsumptionRepository(session).rebuild_monthly_totals()
+    await ConsumptionRepository(session).store_monthly_totals(restorer.month_totals)
     mark_changed(session.sync_session)
     report = RestoreReport(
         schema_revision=manifest.schema_revision,

@@ -1,7 +1,7 @@
 """SQL for ``usage_topup`` and ``usage_consumption``, and the balances."""
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -98,6 +98,22 @@ class TopupRepository(Repository[UsageTopup]):
         return None
 
 
+def month_totals(
+    rows: Iterable[Mapping[str, Any]],
+    into: dict[tuple[int, date, str], Decimal] | None = None,
+) -> dict[tuple[int, date, str], Decimal]:
+    """Consumption rows summed per service, month and currency (added ``into`` a running sum).
+
+    The rule of ``usage_consumption_month``: a month's total is the sum of the events dated
+    in it. (A service has one currency; its key keeps a row's own anyway.)
+    """
+    totals: dict[tuple[int, date, str], Decimal] = defaultdict(Decimal) if into is None else into
+    for values in rows:
+        key = (values["service_id"], month_start(values["consumption_date"]), values["currency"])
+        totals[key] = totals.get(key, ZERO) + values["amount_consumed"]
+    return totals
+
+
 class ConsumptionRepository(Repository[UsageConsumption]):
     """CRUD on ``usage_consumption``, keeping ``usage_consumption_month`` in step."""
 
@@ -167,16 +183,31 @@ class ConsumptionRepository(Repository[UsageConsumption]):
             connection = await self.session.connection()
             await connection.execute(insert(table), list(rows))
         mark_changed(self.session.sync_session)
-        totals: dict[tuple[int, date, str], Decimal] = defaultdict(Decimal)
-        for values in rows:
-            key = (
-                values["service_id"],
-                month_start(values["consumption_date"]),
-                values["currency"],
-            )
-            totals[key] += values["amount_consumed"]
-        for (service_id, month, currency), amount in sorted(totals.items()):
+        for (service_id, month, currency), amount in sorted(month_totals(rows).items()):
             await self._add_to_month(service_id, month, currency, amount)
+
+    async def store_monthly_totals(self, totals: Mapping[tuple[int, date, str], Decimal]) -> None:
+        """Insert the totals of ``month_totals`` into an empty ``usage_consumption_month``.
+
+        A restore sums its rows as it reads them and stores the totals here, in chunks: the
+        same figures as ``rebuild_monthly_totals``, without one statement over every event
+        (which could outlast the request's read timeout on a large ledger).
+        """
+        table = UsageConsumptionMonth.metadata.tables[UsageConsumptionMonth.__tablename__]
+        # One row per service and month; were a service's events in two currencies, its
+        # first currency names the sum, as in rebuild_monthly_totals (MIN).
+        merged: dict[tuple[int, date], dict[str, Any]] = {}
+        for (service_id, month, currency), amount in sorted(totals.items()):
+            row = merged.setdefault(
+                (service_id, month),
+                {"service_id": service_id, "month": month, "currency": currency, "amount": ZERO},
+            )
+            row["amount"] += amount
+        values = list(merged.values())
+        connection = await self.session.connection()
+        for start in range(0, len(values), 5_000):
+            await connection.execute(insert(table), values[start : start + 5_000])
+        mark_changed(self.session.sync_session)
 
     async def remove(self, row: UsageConsumption) -> None:
         """Delete an event and take it out of its month's total (caller holds the lock)."""
