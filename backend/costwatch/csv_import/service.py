@@ -12,15 +12,16 @@
   by the create functions are audited as the API's are, except consumption's bulk insert
   (100,000 rows are one entry, not 100,000).
 - A dry run, or a commit with any bad row, rolls everything back: a commit stores all the
-  rows or none.
+  rows or none. A dry run of consumption checks the rules and the month totals without
+  inserting the rows (nothing else could refuse them; see ``create_consumptions``).
 - Rows are numbered from 1 for the first record after the header (the header is 0); blank
   lines keep their number and are skipped.
 """
 
 import csv
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import DataError, IntegrityError
@@ -43,6 +44,18 @@ CLASH = "This record clashes with one already stored."
 TOO_LARGE = "This would make a stored total larger than the database can hold."
 
 
+class CreateMany(Protocol):
+    """Many rows at once: the errors by service id (the rules are per service).
+
+    With ``check_only``, what a dry run needs (the rules, the totals) without the rows.
+    """
+
+    async def __call__(
+        self, session: AsyncSession, bodies: Sequence[Any], *, check_only: bool = False
+    ) -> dict[int, DomainError]:
+        """Write (or only check) ``bodies``."""
+
+
 @dataclass(frozen=True)
 class Importer:
     """How one record type is validated and written."""
@@ -50,9 +63,7 @@ class Importer:
     schema: type[BaseModel]
     entity: str  # the table the records go to, named in the audit log
     create: Callable[[AsyncSession, Any], Awaitable[object]]
-    # Many rows at once: the errors by service id (the rules are per service); with
-    # ``check_only``, what a dry run needs (the rules, the totals) without the rows.
-    create_many: Callable[..., Awaitable[dict[int, DomainError]]] | None
+    create_many: CreateMany | None
     example: dict[str, Any]
 
 
