@@ -18,6 +18,8 @@ from costwatch.audit.router import router as audit_router
 from costwatch.auth.dependencies import require_admin, require_admin_before_upload, require_login
 from costwatch.auth.router import router as auth_router
 from costwatch.auth.router import tokens as tokens_router
+from costwatch.backup.router import restore as restore_router
+from costwatch.backup.router import router as backup_router
 from costwatch.body_limit import BodyLimitMiddleware
 from costwatch.budgets.router import router as budgets_router
 from costwatch.catalog.router import router as catalog_router
@@ -66,6 +68,7 @@ their price history and annual commitments, prepaid usage services with their ba
 """
 
 UPLOADS = "/imports/"
+RESTORE = "/restore"
 
 TAGS = [
     {"name": "auth", "description": "Sign in, who am I, change the password."},
@@ -96,6 +99,10 @@ TAGS = [
     {
         "name": "imports",
         "description": "CSV files of records, and FOCUS billing exports: a dry run, then a commit.",
+    },
+    {
+        "name": "backup",
+        "description": "The whole ledger as one zip file, and restoring it into an empty one.",
     },
     {"name": "tokens", "description": "API tokens for scripts (managed with the admin login)."},
     {"name": "audit", "description": "Every create, update and delete: who, when, from what."},
@@ -183,7 +190,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     # takes (bounded by its own timeouts and retries): no 4.5 s deadline there.
     app.add_middleware(
         ResilienceMiddleware,
-        passthrough_prefixes=(UPLOADS,),
+        passthrough_prefixes=(UPLOADS, RESTORE),
         unbounded=UNBOUNDED_PATHS.fullmatch,
         deadline_seconds=settings.request_deadline_seconds,
     )
@@ -192,6 +199,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         max_bytes=settings.max_body_bytes,
         path_limits={
             UPLOADS: settings.max_upload_bytes,
+            RESTORE: settings.max_upload_bytes,
             # A rates file is small, and its route reads it before checking the token.
             "/imports/fx-rates": max(MAX_IMPORT_BYTES, settings.max_body_bytes),
         },
@@ -226,11 +234,12 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         connections_router,
         notifications_router,
         import_templates_router,
+        backup_router,
     ):
         app.include_router(router, dependencies=protected, responses=forbidden)
     # The token is checked before the upload is read, the transaction opened after it.
-    app.include_router(imports_router, dependencies=[Depends(require_admin_before_upload)])
-    app.include_router(focus_router, dependencies=[Depends(require_admin_before_upload)])
+    for router in (imports_router, focus_router, restore_router):
+        app.include_router(router, dependencies=[Depends(require_admin_before_upload)])
     app.include_router(
         tokens_router, dependencies=[*protected, Depends(require_login)], responses=forbidden
     )

@@ -52,7 +52,7 @@ class Invalid(DomainError):
 
     def __init__(self, field: str, detail: str, location: str = "body") -> None:
         super().__init__(detail)
-        self.loc = [location, field]
+        self.loc: list[str | int] = [location, field]
 
 
 def _domain_error_response(_: Request, exc: Exception) -> JSONResponse:

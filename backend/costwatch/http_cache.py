@@ -27,7 +27,16 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from costwatch import clock
 from costwatch.auth.service import check_token
 
-UNCACHED_PREFIXES = ("/auth", "/health", "/ready", "/docs", "/redoc", "/openapi.json")
+# /backup: a download of the whole ledger, far past what an entry may weigh, and dated.
+UNCACHED_PREFIXES = (
+    "/auth",
+    "/health",
+    "/ready",
+    "/docs",
+    "/redoc",
+    "/openapi.json",
+    "/backup",
+)
 KEPT_HEADERS = (b"content-type", b"x-total-count", b"content-disposition")
 MAX_BYTES = 64 * 1024 * 1024
 MAX_ENTRIES = 20_000

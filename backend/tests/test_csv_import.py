@@ -3,16 +3,21 @@
 import csv
 import io
 from collections.abc import AsyncIterator
+from decimal import Decimal
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from costwatch.app import create_app
 from costwatch.config import Settings
 from costwatch.csv_import import service as import_service
+from costwatch.models import UsageConsumptionMonth
 from costwatch.resilience import ResilienceMiddleware
+from costwatch.usage.repository import ConsumptionRepository
 from tests.conftest import Bind, use_database
 from tests.factories import make_consumption, make_invoice, make_service, make_topup
 
@@ -140,7 +145,11 @@ async def test_invoice_commit_stores_every_row_with_the_audit(
         ("2025-03-01", "0.10", "USD"),
     ]
     audit = (await client.get("/audit", params={"entity": "infra_invoice"})).json()
-    assert [(a["action"], a["actor"]) for a in audit] == [("create", "admin")] * 2
+    # Newest first: the file's entry, then a create per row (the API's own path).
+    assert [(a["action"], a["actor"]) for a in audit] == [("import", "admin")] + [
+        ("create", "admin")
+    ] * 2
+    assert audit[0]["after"] == {"kind": "invoices", "rows": 2}
 
 
 async def test_a_commit_with_one_bad_row_stores_nothing(
@@ -238,7 +247,11 @@ async def test_consumption_in_bulk_updates_balances(
     assert summary["unconverted"] == [{"currency": "ARS", "amount": "20.00"}]
     assert usage_july == "0.00"
     events = (await client.get("/audit", params={"entity": "usage_consumption"})).json()
-    assert len(events) == 4  # the one made by the API and the three imported
+    # The one made by the API, and one entry for the three imported (not one each).
+    assert [(e["action"], e["after"].get("rows")) for e in events] == [
+        ("import", 3),
+        ("create", None),
+    ]
 
 
 async def test_bad_headers(client: httpx.AsyncClient, services: dict[str, int]) -> None:
@@ -341,7 +354,7 @@ async def test_uploads_over_the_limit_are_a_413(
 def test_uploads_are_not_buffered_for_replays(app: FastAPI) -> None:
     factory: object = ResilienceMiddleware
     [resilience] = [m for m in app.user_middleware if m.cls is factory]
-    assert resilience.kwargs["passthrough_prefixes"] == ("/imports/",)
+    assert resilience.kwargs["passthrough_prefixes"] == ("/imports/", "/restore")
 
 
 async def test_uploads_larger_than_the_json_limit_are_accepted(
@@ -358,3 +371,45 @@ def test_csv_module_reads_the_template_back() -> None:
     buffer = io.StringIO()
     csv.writer(buffer).writerow(row.values())
     assert buffer.getvalue().startswith("4,12.50,40,2025-07")
+
+
+async def test_bulk_consumption_totals_equal_the_rows_and_a_dry_run_stores_nothing(
+    client: httpx.AsyncClient,
+    services: dict[str, int],
+    sessions: async_sessionmaker[AsyncSession],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(import_service, "CHUNK_ROWS", 7)  # months cut across chunks
+    usage, other = services["usage"], services["other"]
+    await make_consumption(client, usage, "2025-03-31", "0.01")  # a month already begun
+    lines = ["service_id,consumption_date,amount_consumed"]
+    for n in range(40):
+        service = usage if n % 3 else other
+        lines.append(f"{service},2025-{3 + n % 4:02d}-{1 + n % 28:02d},{n + 1}.{n % 100:02d}")
+    text = "\n".join(lines) + "\n"
+
+    async def monthly() -> list[tuple[int, Any, Any]]:
+        async with sessions() as session:
+            rows = (await session.execute(select(UsageConsumptionMonth))).scalars()
+            return sorted((row.service_id, row.month, row.amount) for row in rows)
+
+    before = await monthly()
+    dry = (await upload(client, "consumption", text)).json()
+    assert (dry["rows"], dry["valid"], dry["committed"]) == (40, 40, False)
+    assert await count(client, "/usage/consumption") == 1
+    assert await monthly() == before
+
+    done = (await upload(client, "consumption", text, dry_run=False)).json()
+    assert done["committed"] is True
+    stored = await monthly()
+    async with sessions() as session:
+        await ConsumptionRepository(session).rebuild_monthly_totals()
+        assert await monthly() != before
+        rebuilt = sorted(
+            (row.service_id, row.month, row.amount)
+            for row in (await session.execute(select(UsageConsumptionMonth))).scalars()
+        )
+        await session.rollback()
+    assert stored == rebuilt
+    expected = sum((Decimal(line.split(",")[2]) for line in lines[1:]), Decimal("0.01"))
+    assert sum((amount for _, _, amount in stored), Decimal(0)) == expected

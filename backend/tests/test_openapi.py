@@ -177,7 +177,7 @@ async def test_operations_with_an_id_in_the_path_document_404(schema: JSON) -> N
         assert "404" in operation["responses"], f"{method} {path} does not document 404"
 
 
-ACTIONS = ("/sync", "/test", "/evaluate", "/acknowledge")
+ACTIONS = ("/sync", "/test", "/evaluate", "/acknowledge", "/restore")
 
 
 async def test_creating_posts_document_201_and_deletes_document_204(schema: JSON) -> None:
@@ -187,8 +187,8 @@ async def test_creating_posts_document_201_and_deletes_document_204(schema: JSON
         if method == "DELETE":
             deletes += 1
             assert "204" in codes, f"{method} {path}"
-        # Actions (a sync, a test message) answer what they did, not a new record; an import answers
-        # 200 with its report (a dry run creates nothing).
+        # Actions (a sync, a test message, a restore) answer what they did, not a new record;
+        # an import answers 200 with its report (a dry run creates nothing).
         if (
             method == "POST"
             and not path.startswith(("/auth/", "/imports/"))

@@ -15,7 +15,10 @@ class AuditRead(BaseModel):
     id: int
     at: UtcDateTime
     actor: str = Field(description="`admin`, `token:<name>`, or `system` (start-up, demo data).")
-    action: Literal["create", "update", "delete"]
+    action: Literal["create", "update", "delete", "import", "restore"] = Field(
+        description="`create`, `update`, `delete` of one record; `import` (a CSV file of"
+        " records) and `restore` (a backup) are one entry each, with counts in `after`."
+    )
     entity: str = Field(description="The table: service, license_plan, usage_topup, ...")
     entity_id: int | None
     before: dict[str, Any] | None = Field(

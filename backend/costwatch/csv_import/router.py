@@ -7,20 +7,20 @@ then the multipart body streams into a temporary file (Starlette spools a part t
 does the route open its transaction, the same one a route's ``SessionDep`` would be.
 """
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
-from starlette.datastructures import UploadFile
 
 from costwatch.csv_export import csv_table, with_csv
 from costwatch.csv_import import service
 from costwatch.csv_import.schemas import ImportRefused, ImportReport, RecordKind, RequestRefused
 from costwatch.db.audit_trail import set_actor
 from costwatch.db.session import request_session
-from costwatch.errors import Invalid, error_responses
+from costwatch.errors import error_responses
 from costwatch.logs import request_id_var
 from costwatch.routing import DecimalJSONRoute
+from costwatch.uploads import received_file, upload_body
 
 router = APIRouter(prefix="/imports", tags=["imports"], route_class=DecimalJSONRoute)
 templates = APIRouter(prefix="/imports", tags=["imports"], route_class=DecimalJSONRoute)
@@ -32,35 +32,13 @@ NAMES = {
     "topups": "top-ups of usage services",
     "consumption": "consumption events of usage services",
 }
-UPLOAD_BODY: dict[str, Any] = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["file"],
-                    "properties": {
-                        "file": {"type": "string", "format": "binary", "description": "A CSV."}
-                    },
-                }
-            }
-        },
-    }
-}
+UPLOAD_BODY = upload_body("A CSV.")
 
 
 async def _import(request: Request, kind: RecordKind, dry_run: bool) -> ImportReport | JSONResponse:
-    form = await request.form(max_files=1, max_fields=4)
-    try:
-        upload = form.get("file")
-        if not isinstance(upload, UploadFile):
-            raise Invalid("file", "Send the CSV file as the multipart field `file`.")
-        async with request_session(request) as session:
-            set_actor(session.sync_session, request.state.actor, request_id_var.get())
-            report = await service.import_csv(session, kind, upload.file, dry_run=dry_run)
-    finally:
-        await form.close()
+    async with received_file(request, "CSV file") as file, request_session(request) as session:
+        set_actor(session.sync_session, request.state.actor, request_id_var.get())
+        report = await service.import_csv(session, kind, file, dry_run=dry_run)
     if not dry_run and not report.committed:
         bad = len({error.row for error in report.errors})
         refused = ImportRefused(

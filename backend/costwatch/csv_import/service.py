@@ -7,9 +7,13 @@
   runs in a savepoint, so a row that breaks a rule is undone alone and the rows after it are
   still checked (a duplicate inside the file is caught because the earlier row is written).
   Consumption, the bulk record, goes through ``create_consumptions``: the same rule function
-  checked once per service, and one insert per chunk of rows.
+  checked once per service, one insert per chunk of rows, each month's total updated once.
+- A commit writes one audit entry for the file (``import``, with the row count); rows written
+  by the create functions are audited as the API's are, except consumption's bulk insert
+  (100,000 rows are one entry, not 100,000).
 - A dry run, or a commit with any bad row, rolls everything back: a commit stores all the
-  rows or none.
+  rows or none. A dry run of consumption checks the rules and the month totals without
+  inserting the rows (nothing else could refuse them; see ``create_consumptions``).
 - Rows are numbered from 1 for the first record after the header (the header is 0); blank
   lines keep their number and are skipped.
 """
@@ -17,13 +21,14 @@
 import csv
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from costwatch.csv_import.schemas import ImportReport, RecordKind, RowError
+from costwatch.db.audit_trail import audit_summary
 from costwatch.errors import DomainError, Invalid
 from costwatch.invoices.schemas import InvoiceCreate
 from costwatch.invoices.service import create_invoice
@@ -39,14 +44,26 @@ CLASH = "This record clashes with one already stored."
 TOO_LARGE = "This would make a stored total larger than the database can hold."
 
 
+class CreateMany(Protocol):
+    """Many rows at once: the errors by service id (the rules are per service).
+
+    With ``check_only``, what a dry run needs (the rules, the totals) without the rows.
+    """
+
+    async def __call__(
+        self, session: AsyncSession, bodies: Sequence[Any], *, check_only: bool = False
+    ) -> dict[int, DomainError]:
+        """Write (or only check) ``bodies``."""
+
+
 @dataclass(frozen=True)
 class Importer:
     """How one record type is validated and written."""
 
     schema: type[BaseModel]
+    entity: str  # the table the records go to, named in the audit log
     create: Callable[[AsyncSession, Any], Awaitable[object]]
-    # Many rows at once: the errors by service id (the rules are per service).
-    create_many: Callable[[AsyncSession, Sequence[Any]], Awaitable[dict[int, DomainError]]] | None
+    create_many: CreateMany | None
     example: dict[str, Any]
 
 
@@ -59,11 +76,16 @@ def _example(schema: type[BaseModel]) -> dict[str, Any]:
 
 
 IMPORTERS: dict[str, Importer] = {
-    "invoices": Importer(InvoiceCreate, create_invoice, None, _example(InvoiceCreate)),
-    "licenses": Importer(LicenseCreate, create_license, None, _example(LicenseCreate)),
-    "topups": Importer(TopupCreate, create_topup, None, _example(TopupCreate)),
+    "invoices": Importer(
+        InvoiceCreate, "infra_invoice", create_invoice, None, _example(InvoiceCreate)
+    ),
+    "licenses": Importer(
+        LicenseCreate, "license_plan", create_license, None, _example(LicenseCreate)
+    ),
+    "topups": Importer(TopupCreate, "usage_topup", create_topup, None, _example(TopupCreate)),
     "consumption": Importer(
         ConsumptionCreate,
+        "usage_consumption",
         create_consumption,
         create_consumptions,
         {**_example(ConsumptionCreate), "currency": None},
@@ -169,12 +191,13 @@ async def _write_one(
 
 
 async def _write_many(
-    session: AsyncSession, importer: Importer, rows: list[tuple[int, BaseModel]]
+    session: AsyncSession, importer: Importer, rows: list[tuple[int, BaseModel]], dry_run: bool
 ) -> list[RowError]:
     assert importer.create_many is not None
     try:
         async with session.begin_nested():
-            failed = await importer.create_many(session, [body for _, body in rows])
+            bodies = [body for _, body in rows]
+            failed = await importer.create_many(session, bodies, check_only=dry_run)
     except (IntegrityError, DataError):  # find the row(s) at fault, one at a time
         errors = []
         for number, body in rows:
@@ -215,13 +238,15 @@ async def import_csv(
             continue
         pending.append((number, body))
         if len(pending) >= CHUNK_ROWS:
-            errors += await _write_many(session, importer, pending)
+            errors += await _write_many(session, importer, pending, dry_run)
             pending = []
     if pending:
-        errors += await _write_many(session, importer, pending)
+        errors += await _write_many(session, importer, pending, dry_run)
     errors.sort(key=lambda error: error.row)
     committed = not dry_run and not errors
-    if not committed:
+    if committed:
+        await audit_summary(session, "import", importer.entity, {"kind": kind, "rows": rows})
+    else:
         await session.rollback()
     valid = 0 if errors and errors[0].row == 0 else rows - len({error.row for error in errors})
     return ImportReport(rows=rows, valid=valid, errors=errors, committed=committed)

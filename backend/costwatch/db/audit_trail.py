@@ -127,37 +127,31 @@ def _write(session: Session, *_: Any) -> None:
     session.connection().execute(insert(AuditEntry), entries)
 
 
-async def audit_bulk_creates(
-    session: AsyncSession, model: type[Base], rows: list[dict[str, Any]]
-) -> None:
-    """Audit rows inserted by one Core statement (bulk loads), which the hooks do not see.
-
-    ``rows`` are the inserted values with their ``id``; the entries are those a flush of
-    the same rows as ORM objects would write.
-    """
-    if not rows:
-        return
-    now = clock.now()
-    actor = session.info.get(ACTOR_KEY, "system")
-    request_id = session.info.get(REQUEST_ID_KEY)
-    columns = [c.key for c in model.__table__.columns if c.key not in SKIPPED_COLUMNS]
-    entries = [
-        {
-            "at": now,
-            "actor": actor,
-            "action": "create",
-            "entity": model.__tablename__,
-            "entity_id": row["id"],
-            "before": None,
-            "after": {name: _plain(name, row.get(name)) for name in columns},
-            "request_id": request_id,
-        }
-        for row in rows
-    ]
-    connection = await session.connection()
-    await connection.execute(insert(Base.metadata.tables[AuditEntry.__tablename__]), entries)
-
-
 @event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
     session.info.pop(_PENDING_KEY, None)
+
+
+async def audit_summary(
+    session: AsyncSession, action: str, entity: str, details: dict[str, Any]
+) -> None:
+    """One entry for a bulk operation (an import, a restore) instead of one per row.
+
+    ``action`` names the operation (``import``, ``restore``), ``entity`` what it wrote, and
+    ``details`` (JSON) what it did: counts, the file's checksum. A file of 100,000 rows is
+    one entry that says so, not 100,000 copies of the file in the log.
+    """
+    connection = await session.connection()
+    await connection.execute(
+        insert(Base.metadata.tables[AuditEntry.__tablename__]),
+        {
+            "at": clock.now(),
+            "actor": session.info.get(ACTOR_KEY, "system"),
+            "action": action,
+            "entity": entity,
+            "entity_id": None,
+            "before": None,
+            "after": details,
+            "request_id": session.info.get(REQUEST_ID_KEY),
+        },
+    )

@@ -1,7 +1,7 @@
 """SQL for ``usage_topup`` and ``usage_consumption``, and the balances."""
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -25,7 +25,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from costwatch.calendar import month_start
 from costwatch.catalog.repository import name_contains
-from costwatch.db.audit_trail import audit_bulk_creates
 from costwatch.db.data_version import mark_changed
 from costwatch.db.repository import AnySelect, Repository, order_by
 from costwatch.models import (
@@ -99,6 +98,22 @@ class TopupRepository(Repository[UsageTopup]):
         return None
 
 
+def month_totals(
+    rows: Iterable[Mapping[str, Any]],
+    into: dict[tuple[int, date, str], Decimal] | None = None,
+) -> dict[tuple[int, date, str], Decimal]:
+    """Consumption rows summed per service, month and currency (added ``into`` a running sum).
+
+    The rule of ``usage_consumption_month``: a month's total is the sum of the events dated
+    in it. (A service has one currency; its key keeps a row's own anyway.)
+    """
+    totals: dict[tuple[int, date, str], Decimal] = defaultdict(Decimal) if into is None else into
+    for values in rows:
+        key = (values["service_id"], month_start(values["consumption_date"]), values["currency"])
+        totals[key] = totals.get(key, ZERO) + values["amount_consumed"]
+    return totals
+
+
 class ConsumptionRepository(Repository[UsageConsumption]):
     """CRUD on ``usage_consumption``, keeping ``usage_consumption_month`` in step."""
 
@@ -147,35 +162,52 @@ class ConsumptionRepository(Repository[UsageConsumption]):
         rows = (await self.session.execute(stmt)).scalars()
         return {row.consumption_date: row for row in rows}
 
-    async def record_many(self, rows: Sequence[dict[str, Any]]) -> None:
-        """Insert many events in one flush and add them to their months' totals, once a month.
+    async def record_many(
+        self, rows: Sequence[dict[str, Any]], *, totals_only: bool = False
+    ) -> None:
+        """Insert many events at once and add them to their months' totals, once a month.
 
-        The caller holds the row locks of their services (as for ``record``).
+        The caller holds the row locks of their services (as for ``record``). The rows are
+        not audited one by one: the caller (a CSV import) writes one entry for all of them
+        (``audit_trail.audit_summary``). ``totals_only``: the months' totals are updated but
+        the events not inserted (a dry run's check, see ``usage.service.create_consumptions``).
         """
         if not rows:
             return
-        # One multi-row INSERT per batch of rows (ORM objects would cost a round trip each);
-        # the audit trail and the data version, which notice ORM writes only, are told here.
-        # RETURNING the values with the ids: rows come back in any order (SQLite cannot batch
-        # an ordered RETURNING), and each comes with what it holds.
-        table = UsageConsumption.metadata.tables[UsageConsumption.__tablename__]
-        columns = [table.c.id, *(table.c[name] for name in rows[0])]
-        connection = await self.session.connection()  # Core: no ORM bookkeeping per row
-        result = await connection.execute(insert(table).returning(*columns), list(rows))
-        await audit_bulk_creates(
-            self.session, UsageConsumption, [dict(row._mapping) for row in result]
-        )
+        # One executemany of a Core INSERT (ORM objects would cost a round trip and the
+        # bookkeeping of an object each; the MySQL driver batches it into multi-row INSERTs).
+        # No RETURNING: nothing needs the new ids. The data version, which notices ORM
+        # writes only, is told here.
+        if not totals_only:
+            table = UsageConsumption.metadata.tables[UsageConsumption.__tablename__]
+            connection = await self.session.connection()
+            await connection.execute(insert(table), list(rows))
         mark_changed(self.session.sync_session)
-        totals: dict[tuple[int, date, str], Decimal] = defaultdict(Decimal)
-        for values in rows:
-            key = (
-                values["service_id"],
-                month_start(values["consumption_date"]),
-                values["currency"],
-            )
-            totals[key] += values["amount_consumed"]
-        for (service_id, month, currency), amount in sorted(totals.items()):
+        for (service_id, month, currency), amount in sorted(month_totals(rows).items()):
             await self._add_to_month(service_id, month, currency, amount)
+
+    async def store_monthly_totals(self, totals: Mapping[tuple[int, date, str], Decimal]) -> None:
+        """Insert the totals of ``month_totals`` into an empty ``usage_consumption_month``.
+
+        A restore sums its rows as it reads them and stores the totals here, in chunks: the
+        same figures as ``rebuild_monthly_totals``, without one statement over every event
+        (which could outlast the request's read timeout on a large ledger).
+        """
+        table = UsageConsumptionMonth.metadata.tables[UsageConsumptionMonth.__tablename__]
+        # One row per service and month; were a service's events in two currencies, its
+        # first currency names the sum, as in rebuild_monthly_totals (MIN).
+        merged: dict[tuple[int, date], dict[str, Any]] = {}
+        for (service_id, month, currency), amount in sorted(totals.items()):
+            row = merged.setdefault(
+                (service_id, month),
+                {"service_id": service_id, "month": month, "currency": currency, "amount": ZERO},
+            )
+            row["amount"] += amount
+        values = list(merged.values())
+        connection = await self.session.connection()
+        for start in range(0, len(values), 5_000):
+            await connection.execute(insert(table), values[start : start + 5_000])
+        mark_changed(self.session.sync_session)
 
     async def remove(self, row: UsageConsumption) -> None:
         """Delete an event and take it out of its month's total (caller holds the lock)."""

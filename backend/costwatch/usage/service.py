@@ -129,13 +129,19 @@ async def create_consumption(session: AsyncSession, body: ConsumptionCreate) -> 
 
 
 async def create_consumptions(
-    session: AsyncSession, bodies: Sequence[ConsumptionCreate]
+    session: AsyncSession, bodies: Sequence[ConsumptionCreate], *, check_only: bool = False
 ) -> dict[int, DomainError]:
     """Record many consumption events at once (a CSV import), by the rules of one.
 
     The rules of ``create_consumption`` are checked once per service (the same function),
     services in id order so that two imports lock them in the same order. The events of a
     service that breaks them are not recorded: the answer maps its id to the error.
+
+    ``check_only`` (a dry run, rolled back after): the rules and the month totals (which
+    the database refuses past their size) are checked, but the events are not inserted.
+    Nothing else can refuse them: each one passed ``ConsumptionCreate``, its service passed
+    the rules, and an event without a source clashes with no unique key. Inserting 100,000
+    rows only to roll them back cost MariaDB as much again in undo.
     """
     currencies: dict[int, str] = {}
     failed: dict[int, DomainError] = {}
@@ -149,7 +155,8 @@ async def create_consumptions(
             {**body.model_dump(), "currency": currencies[body.service_id]}
             for body in bodies
             if body.service_id in currencies
-        ]
+        ],
+        totals_only=check_only,
     )
     return failed
 

@@ -67,6 +67,7 @@ export type BudgetCreate = Schemas['BudgetCreate'];
 export type BudgetUpdate = Schemas['BudgetUpdate'];
 export type BudgetScope = Budget['scope'];
 export type BudgetStatus = Schemas['BudgetStatus'];
+export type RestoreReport = Schemas['RestoreReport'];
 
 /** Paths that answer GET. */
 type GetPath = {

@@ -232,6 +232,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/backup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download Backup
+         * @description The whole ledger as one zip file: a CSV per table and `manifest.json`.
+         *
+         *     The manifest names the format version, the schema revision, when the file was made, and
+         *     each file's row count and SHA-256. Streamed as it is read, in one consistent snapshot.
+         *     Users, API tokens and the audit log are not in it. `POST /restore` reads it back.
+         */
+        get: operations["download_backup_backup_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/budgets": {
         parameters: {
             query?: never;
@@ -1023,6 +1047,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore Backup
+         * @description Restore a backup into this deployment, whose ledger must be empty (409 otherwise).
+         *
+         *     Checked before anything is stored: the manifest (same schema revision as this
+         *     database), each file's SHA-256, every cell against its column, every reference. A bad
+         *     file is a 422 naming the file, row and column, and stores nothing; a good one is stored
+         *     whole, in one transaction, with its ids, and noted in the audit log.
+         */
+        post: operations["restore_backup_restore_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/service": {
         parameters: {
             query?: never;
@@ -1543,9 +1592,10 @@ export interface components {
         AuditRead: {
             /**
              * Action
+             * @description `create`, `update`, `delete` of one record; `import` (a CSV file of records) and `restore` (a backup) are one entry each, with counts in `after`.
              * @enum {string}
              */
-            action: "create" | "update" | "delete";
+            action: "create" | "update" | "delete" | "import" | "restore";
             /**
              * Actor
              * @description `admin`, `token:<name>`, or `system` (start-up, demo data).
@@ -3231,6 +3281,29 @@ export interface components {
             detail: components["schemas"]["FieldError"][];
         };
         /**
+         * RestoreReport
+         * @description What a restore stored.
+         */
+        RestoreReport: {
+            /**
+             * Created At
+             * Format: date-time
+             * @description When the backup was made.
+             */
+            created_at: string;
+            /** Schema Revision */
+            schema_revision: string;
+            /** Secrets */
+            secrets: boolean;
+            /**
+             * Tables
+             * @description Rows restored per table.
+             */
+            tables: {
+                [key: string]: number;
+            };
+        };
+        /**
          * RowError
          * @description What is wrong with one row (or with the header: row 0).
          */
@@ -4322,6 +4395,63 @@ export interface operations {
             };
             /** @description Missing, invalid or expired token. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing or invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    download_backup_backup_get: {
+        parameters: {
+            query?: {
+                /** @description Also the provider connections and notification channels, with their secrets as stored: encrypted, readable only by a deployment with the same `COSTWATCH_ENCRYPTION_KEYS`. Off by default. */
+                secrets?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The backup, as a download. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                };
+            };
+            /** @description The body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7619,6 +7749,88 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Readiness"];
                 };
+            };
+        };
+    };
+    restore_backup_restore_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description A backup file made by `GET /backup` (.zip).
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RestoreReport"];
+                };
+            };
+            /** @description The request cannot be carried out (or its body cannot be read). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, invalid or expired token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The token may not do this (a read-only API token, or a token managing tokens). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Clashes with a record already stored. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is larger than the server accepts. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A field is missing or invalid. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

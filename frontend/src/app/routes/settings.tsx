@@ -1,5 +1,6 @@
-/** /settings: the administrator's password, the exchange rates, the API tokens and the notification channels. */
+/** /settings: the admin's password, the exchange rates, the API tokens, the notification channels and backups. */
 import { SettingsPage } from '@/features/auth/SettingsPage';
+import { BackupSection } from '@/features/backup/BackupSection';
 import { FxRatesSection } from '@/features/fx/FxRatesSection';
 import { NotificationChannelsSection } from '@/features/notifications/NotificationChannelsSection';
 import { TokensSection } from '@/features/tokens/TokensSection';
@@ -11,6 +12,7 @@ export function Component() {
       <FxRatesSection />
       <TokensSection />
       <NotificationChannelsSection />
+      <BackupSection />
     </>
   );
 }

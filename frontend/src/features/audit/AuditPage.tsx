@@ -21,6 +21,7 @@ export const ENTITY_LABELS: Record<string, string> = {
   infra_invoice: 'Invoice',
   provider: 'Provider',
   api_token: 'API token',
+  backup: 'Backup',
 };
 
 const ENTITY_OPTIONS = Object.entries(ENTITY_LABELS).map(([value, label]) => ({ value, label }));
@@ -29,6 +30,8 @@ const ACTION_COLORS: Record<AuditEntry['action'], string> = {
   create: 'teal',
   update: 'blue',
   delete: 'red',
+  import: 'grape',
+  restore: 'orange',
 };
 
 function entityLabel(entity: string): string {
@@ -62,7 +65,18 @@ function rowSummary(entry: AuditEntry): string {
   return count ? `${verb} (${count} fields)` : verb;
 }
 
+/** An import or a restore is one entry for many rows: what it stored, in counts. */
+function bulkSummary(entry: AuditEntry): string {
+  const after = entry.after ?? {};
+  if (entry.action === 'import') return `Imported ${showValue(after.rows)} row(s) from a CSV file`;
+  const tables = (after.tables ?? {}) as Record<string, number>;
+  const rows = Object.values(tables).reduce((sum, n) => sum + n, 0);
+  const made = typeof after.created_at === 'string' ? formatDateTime(after.created_at) : '–';
+  return `Restored a backup of ${made}: ${rows} row(s) in ${Object.keys(tables).length} tables`;
+}
+
 function Changes({ entry }: { entry: AuditEntry }) {
+  if (entry.action === 'import' || entry.action === 'restore') return <Text size="sm">{bulkSummary(entry)}</Text>;
   if (entry.action !== 'update') return <Text size="sm">{rowSummary(entry)}</Text>;
   const lines = changedFields(entry);
   if (lines.length === 0) return <Text size="sm" c="dimmed">No field changed</Text>;

@@ -68,4 +68,19 @@ describe('AuditPage export', () => {
     expect(csv!.query.toString()).toBe('actor=admin&format=csv');
     expect((click.mock.contexts[0] as HTMLAnchorElement).download).toBe('audit.csv');
   });
+
+  it('sums up an import and a restore in one line each', async () => {
+    apiMock.on('GET', '/audit', listReply([
+      auditEntry({
+        id: 9, action: 'restore', entity: 'backup', entity_id: null, after: { created_at: '2025-07-14T09:30:00', tables: { provider: 9, service: 9 } },
+      }),
+      auditEntry({
+        id: 8, action: 'import', entity: 'usage_consumption', entity_id: null, after: { kind: 'consumption', rows: 100000 },
+      }),
+    ]));
+    renderApp('/audit');
+    const table = await screen.findByRole('table', { name: 'Audit log' });
+    expect(await within(table).findByText('Restored a backup of 2025-07-14 09:30: 18 row(s) in 2 tables')).toBeInTheDocument();
+    expect(within(table).getByText('Imported 100000 row(s) from a CSV file')).toBeInTheDocument();
+  });
 });
