@@ -3,6 +3,7 @@
 import base64
 import os
 import secrets
+import stat
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
@@ -197,6 +198,7 @@ class Settings(BaseSettings):
                 _private_file(Path(url.database))
             return self.database_url
         path = self.data_dir / "costwatch.db"
+        _private_dir(self.data_dir)
         _private_file(path)
         return f"sqlite+aiosqlite:///{path}"
 
@@ -234,17 +236,24 @@ class Settings(BaseSettings):
 
 
 def _private_dir(path: Path) -> None:
-    """Create the data folder readable by its owner only (it holds the data and the key)."""
+    """Create the data folder readable by its owner only (it holds the data and the key).
+
+    An existing folder with the sticky bit (``/tmp``) is shared by every user of the machine:
+    it is used as it is, never narrowed (0700 on ``/tmp`` breaks every other program).
+    """
+    created = not path.exists()
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    path.chmod(0o700)
+    if created or not path.stat().st_mode & stat.S_ISVTX:
+        path.chmod(0o700)
 
 
 def _private_file(path: Path) -> None:
     """Create the SQLite file (and its folder) readable by its owner only.
 
-    SQLite gives its -wal and -shm files the permissions of the database file.
+    SQLite gives its -wal and -shm files the permissions of the database file. A folder that
+    already exists is the user's choice and keeps its permissions; a new one is private.
     """
-    _private_dir(path.parent)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
     path.chmod(0o600)
 

@@ -293,3 +293,20 @@ class TestReportingCurrency:
         env(COSTWATCH_REPORTING_CURRENCY=code)
         with pytest.raises(ConfigError, match="COSTWATCH_REPORTING_CURRENCY"):
             load_settings()
+
+
+def test_a_shared_folder_is_never_narrowed(tmp_path: Path) -> None:
+    # Like /tmp: world-writable with the sticky bit. Narrowing it would break the machine.
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    settings = Settings(env="test", data_dir=shared)
+    assert settings.effective_jwt_secret
+    assert (shared.stat().st_mode & 0o7777) == 0o1777
+    # A SQLite file named in an existing folder: the file is private, the folder untouched.
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir(mode=0o755)
+    url = f"sqlite+aiosqlite:///{elsewhere / 'cw.db'}"
+    assert Settings(env="test", data_dir=tmp_path / "d", database_url=url).effective_database_url
+    assert (elsewhere.stat().st_mode & 0o777) == 0o755
+    assert ((elsewhere / "cw.db").stat().st_mode & 0o777) == 0o600
