@@ -49,6 +49,9 @@ ALL_TABLES = {
     "notification_delivery",
     "budget",
     "alert_event",
+    # Revision 0015: running balances and daily consumption totals.
+    "usage_balance",
+    "usage_consumption_day",
 }
 
 

@@ -20,7 +20,15 @@ from costwatch.models import AuditEntry, Base
 
 # Bookkeeping and derived tables: not records anyone changes by hand.
 NOT_AUDITED = frozenset(
-    {"audit_log", "data_version", "login_throttle", "usage_consumption_month", "sync_run"}
+    {
+        "audit_log",
+        "data_version",
+        "login_throttle",
+        "usage_consumption_month",
+        "usage_consumption_day",
+        "usage_balance",
+        "sync_run",
+    }
 )
 # Kept by the database; they say nothing about who changed what.
 SKIPPED_COLUMNS = frozenset({"created_at", "updated_at"})
