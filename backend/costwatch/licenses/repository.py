@@ -128,6 +128,12 @@ class LicenseRepository(Repository[LicensePlan]):
         annual plan costs 12 x its monthly cost in its start month and on each anniversary
         (when it is still in force then) and nothing in the months between.
         """
+        stmt = self.cost_by_month_select(months, cash=cash)
+        return [(row[0], row[1], row[2]) for row in (await self.session.execute(stmt)).all()]
+
+    @staticmethod
+    def cost_by_month_select(months: Any, *, cash: bool = False) -> Select[Any]:
+        """The SELECT of ``cost_by_month``: (month index, currency, sum), for a UNION."""
         # The plan in force (``in_force``) in a month is the one whose start is the latest on
         # or before it: a plan is in force from its start month until the next plan of its
         # service starts (LEAD over the service's plans, one pass over the table; on MariaDB
@@ -162,8 +168,7 @@ class LicenseRepository(Repository[LicensePlan]):
             # qty x 12 first: a literal multiplied with Money would be bound as Money (cents).
             yearly = plan.monthly_unit_cost * (plan.qty * 12)
             cost = type_coerce(case((annual, yearly), else_=cost), Money(16))
-        stmt = stmt.add_columns(func.sum(cost))
-        return [(row[0], row[1], row[2]) for row in (await self.session.execute(stmt)).all()]
+        return stmt.add_columns(func.sum(cost))
 
     async def cost_by_service(self, month: date) -> list[tuple[int, str, Decimal]]:
         """Cost of the plans in force in ``month``, per service and currency."""

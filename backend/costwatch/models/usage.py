@@ -71,9 +71,7 @@ class UsageConsumptionMonth(Base):
 
     __tablename__ = "usage_consumption_month"
     # Covers the month's sums of the summaries and series (no row lookups).
-    __table_args__ = (
-        Index("ix_usage_consumption_month_cover", "month", "currency", "amount"),
-    )
+    __table_args__ = (Index("ix_usage_consumption_month_cover", "month", "currency", "amount"),)
 
     service_id: Mapped[int] = mapped_column(BigId, ForeignKey("service.id"), primary_key=True)
     month: Mapped[date] = mapped_column(Date, primary_key=True)

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import (
     Integer,
     Numeric,
+    Select,
     and_,
     case,
     delete,
@@ -375,14 +376,19 @@ class ConsumptionRepository(Repository[UsageConsumption]):
 
         ``months`` is the table of ``reports.repository.months_table``.
         """
+        stmt = self.cost_by_month_select(months)
+        return [(row[0], row[1], row[2]) for row in (await self.session.execute(stmt)).all()]
+
+    @staticmethod
+    def cost_by_month_select(months: Any) -> Select[Any]:
+        """The SELECT of ``cost_by_month``: (month index, currency, sum), for a UNION."""
         total = UsageConsumptionMonth
-        stmt = (
+        return (
             select(months.c.i, total.currency, func.sum(total.amount))
             .select_from(months)
             .join(total, total.month == months.c.m)
             .group_by(months.c.i, total.currency)
         )
-        return [(row[0], row[1], row[2]) for row in (await self.session.execute(stmt)).all()]
 
     def _recent_per_service(self, start: date, end: date) -> Any:
         """Consumption of each active service dated from ``start`` to ``end``, with its currency.
@@ -666,9 +672,14 @@ class BalanceRepository:
         window: Any = None
         if burn_window is not None:
             daily = UsageConsumptionDay
+            # Summed once for every service (one range of the primary key), then joined. The
+            # id goes out as ``service_id + 0``, an expression: joined on the bare column,
+            # MariaDB may "split" the derived table into one lookup per service through
+            # ix_usage_consumption_day_service, each reading every day of that service
+            # (a million rows here), not just the window's.
             recent_stmt = (
                 select(
-                    daily.service_id.label("service_id"),
+                    (daily.service_id + 0).label("service_id"),
                     func.sum(daily.amount).label("total"),
                 )
                 .where(daily.day.between(*burn_window), daily.amount != 0)
