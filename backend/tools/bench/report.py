@@ -74,7 +74,34 @@ def report(sets: dict[str, SetResult], server_version: str, seconds: int, worker
             for path in endpoints()[1:]
         ]
         lines.append("")
-    errors = sum(r.errors for s in sets.values() for r in s.results)
+    if large.mixed:
+        readers, health = large.mixed[0], large.mixed[1]
+        writes = large.writes
+        lines += [
+            "## Mixed load (large set)",
+            "",
+            f"{readers.connections} connections going round the reports above while one writer"
+            " posts a consumption event every 100 ms (each post voids the cached answers);"
+            " then `/health` under the same writer:",
+            "",
+            "| load | req/s | ratio to /health | p50 ms | p50 / /health's | p99 ms"
+            " | p99 / /health's |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for row in (readers, health):
+            lines.append(
+                f"| {row.path} | {row.rps:,.0f} | {row.rps / health.rps:.2f} |"
+                f" {row.p50_ms:.2f} | {row.p50_ms / health.p50_ms:.2f} |"
+                f" {row.p99_ms:.2f} | {row.p99_ms / health.p99_ms:.2f} |"
+            )
+        lines += [
+            "",
+            f"The writer: {writes.get('posts', 0):.0f} posts, {writes.get('failed', 0):.0f}"
+            f" not stored; p50 {writes.get('p50_ms', 0):.1f} ms, p99"
+            f" {writes.get('p99_ms', 0):.1f} ms.",
+            "",
+        ]
+    errors = sum(r.errors for s in sets.values() for r in [*s.results, *s.mixed])
     lines += ["## Targets (large set)", "", "| target | met | measured |", "| --- | --- | ---: |"]
     lines += [
         f"| {name} | {'yes' if ok else '**no**'} | {value} |"
