@@ -1,6 +1,7 @@
 """The benchmark's orchestration (tools.bench.run): servers, loads, memory, the report."""
 
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -8,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+from cryptography.fernet import Fernet
 
 from tools import mariadb, servers
 from tools.bench import run, wrk
@@ -162,8 +164,8 @@ def test_the_mixed_load_reads_while_a_writer_posts_consumption(
     env = {
         "COSTWATCH_ENV": "production",
         "COSTWATCH_DATABASE_URL": url,
-        "COSTWATCH_JWT_SECRET": run.secrets.token_urlsafe(48),
-        "COSTWATCH_ENCRYPTION_KEYS": run.Fernet.generate_key().decode(),
+        "COSTWATCH_JWT_SECRET": secrets.token_urlsafe(48),
+        "COSTWATCH_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "COSTWATCH_ADMIN_EMAIL": run.ADMIN[0],
         "COSTWATCH_ADMIN_PASSWORD": run.ADMIN[1],
         "COSTWATCH_WORKERS": "1",

@@ -109,3 +109,13 @@ def test_the_mixed_load_is_shown_as_ratios_to_health() -> None:
     assert "## Mixed load" not in report.report(
         {"large": fake_set("large"), "small": fake_set("small")}, "MariaDB 10.11.19", 10, 2
     )
+
+
+def test_a_set_measured_only_after_writes_gets_columns_of_its_own() -> None:
+    huge = SetResult("huge", {"services": 10, "consumption": 10_000_000})
+    huge.cold_ms = {path: 6.465 for path in endpoints()[1:]}
+    sets = {"large": fake_set("large"), "small": fake_set("small"), "huge": huge}
+    text = report.report(sets, "MariaDB 10.11.19", 10, 2)
+    assert "| endpoint | large: ms | small: ms | huge: ms | huge / large |" in text
+    assert f"| `{endpoints()[1]}` | 4.3 | 4.3 | 6.5 | 1.50 |" in text
+    assert "**huge**: 10 services, 10,000,000 consumption." in text
