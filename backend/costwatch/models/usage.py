@@ -38,7 +38,8 @@ class UsageConsumption(IdMixin, TimestampMixin, Base):
     __tablename__ = "usage_consumption"
     __table_args__ = (
         Index("ix_usage_consumption_service_date", "service_id", "consumption_date"),
-        # Covers the sums over a date range (the runway's and the forecast's last 30 days).
+        # Covers sums of raw events over a date range (the reports' windows now read
+        # usage_consumption_day) and lists in date order.
         Index(
             "ix_usage_consumption_date_cover",
             "consumption_date",

@@ -256,3 +256,21 @@ def test_cold_only_measures_the_sets_asked_for_and_prints_them(
     assert not output.exists()  # the report is left alone
     with pytest.raises(SystemExit):
         run.main(["--server-url", server, "--reuse", "--sets", "huge"])
+
+
+def test_cold_only_loads_nothing_and_times_the_first_requests_after_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(run, "SCRATCH", tmp_path)
+    monkeypatch.setattr(run, "SETTLE_SECONDS", 0)
+
+    def no_wrk(*args: Any, **kwargs: Any) -> wrk.Figures:
+        raise AssertionError("wrk ran")
+
+    monkeypatch.setattr(wrk, "run", no_wrk)
+    url = f"sqlite+aiosqlite:///{tmp_path / 'bench.db'}"
+    result = run.measure("large", url, {"services": 0}, 0, 1, cold_only=True)
+    assert result.results == []
+    assert result.mixed == []
+    assert set(result.cold_ms) == set(endpoints()[1:])
+    assert all(ms > 0 for ms in result.cold_ms.values())
