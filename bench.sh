@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark the API on MariaDB with a large (2,000 services, 5 years, 1,000,000 consumption rows)
 # and a small data set, with wrk at 32 and 4 connections; writes BENCHMARKS.md.
-#   ./bench.sh [--seconds 10] [--reuse]
+#   ./bench.sh [--seconds 10] [--reuse] [--sets large,small,huge] [--cold-only] [--database NAME_{}]
 # Needs a MySQL-compatible server: COSTWATCH_BENCH_SERVER_URL, default the local MariaDB as root.
 # The code is in backend/tools/bench (not part of the installed package); the generator alone:
 #   cd backend && ../.venv/bin/python -m tools.bench.generate --url mysql+asyncmy://...

@@ -240,7 +240,7 @@ async def load_demo_data(session: AsyncSession, vault: Vault | None = None) -> d
             )
             added["plans"] += 1
         for months, day, amount in spec.topups:
-            await TopupRepository(session).add(
+            await TopupRepository(session).record(
                 service_id=service.id,
                 topup_date=add_months(this_month, months).replace(day=day),
                 amount_purchased=D(amount),

@@ -26,7 +26,13 @@ from costwatch.db.engine import make_engine
 from costwatch.demo import load_demo_data
 from costwatch.errors import Conflict
 from costwatch.migrate import upgrade_to_head
-from costwatch.models import Base, Provider, UsageConsumptionMonth
+from costwatch.models import (
+    Base,
+    Provider,
+    UsageBalance,
+    UsageConsumptionDay,
+    UsageConsumptionMonth,
+)
 from costwatch.vault import Vault
 from tests.conftest import TEST_URL, Bind, use_database
 from tests.factories import make_consumption, make_provider, make_service, make_topup
@@ -92,7 +98,8 @@ async def usage_service_ids(client: httpx.AsyncClient) -> list[int]:
 async def wipe(sessions: Sessions) -> None:
     """Delete every backed-up row (and the derived totals): an empty ledger again."""
     async with sessions() as session:
-        await session.execute(delete(UsageConsumptionMonth))
+        for derived in (UsageConsumptionMonth, UsageConsumptionDay, UsageBalance):
+            await session.execute(delete(derived))
         for spec in reversed(TABLES[1:]):
             await session.execute(delete(spec.table))
         await session.commit()

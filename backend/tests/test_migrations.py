@@ -2,6 +2,8 @@
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -10,7 +12,7 @@ import httpx
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection, inspect, select, text, update
+from sqlalchemy import Connection, insert, inspect, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from costwatch.app import create_app
@@ -24,10 +26,12 @@ from costwatch.migrate import (
     upgrade_to_head,
 )
 from costwatch.models import Base
-from costwatch.models.catalog import Provider, ServiceCategory
+from costwatch.models.catalog import Provider, Service, ServiceCategory
 from costwatch.models.invoice import InfraInvoice
+from costwatch.models.usage import UsageConsumption, UsageTopup
 from tests.conftest import IS_MYSQL, TEST_URL, drop_everything, migrate
 from tests.factories import make_provider
+from tests.usage.exact import assert_totals_exact, derived_totals
 
 TABLES = {
     "admin_user",
@@ -55,6 +59,9 @@ ALL_TABLES = {
     "notification_delivery",
     "budget",
     "alert_event",
+    # Revision 0015: running balances and daily consumption totals.
+    "usage_balance",
+    "usage_consumption_day",
 }
 
 
@@ -241,3 +248,80 @@ async def test_amounts_stored_before_0006_keep_every_cent(scratch_engine: AsyncE
         await connection.run_sync(lambda sync: migrate(sync, "0005", down=True))
         back = await connection.run_sync(amounts_of)
         assert [f"{float(value):.2f}" for value in back] == amounts
+
+
+async def test_the_migration_fills_the_totals_from_the_raw_rows(
+    scratch_engine: AsyncEngine,
+) -> None:
+    async with scratch_engine.begin() as connection:
+        await connection.run_sync(drop_everything)
+        await connection.run_sync(lambda sync: migrate(sync, "0011"))
+        usage = (
+            await connection.execute(
+                select(ServiceCategory.id).where(ServiceCategory.code == "usage")
+            )
+        ).scalar_one()
+        await connection.execute(insert(Provider).values(id=1, name="P"))
+        await connection.execute(
+            insert(Service),
+            [
+                {"id": sid, "provider_id": 1, "category_id": usage, "name": f"S{sid}"}
+                for sid in (1, 2, 3)
+            ],
+        )
+        await connection.execute(
+            insert(UsageTopup),
+            [
+                {
+                    "service_id": 1,
+                    "topup_date": date(2025, 7, 1),
+                    "amount_purchased": Decimal("5.10"),
+                },
+                {
+                    "service_id": 1,
+                    "topup_date": date(2025, 7, 9),
+                    "amount_purchased": Decimal("7.25"),
+                },
+                {
+                    "service_id": 1,
+                    "topup_date": date(2025, 7, 9),
+                    "amount_purchased": Decimal("1.01"),
+                },
+                {
+                    "service_id": 2,
+                    "topup_date": date(2025, 6, 1),
+                    "amount_purchased": Decimal("9.99"),
+                },
+            ],
+        )
+        await connection.execute(
+            insert(UsageConsumption),
+            [
+                {
+                    "service_id": sid,
+                    "consumption_date": date(2025, 7, day),
+                    "amount_consumed": amount,
+                }
+                for sid, day, amount in [
+                    (1, 2, Decimal("0.10")),
+                    (1, 2, Decimal("0.20")),
+                    (1, 31, Decimal("3.33")),
+                    (3, 5, Decimal("1.00")),
+                ]
+            ],
+        )
+        await connection.run_sync(migrate)
+        kept = await derived_totals(connection)
+        # The monthly totals are revision 0002's (the rows above bypassed them).
+        await assert_totals_exact(connection, ("days", "balances"))
+    assert kept["balances"][1][1:] == (
+        Decimal("13.36"),
+        Decimal("3.63"),
+        3,
+        3,
+        3,
+        "2025-07-09",
+        Decimal("1.01"),
+    )
+    assert kept["balances"][3][:3] == ("USD", Decimal("0.00"), Decimal("1.00"))
+    assert kept["days"][("2025-07-02", 1)] == Decimal("0.30")

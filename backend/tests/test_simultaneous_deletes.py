@@ -22,6 +22,7 @@ from tests.factories import (
     make_service,
     make_topup,
 )
+from tests.usage.exact import assert_totals_exact
 
 ROUNDS = 8
 Maker = Callable[[httpx.AsyncClient, int], Awaitable[dict[str, Any]]]
@@ -60,6 +61,7 @@ async def test_double_deletes_of_consumption_keep_the_totals_exact(
                 )
             )
         ).scalar_one()
+        await assert_totals_exact(connection)
     assert rows == 1
     assert f"{rollup:.2f}" == keep["amount_consumed"]
     summary = (await client.get("/summary", params={"year": 2025, "month": 7})).json()

@@ -7,7 +7,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from costwatch.db.repository import Repository
-from costwatch.models import AlertEvent, InfraInvoice, UsageConsumption, UsageConsumptionMonth
+from costwatch.models import AlertEvent, InfraInvoice, UsageBalance, UsageConsumptionDay
 
 OPEN_STATES = ("open", "acknowledged")
 
@@ -79,27 +79,20 @@ class AlertRepository(Repository[AlertEvent]):
 async def daily_consumption(
     session: AsyncSession, start: date, end: date
 ) -> list[tuple[int, date, Decimal]]:
-    """Consumption per service and day from ``start`` to ``end``, summed by the database."""
-    stmt = (
-        select(
-            UsageConsumption.service_id,
-            UsageConsumption.consumption_date,
-            func.sum(UsageConsumption.amount_consumed),
-        )
-        .where(UsageConsumption.consumption_date.between(start, end))
-        .group_by(UsageConsumption.service_id, UsageConsumption.consumption_date)
+    """Consumption per service and day from ``start`` to ``end``, from the daily totals."""
+    daily = UsageConsumptionDay
+    stmt = select(daily.service_id, daily.day, daily.amount).where(
+        daily.day.between(start, end), daily.amount != 0
     )
     return [(row[0], row[1], row[2]) for row in (await session.execute(stmt)).all()]
 
 
 async def usage_currencies(session: AsyncSession, service_ids: set[int]) -> dict[int, str]:
-    """The currency of each usage service's consumption."""
+    """The currency of each usage service's consumption (from its running balance)."""
     if not service_ids:
         return {}
-    stmt = (
-        select(UsageConsumptionMonth.service_id, UsageConsumptionMonth.currency)
-        .where(UsageConsumptionMonth.service_id.in_(service_ids))
-        .distinct()
+    stmt = select(UsageBalance.service_id, UsageBalance.currency).where(
+        UsageBalance.service_id.in_(service_ids)
     )
     return {row[0]: row[1] for row in (await session.execute(stmt)).all()}
 

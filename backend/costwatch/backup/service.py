@@ -43,7 +43,7 @@ from costwatch.db.data_version import mark_changed
 from costwatch.errors import Conflict, Invalid
 from costwatch.migrate import current_revision
 from costwatch.models import Base, ServiceCategory, UsageConsumption
-from costwatch.usage.repository import ConsumptionRepository, month_totals
+from costwatch.usage.repository import ConsumptionRepository, month_totals, rebuild_totals
 from costwatch.vault import UnreadableCredentials, Vault
 
 BATCH_ROWS = 5_000
@@ -416,7 +416,10 @@ async def restore_backup(session: AsyncSession, file: IO[bytes], vault: Vault) -
         counts = {}
         for spec in tables_of(manifest.secrets):
             counts[spec.name] = await restorer.table(archive, spec, entries[spec.file])
+    # The month totals were summed while reading; the day totals and running balances are
+    # derived in the database from the rows just restored (as the migration that made them).
     await ConsumptionRepository(session).store_monthly_totals(restorer.month_totals)
+    await rebuild_totals(session, only=("days", "balances"))
     mark_changed(session.sync_session)
     report = RestoreReport(
         schema_revision=manifest.schema_revision,

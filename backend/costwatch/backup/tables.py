@@ -111,6 +111,8 @@ NOT_BACKED_UP: dict[str, str] = {
     "login_throttle": "short-lived bookkeeping of failed logins",
     "scheduler_lease": "which process runs the periodic work",
     "usage_consumption_month": "derived from usage_consumption: rebuilt by the restore",
+    "usage_consumption_day": "derived from usage_consumption: rebuilt by the restore",
+    "usage_balance": "derived from top-ups and consumption: rebuilt by the restore",
 }
 
 BY_FILE = {table.file: table for table in TABLES}

@@ -20,7 +20,18 @@ from costwatch.models import AuditEntry, Base
 
 # Bookkeeping and derived tables: not records anyone changes by hand.
 NOT_AUDITED = frozenset(
-    {"audit_log", "data_version", "login_throttle", "usage_consumption_month", "sync_run"}
+    {
+        "audit_log",
+        "data_version",
+        "login_throttle",
+        "usage_consumption_month",
+        "usage_consumption_day",
+        "usage_balance",
+        "sync_run",
+        # Written by the rules, not by hand, and already a history of its own (first and last
+        # seen, acknowledged, resolved): auditing it would add a row per event per hour.
+        "alert_event",
+    }
 )
 # Kept by the database; they say nothing about who changed what.
 SKIPPED_COLUMNS = frozenset({"created_at", "updated_at"})

@@ -4,7 +4,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
 
 from costwatch.calendar import add_months
@@ -54,13 +54,18 @@ class InvoiceRepository(Repository[InfraInvoice]):
 
         ``months`` is the table of ``reports.repository.months_table``.
         """
-        stmt = (
+        stmt = self.cost_by_month_select(months)
+        return [(row[0], row[1], row[2]) for row in (await self.session.execute(stmt)).all()]
+
+    @staticmethod
+    def cost_by_month_select(months: Any) -> Select[Any]:
+        """The SELECT of ``cost_by_month``: (month index, currency, sum), for a UNION."""
+        return (
             select(months.c.i, InfraInvoice.currency, func.sum(InfraInvoice.amount))
             .select_from(months)
             .join(InfraInvoice, InfraInvoice.invoice_month == months.c.m)
             .group_by(months.c.i, InfraInvoice.currency)
         )
-        return [(row[0], row[1], row[2]) for row in (await self.session.execute(stmt)).all()]
 
     async def cost_by_service(self, month: date) -> list[tuple[int, str, Decimal]]:
         """Invoices of ``month`` summed per service and currency."""

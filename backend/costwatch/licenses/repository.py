@@ -128,23 +128,47 @@ class LicenseRepository(Repository[LicensePlan]):
         annual plan costs 12 x its monthly cost in its start month and on each anniversary
         (when it is still in force then) and nothing in the months between.
         """
-        cost: Any = LicensePlan.monthly_cost
+        stmt = self.cost_by_month_select(months, cash=cash)
+        return [(row[0], row[1], row[2]) for row in (await self.session.execute(stmt)).all()]
+
+    @staticmethod
+    def cost_by_month_select(months: Any, *, cash: bool = False) -> Select[Any]:
+        """The SELECT of ``cost_by_month``: (month index, currency, sum), for a UNION."""
+        # The plan in force (``in_force``) in a month is the one whose start is the latest on
+        # or before it: a plan is in force from its start month until the next plan of its
+        # service starts (LEAD over the service's plans, one pass over the table; on MariaDB
+        # 10.2+, MySQL 8 and SQLite 3.25+), and while its end month is not past. Joining each
+        # plan to the months of that span costs one comparison per plan and month instead of
+        # the correlated "latest start" subquery per pair.
+        spans = select(
+            LicensePlan,
+            func.lead(LicensePlan.start_month)
+            .over(partition_by=LicensePlan.service_id, order_by=LicensePlan.start_month)
+            .label("next_start"),
+        ).subquery("spans")
+        plan = aliased(LicensePlan, spans)
+        cost: Any = plan.monthly_cost
         stmt = (
-            select(months.c.i, LicensePlan.currency)
+            select(months.c.i, plan.currency)
             .select_from(months)
-            .join(LicensePlan, LicensePlan.start_month <= months.c.m)
-            .where(in_force(LicensePlan, months.c.m))
-            .group_by(months.c.i, LicensePlan.currency)
+            .join(
+                spans,
+                and_(
+                    plan.start_month <= months.c.m,
+                    or_(spans.c.next_start.is_(None), spans.c.next_start > months.c.m),
+                    or_(plan.end_month.is_(None), plan.end_month >= months.c.m),
+                ),
+            )
+            .group_by(months.c.i, plan.currency)
         )
         if cash:
-            annual = LicensePlan.billing_cycle == "annual"
-            elapsed = _month_number(months.c.m) - _month_number(LicensePlan.start_month)
+            annual = plan.billing_cycle == "annual"
+            elapsed = _month_number(months.c.m) - _month_number(plan.start_month)
             stmt = stmt.where(or_(~annual, elapsed % 12 == 0))
             # qty x 12 first: a literal multiplied with Money would be bound as Money (cents).
-            yearly = LicensePlan.monthly_unit_cost * (LicensePlan.qty * 12)
+            yearly = plan.monthly_unit_cost * (plan.qty * 12)
             cost = type_coerce(case((annual, yearly), else_=cost), Money(16))
-        stmt = stmt.add_columns(func.sum(cost))
-        return [(row[0], row[1], row[2]) for row in (await self.session.execute(stmt)).all()]
+        return stmt.add_columns(func.sum(cost))
 
     async def cost_by_service(self, month: date) -> list[tuple[int, str, Decimal]]:
         """Cost of the plans in force in ``month``, per service and currency."""

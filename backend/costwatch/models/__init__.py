@@ -19,7 +19,13 @@ from costwatch.models.license import LicensePlan
 from costwatch.models.login_throttle import LoginThrottle
 from costwatch.models.notification import NotificationChannel, NotificationDelivery
 from costwatch.models.scheduler_lease import SchedulerLease
-from costwatch.models.usage import UsageConsumption, UsageConsumptionMonth, UsageTopup
+from costwatch.models.usage import (
+    UsageBalance,
+    UsageConsumption,
+    UsageConsumptionDay,
+    UsageConsumptionMonth,
+    UsageTopup,
+)
 
 __all__ = [
     "AdminUser",
@@ -42,7 +48,9 @@ __all__ = [
     "Service",
     "ServiceCategory",
     "SyncRun",
+    "UsageBalance",
     "UsageConsumption",
+    "UsageConsumptionDay",
     "UsageConsumptionMonth",
     "UsageTopup",
 ]

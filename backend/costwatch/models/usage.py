@@ -38,7 +38,8 @@ class UsageConsumption(IdMixin, TimestampMixin, Base):
     __tablename__ = "usage_consumption"
     __table_args__ = (
         Index("ix_usage_consumption_service_date", "service_id", "consumption_date"),
-        # Covers the sums over a date range (the runway's and the forecast's last 30 days).
+        # Covers sums of raw events over a date range (the reports' windows now read
+        # usage_consumption_day) and lists in date order.
         Index(
             "ix_usage_consumption_date_cover",
             "consumption_date",
@@ -70,10 +71,54 @@ class UsageConsumptionMonth(Base):
     """
 
     __tablename__ = "usage_consumption_month"
-    __table_args__ = (Index("ix_usage_consumption_month_month", "month"),)
+    # Covers the month's sums of the summaries and series (no row lookups).
+    __table_args__ = (Index("ix_usage_consumption_month_cover", "month", "currency", "amount"),)
 
     service_id: Mapped[int] = mapped_column(BigId, ForeignKey("service.id"), primary_key=True)
     month: Mapped[date] = mapped_column(Date, primary_key=True)
     currency: Mapped[str] = mapped_column(CHAR(3))
     # Wider than DECIMAL(12,2): a month's sum of many amounts.
     amount: Mapped[Decimal] = mapped_column(Money(16))
+
+
+class UsageConsumptionDay(Base):
+    """Consumption summed per day and service, kept up to date on every write.
+
+    Derived data, like ``UsageConsumptionMonth``: a window of days (the runway's last 30 days,
+    the daily usage report) sums at most one row per service and day however many events a
+    day holds. Keyed by day first, so that a window is one range of the primary key. A day
+    whose events were all deleted keeps a row of 0, which readers skip (as they would skip a
+    day without events).
+    """
+
+    __tablename__ = "usage_consumption_day"
+    __table_args__ = (Index("ix_usage_consumption_day_service", "service_id", "day"),)
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    service_id: Mapped[int] = mapped_column(BigId, ForeignKey("service.id"), primary_key=True)
+    amount: Mapped[Decimal] = mapped_column(Money(16))
+
+
+class UsageBalance(Base):
+    """The running balance of a usage service, kept up to date on every write.
+
+    Derived data: one row per service that has top-ups or consumption (removed when the last
+    of them is), so that balances and low-balance alerts read one row per service instead of
+    summing every event. ``usage.repository`` maintains it in the writer's transaction, under
+    the service's row lock; a test checks it against a recomputation from the raw rows.
+    """
+
+    __tablename__ = "usage_balance"
+
+    service_id: Mapped[int] = mapped_column(BigId, ForeignKey("service.id"), primary_key=True)
+    currency: Mapped[str] = mapped_column(CHAR(3))
+    # Wider than DECIMAL(12,2): sums of many amounts.
+    total_topups: Mapped[Decimal] = mapped_column(Money(16))
+    total_consumed: Mapped[Decimal] = mapped_column(Money(16))
+    topups: Mapped[int] = mapped_column(BigId)
+    """How many top-ups (with ``consumptions``: the row goes when both reach 0)."""
+    consumptions: Mapped[int] = mapped_column(BigId)
+    # The last top-up: latest date, then latest entry (highest id).
+    last_topup_id: Mapped[int | None] = mapped_column(BigId)
+    last_topup_date: Mapped[date | None] = mapped_column(Date)
+    last_topup_amount: Mapped[Decimal | None] = mapped_column(Money(12))

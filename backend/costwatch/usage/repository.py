@@ -10,6 +10,8 @@ from typing import Any
 from sqlalchemy import (
     Integer,
     Numeric,
+    Select,
+    and_,
     case,
     delete,
     func,
@@ -17,6 +19,7 @@ from sqlalchemy import (
     literal,
     literal_column,
     null,
+    or_,
     select,
     type_coerce,
     update,
@@ -32,7 +35,9 @@ from costwatch.models import (
     Provider,
     Service,
     ServiceCategory,
+    UsageBalance,
     UsageConsumption,
+    UsageConsumptionDay,
     UsageConsumptionMonth,
     UsageTopup,
 )
@@ -74,6 +79,73 @@ class BalanceRow:
         return self.total_topups - self.total_consumed
 
 
+async def add_to_balance(
+    session: AsyncSession,
+    service_id: int,
+    currency: str,
+    *,
+    topups: Decimal = ZERO,
+    consumed: Decimal = ZERO,
+    topup_count: int = 0,
+    consumption_count: int = 0,
+    last: tuple[int, date, Decimal] | None = None,
+) -> None:
+    """Move a service's running balance (``usage_balance``) by what a write added or took out.
+
+    The caller holds the service's row lock, so the update-else-insert cannot race another
+    writer of the service, and the row is read by no one else mid-way. ``last`` is a new
+    top-up (id, date, amount): it becomes the last one when it is dated later than the
+    last, or on the same day and entered later. The row goes when its service has neither
+    top-ups nor consumption any more, as a recomputation from the raw rows would find.
+    """
+    balance = UsageBalance
+    values: dict[str, Any] = {
+        "currency": currency,
+        "total_topups": balance.total_topups + topups,
+        "total_consumed": balance.total_consumed + consumed,
+        "topups": balance.topups + topup_count,
+        "consumptions": balance.consumptions + consumption_count,
+    }
+    result = await session.execute(
+        update(balance).where(balance.service_id == service_id).values(**values)
+    )
+    if result.rowcount == 0:  # type: ignore[attr-defined]
+        await session.execute(
+            insert(balance).values(
+                service_id=service_id,
+                currency=currency,
+                total_topups=topups,
+                total_consumed=consumed,
+                topups=topup_count,
+                consumptions=consumption_count,
+                last_topup_id=last[0] if last else None,
+                last_topup_date=last[1] if last else None,
+                last_topup_amount=last[2] if last else None,
+            )
+        )
+    elif last is not None:
+        # A statement of its own: MySQL assigns SET's columns left to right, so a condition
+        # inside the SET would see the columns it had already changed; WHERE sees the row as
+        # it was.
+        later = or_(
+            balance.last_topup_date.is_(None),
+            balance.last_topup_date < last[1],
+            and_(balance.last_topup_date == last[1], balance.last_topup_id < last[0]),
+        )
+        await session.execute(
+            update(balance)
+            .where(balance.service_id == service_id, later)
+            .values(last_topup_id=last[0], last_topup_date=last[1], last_topup_amount=last[2])
+        )
+    elif topup_count < 0 or consumption_count < 0:
+        await session.execute(
+            delete(balance).where(
+                balance.service_id == service_id, balance.topups == 0, balance.consumptions == 0
+            )
+        )
+    mark_changed(session.sync_session)
+
+
 class TopupRepository(Repository[UsageTopup]):
     """CRUD on ``usage_topup``."""
 
@@ -87,6 +159,64 @@ class TopupRepository(Repository[UsageTopup]):
         if service_id is not None:
             stmt = stmt.where(UsageTopup.service_id == service_id)
         return await self.page(stmt, limit=limit, offset=offset)
+
+    async def record(self, **values: Any) -> UsageTopup:
+        """Insert a top-up and add it to its service's running balance.
+
+        The caller holds the service's row lock (``ServiceRepository.lock``): the balance's
+        update-else-insert cannot race another writer of that service.
+        """
+        row = await self.add(**values)
+        await add_to_balance(
+            self.session,
+            row.service_id,
+            row.currency,
+            topups=row.amount_purchased,
+            topup_count=1,
+            last=(row.id, row.topup_date, row.amount_purchased),
+        )
+        return row
+
+    async def remove(self, row: UsageTopup) -> None:
+        """Delete a top-up and take it out of the running balance (caller holds the lock).
+
+        When it was the last top-up, the one before it becomes the last: one dive into
+        ``ix_usage_topup_service_date``.
+        """
+        service_id, topup_id, currency, amount = (
+            row.service_id,
+            row.id,
+            row.currency,
+            row.amount_purchased,
+        )
+        await self.delete(row)
+        await self.session.flush()
+        await add_to_balance(self.session, service_id, currency, topups=-amount, topup_count=-1)
+        balance = UsageBalance
+        last = (
+            await self.session.execute(
+                select(balance.last_topup_id).where(balance.service_id == service_id)
+            )
+        ).scalar_one_or_none()
+        if last != topup_id:
+            return
+        previous = (
+            await self.session.execute(
+                select(UsageTopup.id, UsageTopup.topup_date, UsageTopup.amount_purchased)
+                .where(UsageTopup.service_id == service_id)
+                .order_by(UsageTopup.topup_date.desc(), UsageTopup.id.desc())
+                .limit(1)
+            )
+        ).first()
+        await self.session.execute(
+            update(balance)
+            .where(balance.service_id == service_id)
+            .values(
+                last_topup_id=previous[0] if previous else None,
+                last_topup_date=previous[1] if previous else None,
+                last_topup_amount=previous[2] if previous else None,
+            )
+        )
 
     async def currency_of(self, service_id: int) -> str | None:
         """The currency of a service's funds: of its top-ups, else of its consumption."""
@@ -137,15 +267,15 @@ class ConsumptionRepository(Repository[UsageConsumption]):
         update-else-insert of the month's total cannot race another writer of that service.
         """
         row = await self.add(**values)
-        await self._add_to_month(
-            row.service_id, row.consumption_date, row.currency, row.amount_consumed
+        await self._add_to_totals(
+            row.service_id, row.consumption_date, row.currency, row.amount_consumed, 1
         )
         return row
 
     async def change_amount(self, row: UsageConsumption, amount: Decimal) -> None:
         """Correct an event's amount in place, and its month's total (caller holds the lock)."""
-        await self._add_to_month(
-            row.service_id, row.consumption_date, row.currency, amount - row.amount_consumed
+        await self._add_to_totals(
+            row.service_id, row.consumption_date, row.currency, amount - row.amount_consumed, 0
         )
         await self.update(row, amount_consumed=amount)
 
@@ -183,8 +313,25 @@ class ConsumptionRepository(Repository[UsageConsumption]):
             connection = await self.session.connection()
             await connection.execute(insert(table), list(rows))
         mark_changed(self.session.sync_session)
-        for (service_id, month, currency), amount in sorted(month_totals(rows).items()):
+        # Each total once: per month, per day, and the running balance of each service.
+        months: dict[tuple[int, date, str], Decimal] = defaultdict(Decimal)
+        days: dict[tuple[int, date], Decimal] = defaultdict(Decimal)
+        services: dict[tuple[int, str], tuple[Decimal, int]] = {}
+        for values in rows:
+            service_id, day = values["service_id"], values["consumption_date"]
+            amount, currency = values["amount_consumed"], values["currency"]
+            months[service_id, month_start(day), currency] += amount
+            days[service_id, day] += amount
+            total, count = services.get((service_id, currency), (ZERO, 0))
+            services[service_id, currency] = (total + amount, count + 1)
+        for (service_id, month, currency), amount in sorted(months.items()):
             await self._add_to_month(service_id, month, currency, amount)
+        for (service_id, day), amount in sorted(days.items()):
+            await self._add_to_day(service_id, day, amount)
+        for (service_id, currency), (amount, count) in sorted(services.items()):
+            await add_to_balance(
+                self.session, service_id, currency, consumed=amount, consumption_count=count
+            )
 
     async def store_monthly_totals(self, totals: Mapping[tuple[int, date, str], Decimal]) -> None:
         """Insert the totals of ``month_totals`` into an empty ``usage_consumption_month``.
@@ -210,11 +357,33 @@ class ConsumptionRepository(Repository[UsageConsumption]):
         mark_changed(self.session.sync_session)
 
     async def remove(self, row: UsageConsumption) -> None:
-        """Delete an event and take it out of its month's total (caller holds the lock)."""
-        await self._add_to_month(
-            row.service_id, row.consumption_date, row.currency, -row.amount_consumed
+        """Delete an event and take it out of its totals (caller holds the lock)."""
+        await self._add_to_totals(
+            row.service_id, row.consumption_date, row.currency, -row.amount_consumed, -1
         )
         await self.delete(row)
+
+    async def _add_to_totals(
+        self, service_id: int, day: date, currency: str, amount: Decimal, count: int
+    ) -> None:
+        """Move the month's, the day's and the balance's totals by ``amount`` (and ``count``)."""
+        await self._add_to_month(service_id, day, currency, amount)
+        await self._add_to_day(service_id, day, amount)
+        await add_to_balance(
+            self.session, service_id, currency, consumed=amount, consumption_count=count
+        )
+
+    async def _add_to_day(self, service_id: int, day: date, amount: Decimal) -> None:
+        total = UsageConsumptionDay
+        result = await self.session.execute(
+            update(total)
+            .where(total.day == day, total.service_id == service_id)
+            .values(amount=total.amount + amount)
+        )
+        if result.rowcount == 0:  # type: ignore[attr-defined]
+            await self.session.execute(
+                insert(total).values(day=day, service_id=service_id, amount=amount)
+            )
 
     async def _add_to_month(
         self, service_id: int, day: date, currency: str, amount: Decimal
@@ -235,72 +404,54 @@ class ConsumptionRepository(Repository[UsageConsumption]):
         mark_changed(self.session.sync_session)
 
     async def rebuild_monthly_totals(self) -> None:
-        """Recompute ``usage_consumption_month`` from every event (after bulk loads)."""
-        if self.session.get_bind().dialect.name == "sqlite":
-            month = func.strftime("%Y-%m-01", UsageConsumption.consumption_date)
-        else:
-            month = func.date_format(
-                UsageConsumption.consumption_date, literal_column("'%Y-%m-01'")
-            )
-        await self.session.execute(delete(UsageConsumptionMonth))
-        totals = select(
-            UsageConsumption.service_id,
-            month,
-            func.min(UsageConsumption.currency),
-            func.sum(UsageConsumption.amount_consumed),
-        ).group_by(UsageConsumption.service_id, month)
-        await self.session.execute(
-            insert(UsageConsumptionMonth).from_select(
-                ["service_id", "month", "currency", "amount"], totals
-            )
-        )
-        mark_changed(self.session.sync_session)
+        """Recompute every derived total from the raw rows (after bulk loads).
+
+        The monthly and daily consumption totals and the running balances; the name is the
+        one the bulk loaders have always called.
+        """
+        await rebuild_totals(self.session)
 
     async def cost_by_month(self, months: Any) -> list[tuple[int, str, Decimal]]:
         """Consumption summed per month of ``months`` and currency, from the monthly totals.
 
         ``months`` is the table of ``reports.repository.months_table``.
         """
+        stmt = self.cost_by_month_select(months)
+        return [(row[0], row[1], row[2]) for row in (await self.session.execute(stmt)).all()]
+
+    @staticmethod
+    def cost_by_month_select(months: Any) -> Select[Any]:
+        """The SELECT of ``cost_by_month``: (month index, currency, sum), for a UNION."""
         total = UsageConsumptionMonth
-        stmt = (
+        return (
             select(months.c.i, total.currency, func.sum(total.amount))
             .select_from(months)
             .join(total, total.month == months.c.m)
             .group_by(months.c.i, total.currency)
         )
-        return [(row[0], row[1], row[2]) for row in (await self.session.execute(stmt)).all()]
 
     def _recent_per_service(self, start: date, end: date) -> Any:
         """Consumption of each active service dated from ``start`` to ``end``, with its currency.
 
-        The events are summed per service from a range of ``ix_usage_consumption_date_cover``
-        alone (no table rows read); a service's currency (one per service) comes from its
-        monthly totals, one index dive per service.
+        Summed per service from the daily totals (one range of their primary key); a
+        service's currency (one per service) from its running balance.
         """
+        daily = UsageConsumptionDay
         recent = (
-            select(
-                UsageConsumption.service_id.label("service_id"),
-                func.sum(UsageConsumption.amount_consumed).label("total"),
-            )
-            .where(UsageConsumption.consumption_date.between(start, end))
-            .group_by(UsageConsumption.service_id)
+            select(daily.service_id.label("service_id"), func.sum(daily.amount).label("total"))
+            .where(daily.day.between(start, end), daily.amount != 0)
+            .group_by(daily.service_id)
             .subquery("recent")
-        )
-        currency = (
-            select(UsageConsumptionMonth.currency)
-            .where(UsageConsumptionMonth.service_id == recent.c.service_id)
-            .limit(1)
-            .correlate(recent)
-            .scalar_subquery()
         )
         return (
             select(
                 recent.c.service_id.label("service_id"),
-                currency.label("currency"),
+                UsageBalance.currency.label("currency"),
                 recent.c.total.label("total"),
             )
             .select_from(recent)
             .join(Service, Service.id == recent.c.service_id)
+            .join(UsageBalance, UsageBalance.service_id == recent.c.service_id)
             .where(Service.active.is_(True))
             .subquery("per_service")
         )
@@ -333,37 +484,138 @@ class ConsumptionRepository(Repository[UsageConsumption]):
     async def daily(self, start: date, end: date) -> list[tuple[date, str, Decimal]]:
         """Consumption of every service summed per day from ``start`` to ``end`` and currency.
 
-        Summed per day and service from ``ix_usage_consumption_date_cover`` alone; each
-        service's currency from its monthly totals.
+        Summed from the daily totals (one row per service and day); each service's currency
+        from its running balance.
         """
-        per_day = (
+        daily = UsageConsumptionDay
+        labelled = (
             select(
-                UsageConsumption.consumption_date.label("day"),
-                UsageConsumption.service_id.label("service_id"),
-                func.sum(UsageConsumption.amount_consumed).label("total"),
+                daily.day.label("day"),
+                UsageBalance.currency.label("currency"),
+                daily.amount.label("total"),
             )
-            .where(UsageConsumption.consumption_date.between(start, end))
-            .group_by(UsageConsumption.consumption_date, UsageConsumption.service_id)
-            .subquery("per_day")
+            .join(UsageBalance, UsageBalance.service_id == daily.service_id)
+            .where(daily.day.between(start, end), daily.amount != 0)
+            .subquery("labelled")
         )
-        currency = (
-            select(UsageConsumptionMonth.currency)
-            .where(UsageConsumptionMonth.service_id == per_day.c.service_id)
-            .limit(1)
-            .correlate(per_day)
-            .scalar_subquery()
-        )
-        labelled = select(
-            per_day.c.day.label("day"),
-            currency.label("currency"),
-            per_day.c.total.label("total"),
-        ).subquery("labelled")
         stmt = (
             select(labelled.c.day, labelled.c.currency, func.sum(labelled.c.total))
             .group_by(labelled.c.day, labelled.c.currency)
             .order_by(labelled.c.day, labelled.c.currency)
         )
         return [(row[0], row[1], row[2]) for row in (await self.session.execute(stmt)).all()]
+
+
+def totals_from_raw(dialect: str) -> dict[str, Any]:
+    """SELECTs that recompute each derived table from the raw rows (its columns, in order).
+
+    ``months`` for ``usage_consumption_month``, ``days`` for ``usage_consumption_day``,
+    ``balances`` for ``usage_balance``: what ``rebuild_totals`` stores and what the exactness
+    tests compare the maintained tables with.
+    """
+    consumption, topup = UsageConsumption, UsageTopup
+    day = consumption.consumption_date
+    month: Any = (
+        func.strftime("%Y-%m-01", day)
+        if dialect == "sqlite"
+        else func.date_format(day, literal_column("'%Y-%m-01'"))
+    )
+    months = select(
+        consumption.service_id,
+        month,
+        func.min(consumption.currency),
+        func.sum(consumption.amount_consumed),
+    ).group_by(consumption.service_id, month)
+    days = select(day, consumption.service_id, func.sum(consumption.amount_consumed)).group_by(
+        day, consumption.service_id
+    )
+    topups = (
+        select(
+            topup.service_id.label("service_id"),
+            func.min(topup.currency).label("currency"),
+            func.sum(topup.amount_purchased).label("total"),
+            func.count().label("n"),
+        )
+        .group_by(topup.service_id)
+        .subquery("t")
+    )
+    consumed = (
+        select(
+            consumption.service_id.label("service_id"),
+            func.min(consumption.currency).label("currency"),
+            func.sum(consumption.amount_consumed).label("total"),
+            func.count().label("n"),
+        )
+        .group_by(consumption.service_id)
+        .subquery("c")
+    )
+    ids = (
+        select(topup.service_id.label("service_id"))
+        .union(select(consumption.service_id))
+        .subquery("s")
+    )
+
+    def last(column: Any) -> Any:
+        return (
+            select(column)
+            .where(topup.service_id == ids.c.service_id)
+            .order_by(topup.topup_date.desc(), topup.id.desc())
+            .limit(1)
+            .correlate(ids)
+            .scalar_subquery()
+        )
+
+    balances = (
+        select(
+            ids.c.service_id,
+            func.coalesce(topups.c.currency, consumed.c.currency),
+            func.coalesce(topups.c.total, 0),
+            func.coalesce(consumed.c.total, 0),
+            func.coalesce(topups.c.n, 0),
+            func.coalesce(consumed.c.n, 0),
+            last(topup.id),
+            last(topup.topup_date),
+            last(topup.amount_purchased),
+        )
+        .select_from(ids)
+        .outerjoin(topups, topups.c.service_id == ids.c.service_id)
+        .outerjoin(consumed, consumed.c.service_id == ids.c.service_id)
+    )
+    return {"months": months, "days": days, "balances": balances}
+
+
+async def rebuild_totals(
+    session: AsyncSession, only: Sequence[str] = ("months", "days", "balances")
+) -> None:
+    """Recompute ``usage_consumption_month``, ``usage_consumption_day`` and ``usage_balance``.
+
+    ``only`` names the ones to recompute (``months``, ``days``, ``balances``).
+    """
+    queries = totals_from_raw(session.get_bind().dialect.name)
+    targets = {
+        "months": (UsageConsumptionMonth, ["service_id", "month", "currency", "amount"]),
+        "days": (UsageConsumptionDay, ["day", "service_id", "amount"]),
+        "balances": (
+            UsageBalance,
+            [
+                "service_id",
+                "currency",
+                "total_topups",
+                "total_consumed",
+                "topups",
+                "consumptions",
+                "last_topup_id",
+                "last_topup_date",
+                "last_topup_amount",
+            ],
+        ),
+    }
+    for name, (model, columns) in targets.items():
+        if name not in only:
+            continue
+        await session.execute(delete(model))
+        await session.execute(insert(model).from_select(columns, queries[name]))
+    mark_changed(session.sync_session)
 
 
 @dataclass(frozen=True)
@@ -448,44 +700,16 @@ class BalanceRepository:
     ) -> tuple[list[BalanceRow], int]:
         """One row per usage service (or just one): totals and the last top-up; and the count.
 
-        Consumption comes from the monthly totals (one row per service and month), top-ups
-        from a covering index: neither reads every event. ``limit`` pages the rows (all of
-        them when ``None``). ``burn_window`` (first and last day) adds each service's
-        consumption in those days (one range of ``ix_usage_consumption_service_date`` per
-        service) and allows ``sort="days_left"``: the balance over that consumption, ``0``
-        for a balance <= 0 and last for a service that consumed nothing.
+        Totals and the last top-up come from the running balances (one row per service, kept
+        by the writers), so no event is read. ``limit`` pages the rows (all of them when
+        ``None``). ``burn_window`` (first and last day) adds each service's consumption in
+        those days, summed from the daily totals (at most one row per service and day: one
+        range of their primary key) and allows ``sort="days_left"``: the balance over that
+        consumption, ``0`` for a balance <= 0 and last for a service that consumed nothing.
         """
-        topups = (
-            select(
-                UsageTopup.service_id.label("service_id"),
-                func.sum(UsageTopup.amount_purchased).label("total"),
-                func.min(UsageTopup.currency).label("currency"),
-            )
-            .group_by(UsageTopup.service_id)
-            .subquery()
-        )
-        consumed = (
-            select(
-                UsageConsumptionMonth.service_id.label("service_id"),
-                func.sum(UsageConsumptionMonth.amount).label("total"),
-                func.min(UsageConsumptionMonth.currency).label("currency"),
-            )
-            .group_by(UsageConsumptionMonth.service_id)
-            .subquery()
-        )
-
-        # The last top-up: latest date, then latest entry; one index dive per service.
-        def last(column: Any) -> Any:
-            return (
-                select(column)
-                .where(UsageTopup.service_id == Service.id)
-                .order_by(UsageTopup.topup_date.desc(), UsageTopup.id.desc())
-                .limit(1)
-                .correlate(Service)
-                .scalar_subquery()
-            )
-
-        balance = func.coalesce(topups.c.total, 0) - func.coalesce(consumed.c.total, 0)
+        running = UsageBalance
+        topped_up = func.coalesce(running.total_topups, 0)
+        balance = topped_up - func.coalesce(running.total_consumed, 0)
         extra: list[Any] = []
         sorts: dict[str, list[Any]] = {
             "provider_name": [Provider.name, Service.name],
@@ -494,17 +718,22 @@ class BalanceRepository:
         }
         window: Any = None
         if burn_window is not None:
-            # One range of the covering date index for every service at once.
+            daily = UsageConsumptionDay
+            # Summed once for every service (one range of the primary key), then joined. The
+            # id goes out as ``service_id + 0``, an expression: joined on the bare column,
+            # MariaDB may "split" the derived table into one lookup per service through
+            # ix_usage_consumption_day_service, each reading every day of that service
+            # (a million rows here), not just the window's.
             recent_stmt = (
                 select(
-                    UsageConsumption.service_id.label("service_id"),
-                    func.sum(UsageConsumption.amount_consumed).label("total"),
+                    (daily.service_id + 0).label("service_id"),
+                    func.sum(daily.amount).label("total"),
                 )
-                .where(UsageConsumption.consumption_date.between(*burn_window))
-                .group_by(UsageConsumption.service_id)
+                .where(daily.day.between(*burn_window), daily.amount != 0)
+                .group_by(daily.service_id)
             )
             if service_id is not None:
-                recent_stmt = recent_stmt.where(UsageConsumption.service_id == service_id)
+                recent_stmt = recent_stmt.where(daily.service_id == service_id)
             window = recent_stmt.subquery("recent")
             recent = window.c.total
             days = literal((burn_window[1] - burn_window[0]).days + 1, Integer)
@@ -525,17 +754,16 @@ class BalanceRepository:
                 Service.name,
                 Provider.name,
                 Service.active,
-                func.coalesce(topups.c.currency, consumed.c.currency),
-                topups.c.total,
-                consumed.c.total,
-                last(UsageTopup.topup_date),
-                last(UsageTopup.amount_purchased),
+                running.currency,
+                running.total_topups,
+                running.total_consumed,
+                running.last_topup_date,
+                running.last_topup_amount,
                 *extra,
             )
             .join(Provider, Service.provider_id == Provider.id)
             .join(ServiceCategory, Service.category_id == ServiceCategory.id)
-            .outerjoin(topups, topups.c.service_id == Service.id)
-            .outerjoin(consumed, consumed.c.service_id == Service.id)
+            .outerjoin(running, running.service_id == Service.id)
             .where(ServiceCategory.code == CategoryCode.USAGE)
         )
         if window is not None:

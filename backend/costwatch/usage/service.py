@@ -113,7 +113,7 @@ async def create_topup(session: AsyncSession, body: TopupCreate) -> UsageTopup:
             f"Service {body.service_id} is funded in {current}; a top-up in {body.currency}"
             " would mix currencies in its balance.",
         )
-    return await repo.add(**body.model_dump())
+    return await repo.record(**body.model_dump())
 
 
 async def _consumption_currency(session: AsyncSession, service_id: int) -> str:
@@ -162,12 +162,17 @@ async def create_consumptions(
 
 
 async def delete_topup(session: AsyncSession, topup_id: int) -> None:
-    """Remove a top-up entered by mistake."""
+    """Remove a top-up entered by mistake.
+
+    The top-up's row is locked first (of two simultaneous deletes, the second finds it
+    gone), then its service's, as every writer of the service's running balance does.
+    """
     repo = TopupRepository(session)
     row = await repo.get(topup_id, for_update=True)
     if row is None:
         raise NotFound(f"Top-up {topup_id} does not exist.")
-    await repo.delete(row)
+    await ServiceRepository(session).lock(row.service_id)
+    await repo.remove(row)
 
 
 async def delete_consumption(session: AsyncSession, consumption_id: int) -> None:

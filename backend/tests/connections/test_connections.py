@@ -19,6 +19,7 @@ from costwatch.models import ProviderConnection, UsageConsumption
 from costwatch.vault import Vault
 from tests.connections.fakes import FakeAnthropic, FakeOpenAI, FakeOpenRouter, FakeTwilio
 from tests.factories import make_consumption, make_service, make_topup
+from tests.usage.exact import assert_totals_exact
 
 JSON = dict[str, Any]
 
@@ -179,6 +180,7 @@ async def test_syncing_again_changes_nothing_and_revisions_update_in_place(
     assert await usage_of(client, 2025, 7) == "3.98"
     balance = (await client.get(f"/usage/balances/{service['id']}")).json()
     assert balance["balance"] == "96.02"  # the rollup followed every change
+    await assert_totals_exact(connection)
 
 
 async def test_a_provider_balance_is_shown_beside_ours(
@@ -397,6 +399,7 @@ async def test_simultaneous_syncs_of_one_connection_write_each_day_once(
         assert 200 in (first.status_code, second.status_code)
     async with engine.connect() as connection:
         stored = await rows(connection, service["id"])
+        await assert_totals_exact(connection)
     assert len(stored) == 10
     assert {amount for amount, _ in stored.values()} == {"1.50"}
     assert await usage_of(client, 2025, 7) == "15.00"

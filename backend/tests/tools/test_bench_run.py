@@ -1,6 +1,7 @@
 """The benchmark's orchestration (tools.bench.run): servers, loads, memory, the report."""
 
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -8,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+from cryptography.fernet import Fernet
 
 from tools import mariadb, servers
 from tools.bench import run, wrk
@@ -150,3 +152,125 @@ def test_main_generates_measures_and_writes_the_report(
     assert run.main([*args, "--reuse"]) == 0
     assert created == []
     assert measured[0][1] == "mysql+asyncmy://root@127.0.0.1:3306/test_bench_large"
+
+
+def test_the_mixed_load_reads_while_a_writer_posts_consumption(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A real API (SQLite), wrk replaced by a loop of requests that follows the Lua turns."""
+    monkeypatch.setattr(run, "SCRATCH", tmp_path)
+    monkeypatch.setattr(run, "WRITE_EVERY_SECONDS", 0.02)
+    url = f"sqlite+aiosqlite:///{tmp_path / 'bench.db'}"
+    env = {
+        "COSTWATCH_ENV": "production",
+        "COSTWATCH_DATABASE_URL": url,
+        "COSTWATCH_JWT_SECRET": secrets.token_urlsafe(48),
+        "COSTWATCH_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "COSTWATCH_ADMIN_EMAIL": run.ADMIN[0],
+        "COSTWATCH_ADMIN_PASSWORD": run.ADMIN[1],
+        "COSTWATCH_WORKERS": "1",
+        "COSTWATCH_DATA_DIR": str(tmp_path / "data"),
+    }
+    api = servers.start_api(servers.free_port(), env, tmp_path / "api.log")
+    try:
+        api.wait_ready()
+        token = httpx.post(
+            f"{api.url}/auth/login", data={"username": run.ADMIN[0], "password": run.ADMIN[1]}
+        ).json()["access_token"]
+        auth = {"Authorization": f"Bearer {token}"}
+        categories = httpx.get(f"{api.url}/categories", headers=auth).json()
+        usage = next(row["id"] for row in categories if row["code"] == "usage")
+        provider = httpx.post(f"{api.url}/providers", headers=auth, json={"name": "P"}).json()
+        service = {"provider_id": provider["id"], "category_id": usage, "name": "Metered"}
+        httpx.post(f"{api.url}/service", headers=auth, json=service).raise_for_status()
+        before = int(
+            httpx.get(f"{api.url}/usage/consumption", headers=auth).headers["X-Total-Count"]
+        )
+        loads: list[tuple[str, str | None, int]] = []
+
+        def fake_wrk(
+            url: str, token: str, connections: int, seconds: int, script: str | None = None
+        ) -> wrk.Figures:
+            lua = Path(script).read_text() if script else None
+            statuses = {
+                httpx.get(url, headers={"Authorization": f"Bearer {token}"}).status_code
+                for _ in range(10)
+            }
+            loads.append((url.split("/", 3)[3], lua, connections))
+            assert statuses == {200}
+            return wrk.Figures(500.0, 2.0, 9.0, 0)
+
+        monkeypatch.setattr(wrk, "run", fake_wrk)
+        results, writes = run.mixed_load(api.url, token, 1)
+        after = int(
+            httpx.get(f"{api.url}/usage/consumption", headers=auth).headers["X-Total-Count"]
+        )
+    finally:
+        servers.stop([api.process])
+    assert [(path, connections) for path, _, connections in loads] == [
+        (endpoints()[1].lstrip("/"), 32),
+        ("health", 32),
+    ]
+    dashboard_lua = loads[0][1]
+    assert dashboard_lua is not None
+    assert all(f'"{path}"' in dashboard_lua for path in endpoints()[1:])
+    assert loads[1][1] is None
+    assert [r.path for r in results] == ["dashboard", "/health"]
+    assert writes["posts"] >= 1
+    assert writes["failed"] == 0
+    assert after - before == writes["posts"]  # every post stored once
+    assert 0 < writes["p50_ms"] <= writes["p99_ms"]
+
+
+def test_cold_only_measures_the_sets_asked_for_and_prints_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    measured: list[tuple[str, str, bool]] = []
+
+    def measure(
+        name: str, url: str, rows: dict[str, int], seconds: int, workers: int, **options: Any
+    ) -> SetResult:
+        measured.append((name, url, options.get("cold_only", False)))
+        result = SetResult(name, rows)
+        result.cold_ms = {path: 3.25 for path in endpoints()[1:]}
+        return result
+
+    async def settle(server_url: str) -> bool:
+        return True
+
+    monkeypatch.setattr(run, "measure", measure)
+    monkeypatch.setattr(mariadb, "settle", settle)
+    output = tmp_path / "BENCH.md"
+    server = "mysql+asyncmy://root@127.0.0.1:3306/mysql"
+    args = ["--server-url", server, "--reuse", "--cold-only", "--output", str(output)]
+    assert run.main([*args, "--sets", "large,huge", "--database", "mine_{}"]) == 0
+    assert measured == [
+        ("large", "mysql+asyncmy://root@127.0.0.1:3306/mine_large", True),
+        ("huge", "mysql+asyncmy://root@127.0.0.1:3306/mine_huge", True),
+    ]
+    out = capsys.readouterr().out
+    assert "| endpoint | large: ms | huge: ms |" in out
+    assert (
+        f"| `{endpoints()[1]}` | 3.2 | 3.2 |" in out or f"| `{endpoints()[1]}` | 3.3 | 3.3 |" in out
+    )
+    assert not output.exists()  # the report is left alone
+    with pytest.raises(SystemExit):
+        run.main(["--server-url", server, "--reuse", "--sets", "huge"])
+
+
+def test_cold_only_loads_nothing_and_times_the_first_requests_after_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(run, "SCRATCH", tmp_path)
+    monkeypatch.setattr(run, "SETTLE_SECONDS", 0)
+
+    def no_wrk(*args: Any, **kwargs: Any) -> wrk.Figures:
+        raise AssertionError("wrk ran")
+
+    monkeypatch.setattr(wrk, "run", no_wrk)
+    url = f"sqlite+aiosqlite:///{tmp_path / 'bench.db'}"
+    result = run.measure("large", url, {"services": 0}, 0, 1, cold_only=True)
+    assert result.results == []
+    assert result.mixed == []
+    assert set(result.cold_ms) == set(endpoints()[1:])
+    assert all(ms > 0 for ms in result.cold_ms.values())

@@ -92,3 +92,30 @@ def test_the_machine_is_described_from_proc(tmp_path: Path) -> None:
     )
     # and this machine's own /proc
     assert re.fullmatch(rf"{os.cpu_count()} cores \(.+\), [1-9]\d* GiB, .+", report.machine())
+
+
+def test_the_mixed_load_is_shown_as_ratios_to_health() -> None:
+    large = fake_set("large")
+    large.mixed = [
+        Result("dashboard", 32, 800.0, 4.0, 30.0),
+        Result("/health", 32, 1000.0, 2.0, 20.0),
+    ]
+    large.writes = {"posts": 98.0, "failed": 0.0, "p50_ms": 12.5, "p99_ms": 40.25}
+    text = report.report({"large": large, "small": fake_set("small")}, "MariaDB 10.11.19", 10, 2)
+    section = text.split("## Mixed load (large set)")[1].split("\n## ")[0]
+    assert "| dashboard | 800 | 0.80 | 4.00 | 2.00 | 30.00 | 1.50 |" in section
+    assert "| /health | 1,000 | 1.00 | 2.00 | 1.00 | 20.00 | 1.00 |" in section
+    assert "The writer: 98 posts, 0 not stored; p50 12.5 ms, p99 40.2 ms." in section
+    assert "## Mixed load" not in report.report(
+        {"large": fake_set("large"), "small": fake_set("small")}, "MariaDB 10.11.19", 10, 2
+    )
+
+
+def test_a_set_measured_only_after_writes_gets_columns_of_its_own() -> None:
+    huge = SetResult("huge", {"services": 10, "consumption": 10_000_000})
+    huge.cold_ms = {path: 6.465 for path in endpoints()[1:]}
+    sets = {"large": fake_set("large"), "small": fake_set("small"), "huge": huge}
+    text = report.report(sets, "MariaDB 10.11.19", 10, 2)
+    assert "| endpoint | large: ms | small: ms | huge: ms | huge / large |" in text
+    assert f"| `{endpoints()[1]}` | 4.3 | 4.3 | 6.5 | 1.50 |" in text
+    assert "**huge**: 10 services, 10,000,000 consumption." in text

@@ -79,3 +79,12 @@ def test_run_loads_the_url_with_the_token(monkeypatch: pytest.MonkeyPatch) -> No
         "http://127.0.0.1:9/summary",
     ]
     assert options["check"] is True
+
+
+def test_a_rotation_script_goes_round_the_paths() -> None:
+    script = wrk.rotation_script(["/summary", '/a"b', "/usage/balances?limit=1"])
+    assert 'local paths = {"/summary", "/a\\"b", "/usage/balances?limit=1"}' in script
+    assert 'wrk.format("GET", paths[(turn % #paths) + 1])' in script
+    command = wrk.command("http://h/x", "t", 32, 10, script="/tmp/r.lua")  # noqa: S108
+    assert command[-3:] == ["-s", "/tmp/r.lua", "http://h/x"]  # noqa: S108
+    assert "-s" not in wrk.command("http://h/x", "t", 32, 10)

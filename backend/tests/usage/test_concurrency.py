@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from costwatch.models.usage import UsageConsumption, UsageConsumptionMonth
-from tests.factories import make_service
+from tests.factories import make_consumption, make_service, make_topup
+from tests.usage.exact import assert_totals_exact
 
 WRITERS = 50
 
@@ -95,3 +96,110 @@ async def test_fifty_concurrent_writers(
             ).all()
         )
     assert rolled == raw == expected_out
+    async with engine.connect() as connection:
+        await assert_totals_exact(connection)
+
+
+async def _until_not_503(send: Any) -> httpx.Response:
+    """Send again while the answer is a 503 (nothing stored), as a client honouring it does."""
+    for _ in range(20):
+        response: httpx.Response = await send()
+        if response.status_code != 503:
+            return response
+        await asyncio.sleep(0.05)
+    return response
+
+
+async def test_simultaneous_writes_of_every_kind_keep_the_running_totals_exact(
+    concurrent_client: tuple[httpx.AsyncClient, AsyncEngine],
+) -> None:
+    """Creates, deletes (the last top-up among them), bulk imports, all at once on two services.
+
+    Every path that moves a balance, a day's or a month's total runs at the same time as the
+    others; afterwards each derived total equals a recomputation from the raw rows, and the
+    balances the API shows (last top-up included) equal what was sent.
+    """
+    client, engine = concurrent_client
+    services = [(await make_service(client, "Usage", name=f"mixed {i}"))["id"] for i in range(2)]
+    topups: list[dict[str, Any]] = []
+    consumed: list[dict[str, Any]] = []
+    for service_id in services:
+        for when in ("2025-07-01", "2025-07-20", "2025-07-20"):  # the last two: one day
+            topups.append(await make_topup(client, service_id, when, "100.00"))
+        for number in range(1, 11):
+            consumed.append(
+                await make_consumption(client, service_id, f"2025-07-{number:02d}", "2.50")
+            )
+    rng = random.Random(14)
+    doomed_topups = [row for row in topups if row["topup_date"] == "2025-07-20"][1::2]
+    doomed_consumption = rng.sample(consumed, 8)
+    csv = "service_id,consumption_date,amount_consumed\n" + "".join(
+        f"{services[n % 2]},2025-07-{n % 28 + 1:02d},{n + 1}.25\n" for n in range(30)
+    )
+    writes: list[Any] = [
+        *(lambda row=row: client.delete(f"/usage/topups/{row['id']}") for row in doomed_topups),
+        *(
+            lambda row=row: client.delete(f"/usage/consumption/{row['id']}")
+            for row in doomed_consumption
+        ),
+        *(
+            lambda service_id=service_id, n=n: client.post(
+                "/usage/topups",
+                json={
+                    "service_id": service_id,
+                    "topup_date": "2025-07-20",
+                    "amount_purchased": f"{10 + n}.00",
+                },
+            )
+            for service_id in services
+            for n in range(3)
+        ),
+        *(
+            lambda service_id=service_id, n=n: client.post(
+                "/usage/consumption",
+                json={
+                    "service_id": service_id,
+                    "consumption_date": f"2025-08-{n + 1:02d}",
+                    "amount_consumed": "0.99",
+                },
+            )
+            for service_id in services
+            for n in range(5)
+        ),
+        *(
+            lambda: client.post(
+                "/imports/consumption",
+                params={"dry_run": "false"},
+                files={"file": ("consumption.csv", csv.encode(), "text/csv")},
+            )
+            for _ in range(2)
+        ),
+    ]
+    rng.shuffle(writes)
+    answers = await asyncio.gather(*(_until_not_503(write) for write in writes))
+    assert all(answer.status_code in (200, 201, 204) for answer in answers), [
+        (answer.status_code, answer.text) for answer in answers if answer.status_code >= 300
+    ]
+
+    async with engine.connect() as connection:
+        await assert_totals_exact(connection)
+    expected_in = {service_id: Decimal(0) for service_id in services}
+    for row in (await client.get("/usage/topups", params={"limit": 1000})).json():
+        if row["service_id"] in expected_in:
+            expected_in[row["service_id"]] += Decimal(row["amount_purchased"])
+    balances = {row["service_id"]: row for row in (await client.get("/usage/balances")).json()}
+    for service_id in services:
+        shown = balances[service_id]
+        assert shown["total_topups"] == f"{expected_in[service_id]:.2f}"
+        events = (
+            await client.get(
+                "/usage/topups",
+                params={"service_id": service_id, "sort": "-topup_date", "limit": 1000},
+            )
+        ).json()
+        # The last top-up: the latest date, then the latest entry.
+        last = max(events, key=lambda row: (row["topup_date"], row["id"]))
+        assert (shown["last_topup_date"], shown["last_topup_amount"]) == (
+            last["topup_date"],
+            last["amount_purchased"],
+        )

@@ -20,7 +20,7 @@ from sqlalchemy import delete
 
 from costwatch.backup.tables import TABLES
 from costwatch.db.engine import make_engine
-from costwatch.models import UsageConsumptionMonth
+from costwatch.models import UsageBalance, UsageConsumptionDay, UsageConsumptionMonth
 from tools.bench.csv_import import SERVICES, consumption_csv, prepare
 
 
@@ -55,7 +55,8 @@ async def run(url: str, rows: int, folder: Path) -> None:
         print(f"; peak {_peak_mb():.0f} MB")
 
         async with engine.begin() as connection:
-            await connection.execute(delete(UsageConsumptionMonth))
+            for derived in (UsageConsumptionMonth, UsageConsumptionDay, UsageBalance):
+                await connection.execute(delete(derived))
             for spec in reversed(TABLES[1:]):
                 await connection.execute(delete(spec.table))
         started, cpu = time.perf_counter(), time.process_time()

@@ -25,6 +25,8 @@ def machine(proc: Path = Path("/proc")) -> str:
 def report(sets: dict[str, SetResult], server_version: str, seconds: int, workers: int) -> str:
     """The text of BENCHMARKS.md for the ``large`` and ``small`` sets."""
     large, small = sets["large"], sets["small"]
+    # Sets measured only after writes (``--sets``: the 10M-row one), shown beside large.
+    extra = [name for name in sets if name not in ("large", "small") and sets[name].cold_ms]
     lines = [
         "# Benchmarks",
         "",
@@ -36,7 +38,7 @@ def report(sets: dict[str, SetResult], server_version: str, seconds: int, worker
         "Data sets: "
         + "; ".join(
             f"**{s.name}**: " + ", ".join(f"{count:,} {table}" for table, count in s.rows.items())
-            for s in (large, small)
+            for s in sets.values()
         )
         + ".",
         "",
@@ -66,15 +68,48 @@ def report(sets: dict[str, SetResult], server_version: str, seconds: int, worker
             "Every write voids the cached answers (the data version moves). Mean of 5 first",
             "requests, each right after a write, one at a time:",
             "",
-            "| endpoint | large: ms | small: ms |",
-            "| --- | ---: | ---: |",
+            "| endpoint | large: ms | small: ms |"
+            + "".join(f" {name}: ms | {name} / large |" for name in extra),
+            "| --- | ---: | ---: |" + " ---: | ---: |" * len(extra),
         ]
         lines += [
             f"| `{path}` | {large.cold_ms[path]:.1f} | {small.cold_ms.get(path, 0):.1f} |"
+            + "".join(
+                f" {sets[name].cold_ms.get(path, 0):.1f} |"
+                f" {sets[name].cold_ms.get(path, 0) / large.cold_ms[path]:.2f} |"
+                for name in extra
+            )
             for path in endpoints()[1:]
         ]
         lines.append("")
-    errors = sum(r.errors for s in sets.values() for r in s.results)
+    if large.mixed:
+        readers, still = large.mixed[0], large.mixed[1]
+        writes = large.writes
+        lines += [
+            "## Mixed load (large set)",
+            "",
+            f"{readers.connections} connections going round the reports above while one writer"
+            " posts a consumption event every 100 ms (each post voids the cached answers);"
+            " then `/health` under the same writer:",
+            "",
+            "| load | req/s | ratio to /health | p50 ms | p50 / /health's | p99 ms"
+            " | p99 / /health's |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for row in (readers, still):
+            lines.append(
+                f"| {row.path} | {row.rps:,.0f} | {row.rps / still.rps:.2f} |"
+                f" {row.p50_ms:.2f} | {row.p50_ms / still.p50_ms:.2f} |"
+                f" {row.p99_ms:.2f} | {row.p99_ms / still.p99_ms:.2f} |"
+            )
+        lines += [
+            "",
+            f"The writer: {writes.get('posts', 0):.0f} posts, {writes.get('failed', 0):.0f}"
+            f" not stored; p50 {writes.get('p50_ms', 0):.1f} ms, p99"
+            f" {writes.get('p99_ms', 0):.1f} ms.",
+            "",
+        ]
+    errors = sum(r.errors for s in sets.values() for r in [*s.results, *s.mixed])
     lines += ["## Targets (large set)", "", "| target | met | measured |", "| --- | --- | ---: |"]
     lines += [
         f"| {name} | {'yes' if ok else '**no**'} | {value} |"

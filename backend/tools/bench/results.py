@@ -10,6 +10,12 @@ SETS = {
     "large": {"services": 2000, "years": 5, "consumption_rows": 1_000_000},
     "small": {"services": 100, "years": 5, "consumption_rows": 10_000},
 }
+# Measured only when asked for (``--sets``), for its first requests after a write: ten times
+# the large set's consumption, the same services.
+EXTRA_SETS = {"huge": {"services": 2000, "years": 5, "consumption_rows": 10_000_000}}
+# The mixed load: readers' connections, and one writer posting a consumption this often.
+MIXED_CONNECTIONS = 32
+WRITE_EVERY_SECONDS = 0.1
 # wrk's open connections: a queue on every core, then a light load.
 CONNECTIONS = (32, 4)
 
@@ -51,6 +57,11 @@ class SetResult:
     rss_mb: list[float] = field(default_factory=list)
     # ms of the first request after a write (the cache is void), per path
     cold_ms: dict[str, float] = field(default_factory=dict)
+    # the mixed load: the readers going round the dashboard's requests, and /health, each
+    # while one writer posts a consumption every WRITE_EVERY_SECONDS
+    mixed: list[Result] = field(default_factory=list)
+    # the writer's posts during the mixed load: how many, how many failed, their p50/p99 (ms)
+    writes: dict[str, float] = field(default_factory=dict)
 
     def get(self, path: str, connections: int) -> Result:
         """The result for a path and connection count."""

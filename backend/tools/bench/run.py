@@ -14,6 +14,7 @@ import os
 import re
 import secrets
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -25,11 +26,21 @@ from tools import mariadb, servers
 from tools.bench import wrk
 from tools.bench.generate import generate
 from tools.bench.report import report
-from tools.bench.results import CONNECTIONS, SETS, Result, SetResult, endpoints
+from tools.bench.results import (
+    CONNECTIONS,
+    EXTRA_SETS,
+    MIXED_CONNECTIONS,
+    SETS,
+    WRITE_EVERY_SECONDS,
+    Result,
+    SetResult,
+    endpoints,
+)
 
 ADMIN = ("bench@costwatch.test", "bench-password-" + secrets.token_hex(4))
 SCRATCH = Path("/tmp")  # noqa: S108 - the servers' data folders and logs, one per data set
 DATABASE = "costwatch_bench_{}"  # on the server, for each data set
+SETTLE_SECONDS = 10.0  # after a start, before the first requests after writes (--cold-only)
 
 
 def rss_of_workers(parent: int, proc: Path = Path("/proc")) -> list[float]:
@@ -54,8 +65,19 @@ def rss_of_workers(parent: int, proc: Path = Path("/proc")) -> list[float]:
     return sizes
 
 
-def measure(name: str, url: str, rows: dict[str, int], seconds: int, workers: int) -> SetResult:
-    """Start the API on a database and load every endpoint."""
+def measure(
+    name: str,
+    url: str,
+    rows: dict[str, int],
+    seconds: int,
+    workers: int,
+    *,
+    cold_only: bool = False,
+) -> SetResult:
+    """Start the API on a database and load every endpoint (``cold_only``: no wrk loads).
+
+    On the large set, the mixed load too (``mixed_load``).
+    """
     env = {
         "COSTWATCH_ENV": "production",
         "COSTWATCH_DATABASE_URL": url,
@@ -70,12 +92,20 @@ def measure(name: str, url: str, rows: dict[str, int], seconds: int, workers: in
     result = SetResult(name, rows)
     try:
         api.wait_ready()
-        login = httpx.post(
-            f"{api.url}/auth/login", data={"username": ADMIN[0], "password": ADMIN[1]}
-        )
+        # Sent again after a 503 (nothing stored): right after a start on a large set the
+        # first writes have been seen to wait past the lock timeout.
+        for _ in range(10):
+            login = httpx.post(
+                f"{api.url}/auth/login",
+                data={"username": ADMIN[0], "password": ADMIN[1]},
+                timeout=60,
+            )
+            if login.status_code != 503:
+                break
+            time.sleep(1)
         login.raise_for_status()
         token = login.json()["access_token"]
-        for connections in CONNECTIONS:
+        for connections in () if cold_only else CONNECTIONS:
             for path in endpoints():
                 # one request first: what is measured is the steady state, not the first read
                 httpx.get(
@@ -103,10 +133,32 @@ def measure(name: str, url: str, rows: dict[str, int], seconds: int, workers: in
                     + (f"  {figures.errors} errors" if figures.errors else ""),
                     flush=True,
                 )
+        if cold_only:
+            # What the wrk runs do otherwise: every route answered once (FastAPI resolves a
+            # route on its first request), the set's pages read into the buffer pool, and the
+            # alert evaluation that follows the start finished.
+            for path in endpoints():
+                httpx.get(
+                    f"{api.url}{path}", headers={"Authorization": f"Bearer {token}"}, timeout=60
+                ).raise_for_status()
+            time.sleep(SETTLE_SECONDS)
         result.cold_ms = after_a_write(api.url, token)
+        if name == "large" and not cold_only:
+            result.mixed, result.writes = mixed_load(api.url, token, seconds)
     finally:
         servers.stop([api.process])
     return result
+
+
+def _write(client: httpx.Client, path: str, body: dict[str, object]) -> httpx.Response:
+    """POST, sent again after a 503 (nothing stored; ``Retry-After``), as a client would."""
+    for _ in range(20):
+        answer = client.post(path, json=body)
+        if answer.status_code != 503:
+            break
+        time.sleep(min(float(answer.headers.get("Retry-After", 1)), 2))
+    answer.raise_for_status()
+    return answer
 
 
 def after_a_write(base: str, token: str, rounds: int = 5) -> dict[str, float]:
@@ -117,13 +169,108 @@ def after_a_write(base: str, token: str, rounds: int = 5) -> dict[str, float]:
         for path in endpoints()[1:]:
             spent = 0.0
             for _ in range(rounds):
-                name = f"bench write {secrets.token_hex(6)}"
-                client.post("/providers", json={"name": name}).raise_for_status()
+                _write(client, "/providers", {"name": f"bench write {secrets.token_hex(6)}"})
                 started = time.perf_counter()
                 client.get(path).raise_for_status()
                 spent += time.perf_counter() - started
             timings[path] = spent / rounds * 1000
     return timings
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(int(len(ordered) * share), len(ordered) - 1)] if ordered else 0.0
+
+
+def mixed_load(base: str, token: str, seconds: int) -> tuple[list[Result], dict[str, float]]:
+    """Readers going round the dashboard's requests while one writer adds consumption.
+
+    ``MIXED_CONNECTIONS`` wrk connections request the reports of ``endpoints()`` in turn, then
+    ``/health`` alike, each for ``seconds``; all the while a thread posts a consumption event
+    every ``WRITE_EVERY_SECONDS`` (each one voids the cached answers). Returns the readers'
+    and /health's figures, and the writer's: posts, failures, p50 and p99 in ms.
+    """
+    auth = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=base, headers=auth, timeout=60) as client:
+        first = client.get("/usage/balances", params={"limit": 1})
+        first.raise_for_status()
+        service_id = first.json()[0]["service_id"]
+    stop = threading.Event()
+    latencies: list[float] = []
+    failures = 0
+
+    def writer() -> None:
+        nonlocal failures
+        today = time.strftime("%Y-%m-%d", time.gmtime())
+        with httpx.Client(base_url=base, headers=auth, timeout=60) as client:
+            while not stop.is_set():
+                started = time.perf_counter()
+                body = {
+                    "service_id": service_id,
+                    "consumption_date": today,
+                    "amount_consumed": "0.01",
+                }
+                if client.post("/usage/consumption", json=body).status_code != 201:
+                    failures += 1
+                latencies.append((time.perf_counter() - started) * 1000)
+                stop.wait(max(WRITE_EVERY_SECONDS - (time.perf_counter() - started), 0))
+
+    thread = threading.Thread(target=writer, daemon=True)
+    thread.start()
+    results = []
+    try:
+        with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+            script.write(wrk.rotation_script(endpoints()[1:]))
+            script.flush()
+            for label, path, lua in (
+                ("dashboard", endpoints()[1], script.name),
+                ("/health", "/health", None),
+            ):
+                figures = wrk.run(f"{base}{path}", token, MIXED_CONNECTIONS, seconds, script=lua)
+                results.append(
+                    Result(
+                        label,
+                        MIXED_CONNECTIONS,
+                        figures.rps,
+                        figures.p50_ms,
+                        figures.p99_ms,
+                        figures.errors,
+                    )
+                )
+                print(
+                    f"  mixed c={MIXED_CONNECTIONS} {label:45} {figures.rps:9.0f} req/s"
+                    f"  p50 {figures.p50_ms:7.2f} ms  p99 {figures.p99_ms:7.2f} ms"
+                    + (f"  {figures.errors} errors" if figures.errors else ""),
+                    flush=True,
+                )
+    finally:
+        stop.set()
+        thread.join()
+    writes = {
+        "posts": float(len(latencies)),
+        "failed": float(failures),
+        "p50_ms": _percentile(latencies, 0.5),
+        "p99_ms": _percentile(latencies, 0.99),
+    }
+    print(
+        f"  mixed writer: {len(latencies)} posts, {failures} failed,"
+        f" p50 {writes['p50_ms']:.1f} ms, p99 {writes['p99_ms']:.1f} ms",
+        flush=True,
+    )
+    return results, writes
+
+
+def cold_table(sets: dict[str, SetResult]) -> str:
+    """The first-request-after-a-write figures of the sets measured, as a Markdown table."""
+    names = list(sets)
+    lines = [
+        "| endpoint | " + " | ".join(f"{name}: ms" for name in names) + " |",
+        "| --- |" + " ---: |" * len(names),
+    ]
+    for path in endpoints()[1:]:
+        cells = " | ".join(f"{sets[name].cold_ms.get(path, 0):.1f}" for name in names)
+        lines.append(f"| `{path}` | {cells} |")
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -138,13 +285,35 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--reuse", action="store_true", help="keep the data sets of a previous run")
     parser.add_argument("--output", default=str(servers.ROOT / "BENCHMARKS.md"))
+    parser.add_argument(
+        "--cold-only",
+        action="store_true",
+        help="measure only each report's first request after a write (no wrk loads);"
+        " prints the figures and leaves BENCHMARKS.md alone",
+    )
+    parser.add_argument(
+        "--sets",
+        default=",".join(SETS),
+        help=f"data sets, comma-separated, of {', '.join([*SETS, *EXTRA_SETS])}"
+        " (the report needs large and small; the others are measured with --cold-only)",
+    )
+    parser.add_argument(
+        "--database",
+        default=None,
+        help="name of each set's database on the server, {} standing for the set"
+        f" (default {DATABASE}): another name keeps other benchmarks' databases",
+    )
     args = parser.parse_args(argv)
+    known = {**SETS, **EXTRA_SETS}
+    chosen = {name: known[name] for name in args.sets.split(",") if name in known}
+    if not args.cold_only and set(SETS) - set(chosen):
+        parser.error("the report needs the large and small sets (or use --cold-only)")
     urls: dict[str, str] = {}
     rows: dict[str, dict[str, int]] = {}
     # Every data set first, then the measurements, once the server has written the loads out:
     # a measurement right after a million-row load competes with the flushing of it.
-    for name, size in SETS.items():
-        database = DATABASE.format(name)
+    for name, size in chosen.items():
+        database = (args.database or DATABASE).format(name)
         if args.reuse:
             urls[name] = mariadb.database_url(args.server_url, database)
             rows[name] = dict(size)
@@ -156,9 +325,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name}: generated {sum(rows[name].values()):,} rows in {took:.1f} s", flush=True)
     if not asyncio.run(mariadb.settle(args.server_url)):
         print("the server is still writing the loads out; measuring anyway", flush=True)
+    if args.cold_only:
+        measured = {
+            name: measure(name, urls[name], rows[name], 0, args.workers, cold_only=True)
+            for name in chosen
+        }
+        print(cold_table(measured))
+        return 0
     sets = {
         name: measure(name, urls[name], rows[name], args.seconds, args.workers) for name in SETS
     }
+    # The other sets asked for: their first requests after a write only.
+    for name in chosen.keys() - SETS.keys():
+        sets[name] = measure(name, urls[name], rows[name], 0, args.workers, cold_only=True)
     version = asyncio.run(mariadb.server_version(args.server_url))
     Path(args.output).write_text(report(sets, version, args.seconds, args.workers))
     print(f"wrote {args.output}")

@@ -48,8 +48,18 @@ def parse(output: str) -> Figures:
     return Figures(rps, p50, p99, errors)
 
 
-def command(url: str, token: str, connections: int, seconds: int, threads: int = 2) -> list[str]:
-    """The wrk command line: ``connections`` open connections for ``seconds`` s, signed in."""
+def command(
+    url: str,
+    token: str,
+    connections: int,
+    seconds: int,
+    threads: int = 2,
+    script: str | None = None,
+) -> list[str]:
+    """The wrk command line: ``connections`` open connections for ``seconds`` s, signed in.
+
+    ``script``: a Lua file of wrk's (``rotation_script`` writes one that goes round paths).
+    """
     return [
         "wrk",
         f"-t{threads}",
@@ -58,13 +68,30 @@ def command(url: str, token: str, connections: int, seconds: int, threads: int =
         "--latency",
         "-H",
         f"Authorization: Bearer {token}",
+        *(["-s", script] if script else []),
         url,
     ]
 
 
-def run(url: str, token: str, connections: int, seconds: int) -> Figures:
+def rotation_script(paths: list[str]) -> str:
+    """A wrk Lua script whose connections request ``paths`` in turn (each thread its own turn)."""
+    quoted = ", ".join('"' + path.replace("\\", "\\\\").replace('"', '\\"') + '"' for path in paths)
+    return (
+        f"local paths = {{{quoted}}}\n"
+        "local turn = 0\n"
+        "request = function()\n"
+        "  turn = turn + 1\n"
+        '  return wrk.format("GET", paths[(turn % #paths) + 1])\n'
+        "end\n"
+    )
+
+
+def run(url: str, token: str, connections: int, seconds: int, script: str | None = None) -> Figures:
     """Load ``url`` with wrk; raises CalledProcessError when wrk fails."""
     output = subprocess.run(
-        command(url, token, connections, seconds), check=True, capture_output=True, text=True
+        command(url, token, connections, seconds, script=script),
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     return parse(output)
