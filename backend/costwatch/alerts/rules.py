@@ -29,6 +29,7 @@ judged whose condition is no longer found has cleared, and is resolved.
   sync gap or a cancelled service, and shows on the dashboard anyway.
 """
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -208,7 +209,17 @@ async def commitment_rule(session: AsyncSession, params: Parameters) -> Findings
 
 
 def is_anomaly(amount: Decimal, history: list[Decimal], k: Decimal) -> tuple[bool, Decimal]:
-    """Whether ``amount`` is far above ``history`` (see the module's text); and the median."""
+    """Whether ``amount`` is far above ``history`` (see the module's text); and the median.
+
+    Most days are ordinary, and two sorts per day and service cost a quarter of a second on a
+    large ledger. So first an exact shortcut: an anomaly needs ``median < t`` with ``t =
+    min(amount - k x MIN_SPREAD, amount / (1 + k x MIN_SPREAD_SHARE))`` (the spread is at least
+    both floors), and the median is at least the lower middle value, which is ``>= t`` when at
+    most ``(n - 1) // 2`` values are under ``t``. Then it is not an anomaly (median unknown: 0).
+    """
+    bound = min(amount - k * MIN_SPREAD, amount / (1 + k * MIN_SPREAD_SHARE))
+    if sum(1 for value in history if value < bound) <= (len(history) - 1) // 2:
+        return False, ZERO
     middle = Decimal(median(history))
     mad = Decimal(median([abs(value - middle) for value in history]))
     spread = max(MAD_TO_SIGMA * mad, MIN_SPREAD_SHARE * middle, MIN_SPREAD)
@@ -238,7 +249,10 @@ async def anomaly_rule(session: AsyncSession, params: Parameters) -> Findings:
 
     labels = await service_labels(session, set(per_day) | set(per_month))
     currencies = await usage_currencies(session, set(per_day))
-    for service_id, amounts in sorted(per_day.items()):
+    for position, (service_id, amounts) in enumerate(sorted(per_day.items())):
+        if position % 100 == 99:
+            # A ledger of thousands of services: let the process's other requests through.
+            await asyncio.sleep(0)
         name = labels[service_id].service_name
         currency = currencies.get(service_id, params.currency)
         for day in days:

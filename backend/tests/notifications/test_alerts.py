@@ -10,6 +10,9 @@ import email.policy
 import json
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
+from random import Random
+from statistics import median
 from typing import Any
 
 import httpx
@@ -17,6 +20,7 @@ from pytest_httpserver import HTTPServer
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from costwatch.alerts.rules import MAD_TO_SIGMA, MIN_SPREAD, MIN_SPREAD_SHARE, is_anomaly
 from costwatch.models import AlertEvent, NotificationDelivery
 from costwatch.notifications.delivery import SmtpConfig
 from tests.factories import (
@@ -316,3 +320,36 @@ async def test_simultaneous_evaluations_store_and_send_each_event_once(
         ).scalar()
     assert (events, sent) == (2, 2)
     assert sorted(body["alert"]["threshold"] for body in webhooks(httpserver)) == [80, 100]
+
+
+def test_the_anomaly_shortcut_agrees_with_the_full_rule() -> None:
+    # The shortcut must never hide an anomaly: compare with the rule computed in full on
+    # histories of every shape (flat, noisy, one spike, sparse), for amounts around them.
+    def full(amount: Decimal, history: list[Decimal], k: Decimal) -> bool:
+        middle = Decimal(median(history))
+        mad = Decimal(median([abs(value - middle) for value in history]))
+        spread = max(MAD_TO_SIGMA * mad, MIN_SPREAD_SHARE * middle, MIN_SPREAD)
+        return amount > middle + k * spread
+
+    rng = Random(7)
+    checked = flagged = 0
+    for _ in range(3000):
+        base = Decimal(rng.choice([0, 1, 5, 10, 100, 1000]))
+        history = [
+            max(Decimal(0), base + Decimal(rng.randint(-300, 300)) / 100 * base / 10)
+            for _ in range(28)
+        ]
+        if rng.random() < 0.3:
+            history[rng.randrange(28)] *= 10
+        if rng.random() < 0.2:
+            history = [value if rng.random() < 0.5 else Decimal(0) for value in history]
+        for factor in ("0.5", "1", "1.3", "1.5", "2", "5", "20"):
+            amount = (base * Decimal(factor) + Decimal(rng.randint(0, 500)) / 100).quantize(
+                Decimal("0.01")
+            )
+            k = Decimal(rng.choice([1, 2, 4, 8]))
+            assert is_anomaly(amount, history, k)[0] == full(amount, history, k)
+            checked += 1
+            flagged += full(amount, history, k)
+    assert checked == 21000
+    assert 1000 < flagged < 20000  # both outcomes were exercised
