@@ -98,8 +98,9 @@ async def prepare(engine: AsyncEngine, url: str) -> AsyncIterator[BenchClient]:
         yield BenchClient(client)
 
 
-async def run(url: str, rows: int) -> None:
-    """Prepare the database, then time a dry run and a commit."""
+async def run(url: str, rows: int) -> dict[str, float]:
+    """Prepare the database, then time a dry run and a commit; the figures in seconds."""
+    figures: dict[str, float] = {}
     engine = make_engine(url)
     async with prepare(engine, url) as bench:
         client = bench.http
@@ -120,15 +121,16 @@ async def run(url: str, rows: int) -> None:
             # CPU time of this process (all its threads: SQLite's too, not MariaDB's server):
             # a fairer figure than the wall clock on a machine shared with other work.
             print(f"{'dry run' if dry_run else 'commit '}: {elapsed:.2f} s ({cpu:.2f} s CPU)")
+            figures["dry_run" if dry_run else "commit"] = elapsed
+            figures["dry_run_cpu" if dry_run else "commit_cpu"] = cpu
         total = (await client.get("/usage/consumption", params={"limit": 1})).headers
         print(f"stored: {total['x-total-count']} rows")
         started = time.perf_counter()
         export = await client.get("/usage/consumption", params={"format": "csv"})
-        print(
-            f"export format=csv: {time.perf_counter() - started:.2f} s,"
-            f" {len(export.content) / 1e6:.1f} MB"
-        )
+        figures["export"] = time.perf_counter() - started
+        print(f"export format=csv: {figures['export']:.2f} s, {len(export.content) / 1e6:.1f} MB")
     await engine.dispose()
+    return figures
 
 
 def main() -> None:

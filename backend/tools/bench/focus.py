@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -258,6 +259,66 @@ def api(path: Path, folder: Path) -> tuple[float, dict[str, object], int]:
     return elapsed, body, peak
 
 
+@dataclass(frozen=True)
+class FocusFigures:
+    """The best time of each way of importing one generated file, and the peaks of memory."""
+
+    rows: int
+    megabytes: float
+    duckdb: float
+    cli: float
+    api: float
+    cli_peak_mb: float
+    api_peak_mb: float
+
+
+def measure(rows: int, repeat: int = 2, keep: Path | None = None) -> FocusFigures:
+    """Generate a FOCUS 1.2 CSV of ``rows`` rows and time DuckDB alone, the CLI and the API."""
+    with tempfile.TemporaryDirectory(prefix="costwatch-focus-bench-") as scratch:
+        folder = Path(scratch)
+        path = (keep or folder) / f"focus-1.2-{rows}.csv"
+        started = time.perf_counter()
+        if not path.exists():
+            generate(path, rows)
+        size = path.stat().st_size
+        print(
+            f"FOCUS 1.2 CSV: {rows:,} rows, {size / 1e6:,.0f} MB"
+            f" (generated in {time.perf_counter() - started:.1f} s)"
+        )
+        # A shared machine is noisy: each way is timed ``repeat`` times (fresh databases),
+        # interleaved, and the best time of each is compared.
+        alones, clis, apis = [], [], []
+        cli_peak = api_peak = 0
+        for _ in range(repeat):
+            alone, total = duckdb_alone(path)
+            alones.append(alone)
+            cli_time, output, peak = cli(path, folder)
+            clis.append(cli_time)
+            cli_peak = max(cli_peak, peak)
+            api_time, body, peak = api(path, folder)
+            apis.append(api_time)
+            api_peak = max(api_peak, peak)
+            print(f"  run: DuckDB {alone:.2f} s, CLI {cli_time:.2f} s, API {api_time:.2f} s")
+        figures = FocusFigures(
+            rows, size / 1e6, min(alones), min(clis), min(apis), cli_peak / 1024, api_peak / 1024
+        )
+        print(f"DuckDB alone:        {figures.duckdb:7.2f} s  (grand total {total:.2f})")
+        print(
+            f"CLI --commit:        {figures.cli:7.2f} s  {figures.cli / figures.duckdb:5.2f}x"
+            f"  peak RSS {figures.cli_peak_mb:,.0f} MB"
+        )
+        print(
+            f"POST /imports/focus: {figures.api:7.2f} s  {figures.api / figures.duckdb:5.2f}x"
+            f"  server peak RSS {figures.api_peak_mb:,.0f} MB"
+        )
+        groups = body["groups"]
+        assert isinstance(groups, list)
+        print(
+            f"groups: {len(groups)}, committed: {body['committed']}; CLI: {output.splitlines()[-1]}"
+        )
+        return figures
+
+
 def main() -> None:
     """Generate, time the three ways, print the figures."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -265,43 +326,7 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="generate into this folder and keep the file")
     parser.add_argument("--repeat", type=int, default=2, help="runs of each way; the best counts")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="costwatch-focus-bench-") as scratch:
-        folder = Path(scratch)
-        path = (args.keep or folder) / f"focus-1.2-{args.rows}.csv"
-        started = time.perf_counter()
-        if not path.exists():
-            generate(path, args.rows)
-        size = path.stat().st_size
-        print(
-            f"FOCUS 1.2 CSV: {args.rows:,} rows, {size / 1e6:,.0f} MB"
-            f" (generated in {time.perf_counter() - started:.1f} s)"
-        )
-        # A shared machine is noisy: each way is timed ``--repeat`` times (fresh databases),
-        # interleaved, and the best time of each is compared.
-        alones, clis, apis = [], [], []
-        for _ in range(args.repeat):
-            alone, total = duckdb_alone(path)
-            alones.append(alone)
-            cli_time, output, cli_peak = cli(path, folder)
-            clis.append(cli_time)
-            api_time, body, api_peak = api(path, folder)
-            apis.append(api_time)
-            print(f"  run: DuckDB {alone:.2f} s, CLI {cli_time:.2f} s, API {api_time:.2f} s")
-        alone, cli_time, api_time = min(alones), min(clis), min(apis)
-        print(f"DuckDB alone:        {alone:7.2f} s  (grand total {total:.2f})")
-        print(
-            f"CLI --commit:        {cli_time:7.2f} s  {cli_time / alone:5.2f}x  peak RSS"
-            f" {cli_peak / 1024:,.0f} MB"
-        )
-        print(
-            f"POST /imports/focus: {api_time:7.2f} s  {api_time / alone:5.2f}x  server peak RSS"
-            f" {api_peak / 1024:,.0f} MB"
-        )
-        groups = body["groups"]
-        assert isinstance(groups, list)
-        print(
-            f"groups: {len(groups)}, committed: {body['committed']}; CLI: {output.splitlines()[-1]}"
-        )
+    measure(args.rows, args.repeat, args.keep)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ from cryptography.fernet import Fernet
 from tools import mariadb, servers
 from tools.bench import wrk
 from tools.bench.generate import generate
+from tools.bench.imports import kept_section, splice
 from tools.bench.report import report
 from tools.bench.results import (
     CONNECTIONS,
@@ -339,7 +340,10 @@ def main(argv: list[str] | None = None) -> int:
     for name in chosen.keys() - SETS.keys():
         sets[name] = measure(name, urls[name], rows[name], 0, args.workers, cold_only=True)
     version = asyncio.run(mariadb.server_version(args.server_url))
-    Path(args.output).write_text(report(sets, version, args.seconds, args.workers))
+    # The imports' section (./bench.sh --imports) is measured on its own: carried over.
+    kept = kept_section(Path(args.output))
+    text = report(sets, version, args.seconds, args.workers)
+    Path(args.output).write_text(splice(text, kept) if kept else text)
     print(f"wrote {args.output}")
     return 0
 
