@@ -12,6 +12,7 @@ from sqlalchemy import (
     Numeric,
     Select,
     and_,
+    bindparam,
     case,
     delete,
     func,
@@ -21,6 +22,7 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    tuple_,
     type_coerce,
     update,
 )
@@ -244,6 +246,10 @@ def month_totals(
     return totals
 
 
+DAY_CHUNK = 500
+"""Keys per SELECT of existing day totals (a bulk import reads them in chunks)."""
+
+
 class ConsumptionRepository(Repository[UsageConsumption]):
     """CRUD on ``usage_consumption``, keeping ``usage_consumption_month`` in step."""
 
@@ -326,8 +332,7 @@ class ConsumptionRepository(Repository[UsageConsumption]):
             services[service_id, currency] = (total + amount, count + 1)
         for (service_id, month, currency), amount in sorted(months.items()):
             await self._add_to_month(service_id, month, currency, amount)
-        for (service_id, day), amount in sorted(days.items()):
-            await self._add_to_day(service_id, day, amount)
+        await self._add_to_days(days)
         for (service_id, currency), (amount, count) in sorted(services.items()):
             await add_to_balance(
                 self.session, service_id, currency, consumed=amount, consumption_count=count
@@ -372,6 +377,53 @@ class ConsumptionRepository(Repository[UsageConsumption]):
         await add_to_balance(
             self.session, service_id, currency, consumed=amount, consumption_count=count
         )
+
+    async def _add_to_days(self, days: Mapping[tuple[int, date], Decimal]) -> None:
+        """Add many (service, day) amounts to their day totals: a few statements, not one a day.
+
+        A bulk import touches tens of thousands of days; a statement each cost more than the
+        insert of the events. The existing keys are read in chunks, then one executemany
+        UPDATE and one executemany INSERT. The caller holds the services' row locks, so no
+        other writer adds the same days meanwhile.
+        """
+        if not days:
+            return
+        total = UsageConsumptionDay
+        keys = sorted(days)
+        existing: set[tuple[int, date]] = set()
+        for start in range(0, len(keys), DAY_CHUNK):
+            chunk = keys[start : start + DAY_CHUNK]
+            found = await self.session.execute(
+                select(total.service_id, total.day).where(
+                    tuple_(total.service_id, total.day).in_(chunk)
+                )
+            )
+            existing.update((row[0], row[1]) for row in found.all())
+        table = total.metadata.tables[total.__tablename__]
+        connection = await self.session.connection()
+        updates = [
+            {"key_service": service_id, "key_day": day, "added": days[service_id, day]}
+            for service_id, day in keys
+            if (service_id, day) in existing
+        ]
+        if updates:
+            await connection.execute(
+                update(table)
+                .where(
+                    table.c.service_id == bindparam("key_service"),
+                    table.c.day == bindparam("key_day"),
+                )
+                .values(amount=table.c.amount + bindparam("added", type_=total.amount.type)),
+                updates,
+            )
+        inserts = [
+            {"service_id": service_id, "day": day, "amount": days[service_id, day]}
+            for service_id, day in keys
+            if (service_id, day) not in existing
+        ]
+        if inserts:
+            await connection.execute(insert(table), inserts)
+        mark_changed(self.session.sync_session)
 
     async def _add_to_day(self, service_id: int, day: date, amount: Decimal) -> None:
         total = UsageConsumptionDay
