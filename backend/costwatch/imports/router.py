@@ -11,7 +11,7 @@ large CSV summed through a pipe while it arrives), not Starlette's form parser (
 
 import logging
 import time
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
@@ -26,30 +26,12 @@ from costwatch.imports.schemas import FocusRefused, FocusReport
 from costwatch.imports.upload import sum_upload
 from costwatch.logs import request_id_var
 from costwatch.routing import DecimalJSONRoute
+from costwatch.uploads import upload_body
 
 router = APIRouter(prefix="/imports", tags=["imports"], route_class=DecimalJSONRoute)
 log = logging.getLogger("costwatch.imports")
 
-UPLOAD_BODY: dict[str, Any] = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["file"],
-                    "properties": {
-                        "file": {
-                            "type": "string",
-                            "format": "binary",
-                            "description": "A FOCUS 1.0-1.3 export: CSV, gzipped CSV or Parquet.",
-                        }
-                    },
-                }
-            }
-        },
-    }
-}
+UPLOAD_BODY = upload_body("A FOCUS 1.0-1.3 export: CSV, gzipped CSV or Parquet.")
 
 
 @router.post(
