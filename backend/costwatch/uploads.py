@@ -17,12 +17,20 @@ from starlette.datastructures import UploadFile
 from costwatch.errors import Invalid
 
 
-def upload_body(description: str) -> dict[str, Any]:
-    """The OpenAPI request body of a route taking one file as the multipart field ``file``."""
+def upload_body(description: str, body_types: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The OpenAPI request body of a route taking one file as the multipart field ``file``.
+
+    ``body_types``: content types in which the route also takes the file as the body itself.
+    """
+    as_body = {
+        kind: {"schema": {"type": "string", "format": "binary", "description": description}}
+        for kind in body_types
+    }
     return {
         "requestBody": {
             "required": True,
             "content": {
+                **as_body,
                 "multipart/form-data": {
                     "schema": {
                         "type": "object",
@@ -35,7 +43,7 @@ def upload_body(description: str) -> dict[str, Any]:
                             }
                         },
                     }
-                }
+                },
             },
         }
     }

@@ -24,7 +24,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from pathlib import Path
 from typing import Literal
 
@@ -53,6 +53,7 @@ DUCKDB_MEMORY_LIMIT = "512MB"
 # (DECIMAL(38,10) would round each 11-decimal cost first, and 1,000 such roundings can move a
 # total across a half cent), with 20 digits before the point, far beyond any bill.
 EXACT = "DECIMAL(38,18)"
+EXACT_DIGITS = 40  # for adding such sums in Python without rounding
 
 GZIP_MAGIC = b"\x1f\x8b"
 PARQUET_MAGIC = b"PAR1"
@@ -101,11 +102,16 @@ class Aggregate:
 
 @dataclass(frozen=True)
 class Source:
-    """The file, its format and its header (the column names as DuckDB sees them)."""
+    """The file, its format and its header (the column names as DuckDB sees them).
+
+    ``more``: a plain CSV received in parts cut at record ends (see ``upload``), each with the
+    header line: ``path`` and then each of ``more``, read in order as one file.
+    """
 
     path: Path
     file_format: FileFormat
     columns: list[str]
+    more: tuple[Path, ...] = ()
 
 
 def _format(path: Path) -> FileFormat:
@@ -171,11 +177,12 @@ def _checked(columns: list[str]) -> list[str]:
     return columns
 
 
-def csv_header_from(head: bytes) -> list[str] | None:
-    """The header of a plain CSV file from its first bytes; None if they do not hold it all.
+def csv_header_from(head: bytes) -> tuple[list[str], int] | None:
+    """The header of a plain CSV file from its first bytes, and its length; None if not all there.
 
-    For an upload summed while it arrives: the header ends at the first line break outside
-    quotes. Gzip and Parquet are not read this way (DuckDB needs the whole file for them).
+    The length is in bytes, the header's line break included. For an upload summed while it
+    arrives: the header ends at the first line break outside quotes. Gzip and Parquet are not
+    read this way (DuckDB needs the whole file for them).
     """
     if head.startswith((GZIP_MAGIC, PARQUET_MAGIC)):
         return None
@@ -194,7 +201,7 @@ def csv_header_from(head: bytes) -> list[str] | None:
     header = next(csv.reader(io.StringIO(line, newline="")), [])
     if not any(name.strip() for name in header):
         raise Invalid("file", "The file is empty; a FOCUS export starts with a header row.")
-    return _checked([name.strip() for name in header])
+    return _checked([name.strip() for name in header]), end + 1
 
 
 def detect_version(columns: list[str]) -> str:
@@ -215,6 +222,8 @@ def _relation(source: Source) -> str:
     path = _literal(str(source.path))
     if source.file_format == "parquet":
         return f"read_parquet({path}, file_row_number=true)"
+    if source.more:
+        path = "[" + ", ".join(_literal(str(part)) for part in (source.path, *source.more)) + "]"
     columns = ", ".join(f"{_literal(name)}: 'VARCHAR'" for name in source.columns)
     compression = "'gzip'" if source.file_format == "csv.gz" else "'none'"
     # No sniffing: the header is known, every column is text, and a broken row is an error
@@ -236,8 +245,8 @@ def _text(source: Source, column: str | None) -> str:
     return f"NULLIF(trim({name}), '')"
 
 
-def _connect() -> duckdb.DuckDBPyConnection:
-    db = duckdb.connect(config={"threads": DUCKDB_THREADS, "memory_limit": DUCKDB_MEMORY_LIMIT})
+def _connect(threads: int = DUCKDB_THREADS) -> duckdb.DuckDBPyConnection:
+    db = duckdb.connect(config={"threads": threads, "memory_limit": DUCKDB_MEMORY_LIMIT})
     db.execute("SET preserve_insertion_order = false")
     return db
 
@@ -381,11 +390,15 @@ def plan(source: Source, *, cost: CostColumn, group_by: GroupBy) -> Plan:
     return Plan(source, version, _keys(source, version, cost, group_by), COST_COLUMNS[cost])
 
 
-def run(plan: Plan, *, rows_from: Source | None = None) -> Aggregate:
-    """Sum the file of ``plan`` (see the module).
+Partial = list[tuple[object, ...]]
+"""DuckDB's groups before rounding: provider, group, period, currency, rows, rows without a
+cost, rows with a cost that is not a number, exact sum. Partials of parts of one file add up."""
 
-    ``rows_from``: where to look up the row of a bad value, when the plan reads a stream that
-    cannot be read twice (its copy on disk); by default the plan's own file.
+
+def partial(plan: Plan, *, threads: int = DUCKDB_THREADS) -> Partial:
+    """The exact, unrounded groups of the plan's file (a 422 naming the line when unreadable).
+
+    ``threads``: DuckDB's threads for this scan (one, while an upload is still arriving).
     """
     source, keys = plan.source, plan.keys
     decimal = f"TRY_CAST({keys.cost} AS {EXACT})"
@@ -402,18 +415,57 @@ def run(plan: Plan, *, rows_from: Source | None = None) -> Aggregate:
         )
         GROUP BY ALL
     """  # noqa: S608 (names are quoted, the path is a literal; nothing comes from a user's SQL)
-    with _connect() as db:
+    with _connect(threads) as db:
         try:
-            raw = db.execute(query).fetchall()
+            return db.execute(query).fetchall()
         except duckdb.Error as error:
             if source.file_format == "parquet":
                 raise Invalid(
                     "file", f"The Parquet file cannot be read: {_first_line(error)}"
                 ) from None
             raise _csv_error(error) from None
-        result = Aggregate(focus_version=plan.version, file_format=source.file_format)
-        _collect(db, rows_from or source, keys, plan.cost_name, raw, result)
+
+
+def add_partials(partials: list[Partial]) -> Partial:
+    """The groups of several parts of one file, added up exactly (counts and decimal sums)."""
+    totals: dict[tuple[object, ...], list[object]] = {}
+    # DECIMAL(38,18) sums have up to 38 digits: past the default context's 28, an addition
+    # would round.
+    with localcontext(prec=EXACT_DIGITS):
+        _add_into(totals, partials)
+    return [(*key, *values) for key, values in totals.items()]
+
+
+def _add_into(totals: dict[tuple[object, ...], list[object]], partials: list[Partial]) -> None:
+    for rows in partials:
+        for provider, grp, period, currency, n, no_cost, bad_cost, amount in rows:
+            key = (provider, grp, period, currency)
+            entry = totals.get(key)
+            if entry is None:
+                totals[key] = [n, no_cost, bad_cost, amount]
+                continue
+            for index, value in enumerate((n, no_cost, bad_cost)):
+                entry[index] = int(str(entry[index])) + int(str(value))
+            if amount is not None:
+                entry[3] = (
+                    amount if entry[3] is None else Decimal(str(entry[3])) + Decimal(str(amount))
+                )
+
+
+def finish(plan: Plan, raw: Partial) -> Aggregate:
+    """Round and check the groups of ``partial``: the file's ``Aggregate``.
+
+    A bad value is refused naming its row, found by a second scan of the plan's file.
+    """
+    result = Aggregate(focus_version=plan.version, file_format=plan.source.file_format)
+    with _connect() as db, localcontext(prec=EXACT_DIGITS):
+        _collect(db, plan.source, plan.keys, plan.cost_name, raw, result)
     return result
+
+
+def run(plan: Plan) -> Aggregate:
+    """Sum the file of ``plan`` (see the module)."""
+    return finish(plan, partial(plan))
 
 
 def aggregate(

@@ -5,8 +5,8 @@ checked before the body is read (``require_admin_before_upload``, given in ``app
 body streams to a temporary file within ``COSTWATCH_MAX_UPLOAD_BYTES`` (413 above it; the
 ``/imports/`` prefix has no request deadline), and the transaction opens only once the file is
 received and summed, so that no transaction (nor SQLite's write queue) waits on an upload or
-on DuckDB. The file is received by ``upload.sum_upload`` (large writes to a named file, and a
-large CSV summed through a pipe while it arrives), not Starlette's form parser (see there why).
+on DuckDB. The file is received by ``upload.sum_upload`` (large writes to named files, a large
+CSV summed in parts while it arrives), not Starlette's form parser (see there why).
 """
 
 import logging
@@ -23,7 +23,7 @@ from costwatch.errors import error_responses
 from costwatch.imports import service
 from costwatch.imports.focus import CostColumn, GroupBy
 from costwatch.imports.schemas import FocusRefused, FocusReport
-from costwatch.imports.upload import sum_upload
+from costwatch.imports.upload import BODY_TYPES, sum_upload
 from costwatch.logs import request_id_var
 from costwatch.routing import DecimalJSONRoute
 from costwatch.uploads import upload_body
@@ -31,7 +31,7 @@ from costwatch.uploads import upload_body
 router = APIRouter(prefix="/imports", tags=["imports"], route_class=DecimalJSONRoute)
 log = logging.getLogger("costwatch.imports")
 
-UPLOAD_BODY = upload_body("A FOCUS 1.0-1.3 export: CSV, gzipped CSV or Parquet.")
+UPLOAD_BODY = upload_body("A FOCUS 1.0-1.3 export: CSV, gzipped CSV or Parquet.", BODY_TYPES)
 
 
 @router.post(
@@ -67,14 +67,17 @@ async def import_focus(
 ) -> FocusReport | JSONResponse:
     """Import a FOCUS billing export (AWS, Azure, Google Cloud, Oracle...) as invoices.
 
-    The file (multipart field `file`; FOCUS 1.0 to 1.3 as CSV, CSV.gz or Parquet, any size up
-    to the upload limit) is summed per provider, group and billing month (BillingPeriodStart)
-    and currency (BillingCurrency), over every charge category (usage, purchases, tax,
-    credits, adjustments), exactly, then rounded once to cents. Each group is the
-    Infrastructure invoice of its service and month: `create`, `replace` (a corrected file),
-    `unchanged` (the same file again), `skip` (a negative total) or `conflict` (an invoice
-    already stored in another currency...). `dry_run=false` stores every group or, with any
-    conflict, none (422 with the preview). Providers and services are created as needed.
+    The file (multipart field `file`, or the body itself with `Content-Type: text/csv`,
+    `application/gzip`, `application/vnd.apache.parquet` or `application/octet-stream`, as
+    `curl -T bill.csv` sends it; FOCUS 1.0 to 1.3 as CSV, CSV.gz or Parquet, told apart by
+    their first bytes, any size up to the upload limit) is summed per provider, group, billing
+    month (BillingPeriodStart) and currency (BillingCurrency), over every charge category
+    (usage, purchases, tax, credits, adjustments), exactly, then rounded once to cents. Each
+    group is the Infrastructure invoice of its service and month: `create`, `replace` (a
+    corrected file), `unchanged` (the same file again), `skip` (a negative total) or
+    `conflict` (an invoice already stored in another currency...). `dry_run=false` stores
+    every group or, with any conflict, none (422 with the preview). Providers and services are
+    created as needed.
     """
     started = time.perf_counter()
     summed, size = await sum_upload(request, cost=cost, group_by=group_by)

@@ -1,25 +1,26 @@
-"""Receiving one uploaded FOCUS file into a temporary file, in large writes, summed as it arrives.
+"""Receiving one uploaded FOCUS file into temporary files, in large writes, summed as it arrives.
 
 Starlette's form parser spools a part to an anonymous temporary file and hands each chunk of
 the body (64 kB or so) to a thread of its own: about ten thousand thread hops for a 600 MB
 bill, most of the time of an upload. Here the multipart body is parsed as it streams in (by
 python-multipart, as Starlette does), the file part is gathered in memory up to ``BATCH``
-bytes and written by one thread call per batch, into a file with a name that DuckDB can open.
+bytes and written by one thread call per batch, into files with names that DuckDB can open.
 The rest of the upload machinery is the CSV imports': the token is checked before the body is
 read, ``BodyLimitMiddleware`` ends the stream with a 413 past ``COSTWATCH_MAX_UPLOAD_BYTES``.
 
-A large plain CSV is also passed to DuckDB through a named pipe while it arrives (``_Stream``):
-the upload and the sum overlap, and a multi-gigabyte bill is summed about when its last byte is
-received rather than one full read of the disk later.
+A large plain CSV is summed while it arrives (``_Parts``): it is cut at record ends into
+files of about ``PART_BYTES``, and DuckDB sums each complete part in a thread of its own while
+the next one is received. Summing from files (not from a pipe) lets DuckDB read on all its
+threads; the parts' exact sums are added, then rounded once. A multi-gigabyte bill is summed
+shortly after its last byte arrives rather than one full read of the disk later.
 """
 
 import asyncio
 import contextlib
-import errno
-import os
+import queue
+import shutil
 import tempfile
-import threading
-import time
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -29,15 +30,19 @@ from starlette.requests import Request
 
 from costwatch.errors import BadRequest, Invalid
 from costwatch.imports.focus import (
+    DUCKDB_THREADS,
     Aggregate,
     CostColumn,
     GroupBy,
+    Partial,
     Plan,
     Source,
+    add_partials,
     aggregate,
     csv_header_from,
+    finish,
+    partial,
     plan,
-    run,
 )
 
 if TYPE_CHECKING:  # a typing-only name of python-multipart
@@ -49,8 +54,10 @@ BATCH = 4 * 1024 * 1024
 HEADER_BYTES = 1024 * 1024
 """Where the header of a streamed CSV must end (else the file is summed once received)."""
 
-OPEN_SECONDS = 30.0
-"""How long DuckDB may take to open the pipe it sums from."""
+PART_BYTES = 128 * 1024 * 1024
+"""About how large a part of a plain CSV upload is before it is summed (``_Parts``): large
+enough that starting DuckDB for it costs little, small enough that the last part, summed after
+the upload ends, is quick."""
 
 MAX_PARTS = 4
 """Parts a body may have (the file, and a few fields that are ignored)."""
@@ -114,144 +121,271 @@ class _Receiver:
         self._in_file = False
 
 
-class _Stream:
-    """A named pipe that DuckDB sums from while the upload is still arriving.
+class _Parts:
+    """A plain CSV upload cut at record ends into files that DuckDB sums while the rest arrives.
 
-    The upload is written to its file on disk and to this pipe, batch by batch, so that the
-    sum of a large plain CSV is done about when the last byte arrives, instead of after it.
-    The file on disk is kept for what a pipe cannot give: the row of a bad value, found by a
-    second scan. DuckDB reads gzip and Parquet only from a file: those are summed afterwards.
+    Each part is a CSV file of its own: the header line, then whole records. (DuckDB reads a
+    headerless part differently: it takes the kind of line break from the first line, which
+    may be inside a quoted cell.) A record ends at a line break with an even number
+    of quote characters before it in the file (a quoted cell may hold line breaks; a quote
+    inside one is doubled), which a running count of quotes tells without parsing. Complete
+    parts are queued to one summing thread, which takes every part waiting at once.
+
+    A part that cannot be read (a broken line) is not reported from the part, whose line
+    numbers are its own: the parts are put back together and the whole file is summed the
+    ordinary way, which names the line (``whole``). A bad value (a cost that is not a number...)
+    is reported with its row, looked up in the parts read in order as one file.
     """
 
-    def __init__(self, fd: int, task: "asyncio.Future[Aggregate]") -> None:
-        self.fd: int | None = fd
-        self.task = task
-        # A write runs in a worker thread, which may outlive a cancelled request: the pipe is
-        # closed only between two writes, never under one.
-        self._lock = threading.Lock()
+    def __init__(
+        self, folder: Path, header: bytes, job: Plan, cost: CostColumn, group_by: GroupBy
+    ) -> None:
+        self.folder = folder
+        self.header = header
+        self.job = job
+        self.cost: CostColumn = cost
+        self.group_by: GroupBy = group_by
+        self.paths: list[Path] = []
+        self.partials: list[Partial] = []
+        self.failed = False
+        self._skip = len(header)  # the header's bytes, at the start of the first batch
+        self._quotes = 0  # quote characters in the records written so far
+        self._size = 0  # bytes in the part being written
+        self._file: BinaryIO | None = None
+        self._queue: queue.SimpleQueue[Path | None] = queue.SimpleQueue()
+        self._summing = asyncio.ensure_future(asyncio.to_thread(self._sum_queued))
 
     @classmethod
-    async def start(cls, fifo: Path, job: Plan, rows_from: Source) -> "_Stream":
-        os.mkfifo(fifo, 0o600)
-        task = asyncio.ensure_future(asyncio.to_thread(run, job, rows_from=rows_from))
-        # Opening a pipe for writing waits for its reader: poll without blocking, so that a
-        # reader that failed first is noticed (its error is the answer) rather than waited on.
-        deadline = time.monotonic() + OPEN_SECONDS
-        while True:
+    def start(
+        cls, head: bytearray, folder: Path, cost: CostColumn, group_by: GroupBy
+    ) -> "_Parts | None":
+        """Parts for an upload whose first batch is the start of a plain CSV, else None.
+
+        The columns are checked against the header at once: a file without a column FOCUS
+        requires is refused before the rest of it is received.
+        """
+        found = csv_header_from(bytes(head[:HEADER_BYTES]))
+        if found is None:
+            return None
+        columns, length = found
+        job = plan(Source(folder / "part", "csv", columns), cost=cost, group_by=group_by)
+        return cls(folder, bytes(head[:length]), job, cost, group_by)
+
+    def write(self, data: bytearray) -> None:
+        """Add a batch of the file (in a worker thread); queue each part once it is complete."""
+        begin = min(self._skip, len(data))
+        self._skip -= begin
+        cut = None
+        if self._size + len(data) - begin >= PART_BYTES:
+            cut = _record_end(data, begin, self._quotes + data.count(b'"', 0, begin))
+        if cut is None:
+            self._append(data, begin, len(data))
+            return
+        self._append(data, begin, cut)
+        self._end_part()
+        self._append(data, cut, len(data))
+
+    def _append(self, data: bytearray, start: int, end: int) -> None:
+        if start >= end:
+            return
+        if self._file is None:
+            path = self.folder / f"part-{len(self.paths):05d}.csv"
+            self._file = path.open("wb")
+            self._file.write(self.header)
+            self.paths.append(path)
+        self._file.write(memoryview(data)[start:end])
+        self._size += end - start
+        self._quotes += data.count(b'"', start, end)
+
+    def _end_part(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+            self._queue.put(self.paths[-1])
+        self._size = 0
+
+    def _sum_queued(self) -> None:
+        """The summing thread: sum every part waiting, until the end of the upload."""
+        done = False
+        while not done:
+            waiting = [self._queue.get()]
+            while not self._queue.empty():  # parts that arrived meanwhile: one scan for all
+                waiting.append(self._queue.get())
+            done = None in waiting
+            paths = [path for path in waiting if path is not None]
+            if not paths or self.failed:
+                continue
+            # While the upload arrives, its receiving has one core: DuckDB gets one thread
+            # (it also spends less in all on one); the parts left at the end, all of them.
+            threads = DUCKDB_THREADS if done else 1
             try:
-                fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
-            except OSError as error:
-                if error.errno != errno.ENXIO:
-                    raise
-            else:
-                os.set_blocking(fd, True)
-                return cls(fd, task)
-            if task.done():
-                await task  # raises the reader's error
-                raise RuntimeError("DuckDB ended without reading the upload's stream.")
-            if time.monotonic() > deadline:  # pragma: no cover - DuckDB opens it at once
-                raise RuntimeError("DuckDB did not open the upload's stream in time.")
-            await asyncio.sleep(0.005)
+                self.partials.append(partial(self._over(paths), threads=threads))
+            except Invalid:
+                self.failed = True  # reported by ``whole``, with its line
 
-    def write(self, data: bytes | bytearray) -> None:
-        """Pass a batch on (in a worker thread: it waits while DuckDB is behind)."""
-        view = memoryview(data)
-        with self._lock:
-            try:
-                while view and self.fd is not None:
-                    view = view[os.write(self.fd, view) :]
-            except BrokenPipeError:  # DuckDB stopped reading (an error it will report)
-                self._close()
-
-    def close(self) -> None:
-        """End the stream: DuckDB reads the end of the file."""
-        with self._lock:
-            self._close()
-
-    def _close(self) -> None:
-        if self.fd is not None:
-            os.close(self.fd)
-            self.fd = None
+    def _over(self, paths: list[Path]) -> Plan:
+        """The plan, to read these parts (in this order, as one file)."""
+        columns = self.job.source.columns
+        source = Source(paths[0], "csv", columns, more=tuple(paths[1:]))
+        return replace(self.job, source=source)
 
     async def result(self) -> Aggregate:
-        """The sum, once the whole upload was passed on."""
-        self.close()
-        return await self.task
+        """The sum of the file, once all of it was written."""
+        await asyncio.to_thread(self._end_part)
+        self._queue.put(None)
+        await self._summing
+        if self.failed or not self.paths:
+            return await asyncio.to_thread(self.whole)
+        # A bad value's row is looked up in the parts, read in order as one file.
+        job = self._over(self.paths)
+        return await asyncio.to_thread(finish, job, add_partials(self.partials))
+
+    def whole(self) -> Aggregate:
+        """The parts as one file again, summed the ordinary way: its errors name the row."""
+        path = self.folder / "upload"
+        with path.open("wb") as target:
+            target.write(self.header)
+            for part in self.paths:
+                with part.open("rb") as source:
+                    source.seek(len(self.header))
+                    shutil.copyfileobj(source, target, BATCH)
+        return aggregate(path, cost=self.cost, group_by=self.group_by)
 
     async def abandon(self) -> None:
-        """The upload failed: end the stream and wait for DuckDB, whatever it found."""
-        self.close()
+        """The upload failed: stop summing, and wait for the part being summed, if any."""
+        self.failed = True
+        await asyncio.to_thread(self._close)
+        self._queue.put(None)
         with contextlib.suppress(Exception):
-            await self.task
+            await self._summing
+
+    def _close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
 
 
-def _write(target: BinaryIO, stream: _Stream | None, data: bytearray) -> None:
-    target.write(data)
-    if stream is not None:
-        stream.write(data)
+def _record_end(data: bytearray, begin: int, quotes_before: int) -> int | None:
+    """Where the last record ending in ``data[begin:]`` ends (just past its line break), or None.
+
+    ``quotes_before``: the quote characters in the file before ``data[begin]``. Walking back
+    from the end, the parity of the quotes before each line break is the parity at the end
+    less the quotes passed over; the first break with an even number before it ends a record.
+    """
+    odd = (quotes_before + data.count(b'"', begin)) % 2
+    end = len(data)
+    while True:
+        position = data.rfind(b"\n", begin, end)
+        if position < 0:
+            return None
+        odd ^= data.count(b'"', position, end) % 2
+        if not odd:
+            return position + 1
+        end = position
+
+
+BODY_TYPES = (
+    "text/csv",
+    "application/gzip",
+    "application/vnd.apache.parquet",
+    "application/octet-stream",
+)
+"""The content types of a body that is the file itself (``curl -T bill.csv``): no multipart."""
+RAW_TYPES = frozenset({*BODY_TYPES, "application/csv", "application/x-gzip"})
+"""Those, and the other names in use for CSV and gzip."""
+
+
+class _Body:
+    """The file's bytes as the body arrives: a multipart field, or the whole body.
+
+    A multipart body is parsed as it streams in; a body of one of ``RAW_TYPES`` is the file
+    (what a script sends most cheaply: nothing to parse).
+    """
+
+    def __init__(self, request: Request, field: str) -> None:
+        self.field = field
+        kind, params = parse_options_header(request.headers.get("content-type", ""))
+        self.receiver = _Receiver(field)
+        self.parser: MultipartParser | None = None
+        if kind == b"multipart/form-data" and params.get(b"boundary"):
+            self.parser = MultipartParser(params[b"boundary"], self.receiver.callbacks())
+        elif kind.decode("latin-1").lower() in RAW_TYPES:
+            self.receiver.found = True
+        else:
+            raise Invalid(
+                field,
+                f"Send the file as the multipart field `{field}` (multipart/form-data), or as"
+                " the body itself (Content-Type text/csv, application/gzip,"
+                " application/vnd.apache.parquet or application/octet-stream).",
+            )
+
+    @property
+    def pending(self) -> bytearray:
+        """The file's bytes received and not yet taken."""
+        return self.receiver.pending
+
+    def take(self) -> bytearray:
+        """The bytes received so far, handed over."""
+        data, self.receiver.pending = self.receiver.pending, bytearray()
+        return data
+
+    def feed(self, chunk: bytes) -> None:
+        """A piece of the body."""
+        if self.parser is None:
+            self.receiver.pending += chunk
+        else:
+            self.parser.write(chunk)
+
+    def end(self) -> None:
+        """The body is over: a multipart body must have ended properly and held the file."""
+        if self.parser is None:
+            return
+        self.parser.finalize()
+        if self.parser.state != MultipartState.END:
+            # python-multipart accepts a body cut short: half a bill must not count.
+            raise BadRequest("The multipart body ends before its closing boundary (cut short?).")
+        if not self.receiver.found:
+            raise Invalid(self.field, f"Send the file as the multipart field `{self.field}`.")
 
 
 async def sum_upload(
     request: Request, *, cost: CostColumn, group_by: GroupBy, field: str = "file"
 ) -> tuple[Aggregate, int]:
-    """Receive the multipart field ``field`` and sum it as a FOCUS file; also its size.
+    """Receive the file (the multipart field ``field``, or the body) and sum it; also its size.
 
-    A plain CSV larger than one batch is summed while it arrives (``_Stream``); anything else
-    once it is on disk. No multipart body, or no such field: 422 on ``field``; a malformed body:
-    400; a bad file: 422 naming the row and column.
+    A plain CSV larger than one batch is summed while it arrives (``_Parts``); anything else
+    once it is on disk. Neither a multipart body nor a file's content type: 422 on ``field``
+    (so is a multipart body without that field); a malformed body: 400; a bad file: 422
+    naming the row and column.
     """
-    kind, params = parse_options_header(request.headers.get("content-type", ""))
-    boundary = params.get(b"boundary")
-    if kind != b"multipart/form-data" or not boundary:
-        raise Invalid(
-            field, f"Send the file as the multipart field `{field}` (multipart/form-data)."
-        )
-    receiver = _Receiver(field)
+    body = _Body(request, field)
     size = 0
-    with tempfile.TemporaryDirectory(prefix="costwatch-upload-") as folder:
-        path = Path(folder) / "upload"
-        stream: _Stream | None = None
-        with path.open("wb") as target:
-            parser = MultipartParser(boundary, receiver.callbacks())
+    with tempfile.TemporaryDirectory(prefix="costwatch-upload-") as scratch:
+        folder = Path(scratch)
+        path = folder / "upload"
+        parts: _Parts | None = None
+        with path.open("wb") as target:  # a file received whole (not a plain CSV, or small)
             try:
                 async for chunk in request.stream():
-                    parser.write(chunk)
-                    if len(receiver.pending) >= BATCH:
-                        data, receiver.pending = receiver.pending, bytearray()
+                    body.feed(chunk)
+                    if len(body.pending) >= BATCH:
+                        data = body.take()
                         if size == 0:
-                            stream = await _maybe_stream(data, Path(folder), path, cost, group_by)
+                            parts = _Parts.start(data, folder, cost, group_by)
                         size += len(data)
-                        await asyncio.to_thread(_write, target, stream, data)
-                parser.finalize()
-                if parser.state != MultipartState.END:
-                    # python-multipart accepts a body cut short: half a bill must not count.
-                    raise BadRequest(
-                        "The multipart body ends before its closing boundary (cut short?)."
-                    )
-                if not receiver.found:
-                    raise Invalid(field, f"Send the file as the multipart field `{field}`.")
-                size += len(receiver.pending)
-                await asyncio.to_thread(_write, target, stream, receiver.pending)
-                target.flush()  # before the stream ends: DuckDB may look up a row in it
+                        await asyncio.to_thread((parts or target).write, data)
+                body.end()
+                data = body.take()
+                size += len(data)
+                await asyncio.to_thread((parts or target).write, data)
             except FormParserError:
-                if stream is not None:
-                    await stream.abandon()
+                if parts is not None:
+                    await parts.abandon()
                 raise BadRequest("The multipart body is malformed.") from None
             except BaseException:
-                if stream is not None:
-                    await stream.abandon()
+                if parts is not None:
+                    await parts.abandon()
                 raise
-        if stream is not None:
-            return await stream.result(), size
+        if parts is not None:
+            return await parts.result(), size
         return await asyncio.to_thread(aggregate, path, cost=cost, group_by=group_by), size
-
-
-async def _maybe_stream(
-    head: bytearray, folder: Path, path: Path, cost: CostColumn, group_by: GroupBy
-) -> _Stream | None:
-    """Start summing from a pipe when the first batch is the start of a plain CSV."""
-    columns = csv_header_from(bytes(head[:HEADER_BYTES]))
-    if columns is None:
-        return None
-    job = plan(Source(folder / "stream", "csv", columns), cost=cost, group_by=group_by)
-    return await _Stream.start(folder / "stream", job, Source(path, "csv", columns))

@@ -488,55 +488,137 @@ async def test_bodies_that_are_not_one_file(client: httpx.AsyncClient) -> None:
 
 
 @pytest.fixture
-def streams(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Small batches (the upload arrives in many), and the pipes summed from, recorded."""
+def parts(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Small batches and parts (an upload arrives in many of each); each upload's parts kept."""
     monkeypatch.setattr(upload_module, "BATCH", 1000)
-    started: list[str] = []
-    original = upload_module._Stream.start
+    monkeypatch.setattr(upload_module, "PART_BYTES", 1500)
+    started: list[Any] = []
+    original = upload_module._Parts.start
 
-    async def start(fifo: Path, job: Any, rows_from: Any) -> Any:
-        started.append(job.source.file_format)
-        return await original(fifo, job, rows_from)
+    def start(*args: Any) -> Any:
+        made = original(*args)
+        if made is not None:
+            started.append(made)
+        return made
 
-    monkeypatch.setattr(upload_module._Stream, "start", start)
+    monkeypatch.setattr(upload_module._Parts, "start", start)
     return started
 
 
-async def test_a_large_csv_is_summed_while_it_arrives(
-    client: httpx.AsyncClient, streams: list[str]
+async def upload_in_chunks(
+    client: httpx.AsyncClient, content: bytes, chunk: int = 700
+) -> httpx.Response:
+    """Upload as a browser's body arrives: a multipart body in many small pieces."""
+    body = (
+        b'--b\r\nContent-Disposition: form-data; name="file"; filename="f.csv"\r\n\r\n'
+        + content
+        + b"\r\n--b--\r\n"
+    )
+
+    async def pieces() -> AsyncIterator[bytes]:
+        for start in range(0, len(body), chunk):
+            yield body[start : start + chunk]
+
+    return await client.post(
+        "/imports/focus",
+        content=pieces(),
+        headers={"Content-Type": "multipart/form-data; boundary=b"},
+    )
+
+
+async def test_a_large_csv_is_summed_in_parts_while_it_arrives(
+    client: httpx.AsyncClient, parts: list[Any]
 ) -> None:
-    response = await upload(client, MESSY.read_bytes())
+    response = await upload_in_chunks(client, MESSY.read_bytes())
     assert response.status_code == 200, response.text
     assert amounts(response.json()) == MESSY_BILLED
-    assert streams == ["csv"]
-    # A bad value is found in the stream; its row in the copy on disk.
+    (received,) = parts
+    # Cut at record ends (the file has a quoted cell over two lines): each part read alone.
+    assert len(received.paths) >= 2
+    assert not received.failed
+    assert received.header == MESSY.read_bytes().split(b"\n", 1)[0] + b"\n"
+    # A bad value is seen in a part; its row, in the whole file put back together.
     rows = [HEADER, *[GOOD] * 40, ["AWS", "EC2", "2025-03-01", "USD", "twelve"], *[GOOD] * 40]
     buffer = io.StringIO()
     csv.writer(buffer).writerows(rows)
-    bad = await upload(client, buffer.getvalue().encode())
+    bad = await upload_in_chunks(client, buffer.getvalue().encode())
     assert "row 41, column BilledCost" in message(bad)
-    # A broken line far into the file: DuckDB stops reading, the upload still ends.
+    # A broken line far into the file: its part fails, the whole file names the line.
     broken = buffer.getvalue().replace("twelve", '1,"x') + "AWS,EC2,2025-03-01,USD,1\n" * 200
-    assert "Line 42 of the file" in message(await upload(client, broken.encode()))
+    assert "Line 42 of the file" in message(await upload_in_chunks(client, broken.encode()))
+    assert parts[-1].failed
     # A missing column is known from the first batch: refused at once.
     missing = "ProviderName,ServiceName,BillingCurrency,BilledCost\n" + "AWS,EC2,USD,1\n" * 200
     assert "no BillingPeriodStart column" in message(await upload(client, missing.encode()))
-    assert streams == ["csv", "csv", "csv"]
+    assert len(parts) == 3
+
+
+@pytest.mark.parametrize(("batch", "part"), [(97, 300), (256, 256), (1000, 1500), (4096, 5000)])
+async def test_parts_are_cut_only_between_records(
+    client: httpx.AsyncClient,
+    parts: list[Any],
+    monkeypatch: pytest.MonkeyPatch,
+    batch: int,
+    part: int,
+) -> None:
+    monkeypatch.setattr(upload_module, "BATCH", batch)
+    monkeypatch.setattr(upload_module, "PART_BYTES", part)
+    # Every record has a quoted cell with line breaks, doubled quotes and commas: a cut at
+    # any line break inside it would leave a part DuckDB cannot read.
+    header = [*HEADER, "Tags"]
+    rows = [header]
+    expected = Decimal(0)
+    for n in range(300):
+        cost = Decimal(n) / 7
+        cost = cost.quantize(Decimal("0.00000000001"))
+        expected += cost
+        tags = f'{{"team": "a,b",\n"note": "line\r\nbreak",\n"n": {n}}}'
+        rows.append(["AWS", "EC2", "2025-03-01T00:00:00Z", "USD", str(cost), tags])
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    response = await upload_in_chunks(client, buffer.getvalue().encode(), chunk=batch // 3 + 1)
+    assert response.status_code == 200, response.text
+    assert amounts(response.json()) == {
+        ("AWS", "EC2", "2025-03-01", "USD"): str(expected.quantize(Decimal("0.01"), ROUND_HALF_UP))
+    }
+    assert response.json()["rows"] == 300
+    (received,) = parts
+    assert len(received.paths) > 3
+    assert not received.failed  # no part was unreadable on its own
+
+
+async def test_a_real_export_sums_the_same_in_parts(
+    client: httpx.AsyncClient, parts: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(upload_module, "BATCH", 64 * 1024)
+    monkeypatch.setattr(upload_module, "PART_BYTES", 100 * 1024)
+    sample = FIXTURES / "focus-1.0-sample.csv"
+    whole = aggregate(sample)
+    response = await upload_in_chunks(client, sample.read_bytes(), chunk=16 * 1024)
+    assert response.status_code == 200, response.text
+    assert amounts(response.json()) == {
+        (g.provider, g.service, g.month.isoformat(), g.currency): str(g.amount)
+        for g in whole.groups
+    }
+    assert response.json()["rows"] == whole.rows
+    (received,) = parts
+    assert len(received.paths) >= 5
+    assert not received.failed
 
 
 async def test_gzip_and_long_headers_are_summed_once_received(
-    client: httpx.AsyncClient, streams: list[str], monkeypatch: pytest.MonkeyPatch
+    client: httpx.AsyncClient, parts: list[Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     gz = await upload(client, gzip.compress(MESSY.read_bytes()), name="focus.csv.gz")
     assert amounts(gz.json()) == MESSY_BILLED
     monkeypatch.setattr(upload_module, "HEADER_BYTES", 100)  # the header ends further on
     plain = await upload(client, MESSY.read_bytes())
     assert amounts(plain.json()) == MESSY_BILLED
-    assert streams == []
+    assert parts == []
 
 
-async def test_an_upload_cut_off_by_the_limit_ends_the_stream(
-    small_upload_app: FastAPI, token: str, streams: list[str]
+async def test_an_upload_cut_off_by_the_limit_stops_its_parts(
+    small_upload_app: FastAPI, token: str, parts: list[Any]
 ) -> None:
     transport = httpx.ASGITransport(app=small_upload_app)
     headers = {"Authorization": f"Bearer {token}"}
@@ -555,4 +637,44 @@ async def test_an_upload_cut_off_by_the_limit_ends_the_stream(
             headers={"Content-Type": "multipart/form-data; boundary=b"},
         )
         assert response.status_code == 413
-    assert streams == ["csv"]
+    (received,) = parts
+    assert received.failed
+    assert received._summing.done()
+
+
+async def test_the_file_may_be_the_body_itself(
+    client: httpx.AsyncClient, parts: list[Any], tmp_path: Path
+) -> None:
+    """What a script sends most cheaply (``curl -T bill.csv -H 'Content-Type: text/csv'``)."""
+
+    async def send(content: bytes, kind: str, chunk: int = 700) -> httpx.Response:
+        async def pieces() -> AsyncIterator[bytes]:
+            for start in range(0, len(content), chunk):
+                yield content[start : start + chunk]
+
+        return await client.post("/imports/focus", content=pieces(), headers={"Content-Type": kind})
+
+    plain = await send(MESSY.read_bytes(), "text/csv; charset=utf-8")
+    assert plain.status_code == 200, plain.text
+    assert amounts(plain.json()) == MESSY_BILLED
+    (received,) = parts  # large enough here to be summed in parts
+    assert len(received.paths) >= 2
+    assert not received.failed
+    zipped = await send(gzip.compress(MESSY.read_bytes()), "application/gzip")
+    assert amounts(zipped.json()) == MESSY_BILLED
+    parquet = tmp_path / "export.parquet"
+    with duckdb.connect() as db:
+        db.execute(
+            f"COPY (SELECT * FROM read_csv('{MESSY}', all_varchar=true)) TO '{parquet}'"  # noqa: S608
+            " (FORMAT parquet)"
+        )
+    typed = await send(parquet.read_bytes(), "application/vnd.apache.parquet")
+    assert amounts(typed.json()) == MESSY_BILLED
+    octets = await send(parquet.read_bytes(), "application/octet-stream")
+    assert amounts(octets.json()) == MESSY_BILLED
+    assert len(parts) == 1  # gzip and Parquet: summed once received
+    # Nothing to read, or a body that is not a file.
+    assert "The file is empty" in message(await send(b"", "text/csv"))
+    refused = await send(b'{"file": "x"}', "application/json")
+    assert "multipart field `file`" in message(refused)
+    assert "Content-Type text/csv" in message(refused)

@@ -620,14 +620,17 @@ export interface paths {
          * Import Focus
          * @description Import a FOCUS billing export (AWS, Azure, Google Cloud, Oracle...) as invoices.
          *
-         *     The file (multipart field `file`; FOCUS 1.0 to 1.3 as CSV, CSV.gz or Parquet, any size up
-         *     to the upload limit) is summed per provider, group and billing month (BillingPeriodStart)
-         *     and currency (BillingCurrency), over every charge category (usage, purchases, tax,
-         *     credits, adjustments), exactly, then rounded once to cents. Each group is the
-         *     Infrastructure invoice of its service and month: `create`, `replace` (a corrected file),
-         *     `unchanged` (the same file again), `skip` (a negative total) or `conflict` (an invoice
-         *     already stored in another currency...). `dry_run=false` stores every group or, with any
-         *     conflict, none (422 with the preview). Providers and services are created as needed.
+         *     The file (multipart field `file`, or the body itself with `Content-Type: text/csv`,
+         *     `application/gzip`, `application/vnd.apache.parquet` or `application/octet-stream`, as
+         *     `curl -T bill.csv` sends it; FOCUS 1.0 to 1.3 as CSV, CSV.gz or Parquet, told apart by
+         *     their first bytes, any size up to the upload limit) is summed per provider, group, billing
+         *     month (BillingPeriodStart) and currency (BillingCurrency), over every charge category
+         *     (usage, purchases, tax, credits, adjustments), exactly, then rounded once to cents. Each
+         *     group is the Infrastructure invoice of its service and month: `create`, `replace` (a
+         *     corrected file), `unchanged` (the same file again), `skip` (a negative total) or
+         *     `conflict` (an invoice already stored in another currency...). `dry_run=false` stores
+         *     every group or, with any conflict, none (422 with the preview). Providers and services are
+         *     created as needed.
          */
         post: operations["import_focus_imports_focus_post"];
         delete?: never;
@@ -5810,6 +5813,9 @@ export interface operations {
         };
         requestBody: {
             content: {
+                "application/gzip": string;
+                "application/octet-stream": string;
+                "application/vnd.apache.parquet": string;
                 "multipart/form-data": {
                     /**
                      * Format: binary
@@ -5817,6 +5823,7 @@ export interface operations {
                      */
                     file: string;
                 };
+                "text/csv": string;
             };
         };
         responses: {
