@@ -24,9 +24,14 @@ import { fileURLToPath } from 'node:url';
 import {
   BASE_URL, countRequests, EMAIL, launchBrowser, login, MAX_REQUESTS, noLoaders, TIMEOUT,
 } from './browser.mjs';
+import {
+  displayedCents, formatCents, replaceCell, sumFocus,
+} from './focus.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SHOTS = resolve(process.env.SCREENSHOT_DIR ?? resolve(here, '../../docs/screenshots'));
+/** A real FOCUS 1.0 export (the FinOps Foundation's sample): AWS, Microsoft, Oracle, Sep-Oct 2024. */
+const FOCUS_FILE = resolve(here, '../../backend/tests/fixtures/focus/focus-1.0-sample.csv');
 
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
@@ -107,6 +112,56 @@ async function evaluateAlerts(page) {
 
 async function expectToast(page, title) {
   await page.getByRole('alert').filter({ hasText: title }).first().waitFor();
+}
+
+/** Open the Import page on "FOCUS billing export" and choose `file` (a path or a buffer). */
+async function previewFocus(page, file) {
+  await page.goto(`${BASE_URL}/import`);
+  await page.getByRole('heading', { name: 'Import', level: 1 }).waitFor();
+  await page.getByText('FOCUS billing export', { exact: true }).click();
+  await page.getByRole('group', { name: 'Drop a FOCUS file here' }).waitFor();
+  await page.locator('input[type=file]').setInputFiles(file);
+}
+
+/**
+ * The preview's tables as text: the totals per month and the invoices per service and
+ * month, each month read from its ISO date (the MonthText's title), each action from its badge.
+ */
+async function readFocusPreview(page) {
+  await page.getByRole('heading', { name: '4. The preview', level: 2 }).waitFor();
+  const rowsOf = (label) => page.getByRole('table', { name: label }).locator('tbody tr').evaluateAll(
+    (rows) => rows.map((row) => [...row.cells].map((cell) => ({
+      text: cell.textContent.trim(),
+      month: cell.querySelector('[title]')?.getAttribute('title') ?? null,
+      badge: cell.querySelector('.mantine-Badge-root')?.textContent.trim() ?? null,
+    }))),
+  );
+  const totals = (await rowsOf('Totals per month')).map(([month, currency, total, groups]) => ({
+    key: `${month.month.slice(0, 7)}|${currency.text}`, cents: displayedCents(total.text), groups: Number(groups.text),
+  }));
+  const groups = (await rowsOf('Invoices per service and month')).map(([month, provider, service, amount, action]) => ({
+    key: [month.month.slice(0, 7), provider.text, service.text].join('|'),
+    cents: displayedCents(amount.text),
+    action: action.badge,
+  }));
+  return { totals, groups };
+}
+
+/** A service's invoices on its page, as { "2024-09": cents }. */
+async function serviceInvoices(page, name) {
+  await page.goto(`${BASE_URL}/services`);
+  const services = page.getByRole('table', { name: 'Services' });
+  await page.getByRole('textbox', { name: 'Search Services' }).fill(name);
+  await services.getByRole('link', { name, exact: true }).click();
+  await page.getByRole('heading', { name, level: 1 }).waitFor();
+  const invoices = page.getByRole('table', { name: 'Invoices' });
+  await invoices.locator('tbody tr [title]').first().waitFor();
+  await settle(page);
+  const rows = await invoices.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => ({
+    month: tr.cells[0].querySelector('[title]').getAttribute('title'),
+    amount: tr.cells[1].textContent.trim(),
+  })));
+  return Object.fromEntries(rows.map(({ month, amount }) => [month.slice(0, 7), displayedCents(amount)]));
 }
 
 describe('CostWatch dashboard in Chromium', () => {
@@ -599,6 +654,112 @@ describe('CostWatch dashboard in Chromium', () => {
     } finally {
       provider.close();
     }
+    assert.deepEqual(consoleErrors, []);
+  });
+
+  test('a FOCUS export: preview summed to the cent, commit, the same file again, a broken file', async () => {
+    // The file summed here, exactly (BigInt cents), independently of the server.
+    const text = readFileSync(FOCUS_FILE, 'utf8');
+    const expected = sumFocus(text);
+    const groups = [...expected.groups.values()];
+    const stored = groups.filter((group) => group.cents >= 0n); // a negative month is skipped
+    // One currency: the invoices' table shows it only in the amounts' symbol.
+    assert.deepEqual([...new Set(groups.map((group) => group.currency))], ['USD']);
+    const page = await newPage(DESKTOP);
+    await login(page);
+    await previewFocus(page, FOCUS_FILE);
+    const preview = await readFocusPreview(page);
+    await page.getByText('FOCUS 1.0', { exact: true }).waitFor();
+    await page.getByText(`${expected.rows.toLocaleString('en')} rows`, { exact: true }).waitFor();
+
+    // Each invoice is its service's BilledCost of the month summed, then rounded once.
+    assert.deepEqual(
+      Object.fromEntries(preview.groups.map(({ key, cents }) => [key, formatCents(cents)])),
+      Object.fromEntries(groups.map((g) => [[g.month, g.provider, g.service].join('|'), formatCents(g.cents)])),
+    );
+    assert.equal(preview.groups.length, groups.length);
+    // None of these services is in the demo data: every month is new, but a negative one.
+    for (const { key, cents, action } of preview.groups) {
+      assert.equal(action, cents < 0n ? 'Skipped' : 'New', key);
+    }
+    // The month's total adds its invoices up (each rounded to the cent).
+    assert.deepEqual(
+      Object.fromEntries(preview.totals.map(({ key, cents }) => [key, formatCents(cents)])),
+      Object.fromEntries([...expected.months].map(([key, cents]) => [key, formatCents(cents)])),
+    );
+    assert.deepEqual(preview.totals.map((total) => total.groups), [...expected.months.keys()].map(
+      (key) => groups.filter((g) => `${g.month}|${g.currency}` === key).length,
+    ));
+    const commit = page.getByRole('button', { name: `Import ${stored.length} invoices` });
+    assert.ok(await commit.isEnabled());
+    await settle(page);
+    await assertNoHorizontalScroll(page, 'desktop FOCUS preview');
+    await shoot(page, 'desktop-import-focus');
+
+    // The same preview on a phone.
+    const phone = await newPage(PHONE);
+    await login(phone);
+    await previewFocus(phone, FOCUS_FILE);
+    // Two columns there: the amount and its action stay in sight, next to the service.
+    const ec2 = groups.find((g) => g.service === 'Amazon Elastic Compute Cloud');
+    const ec2Row = phone.getByRole('table', { name: 'Invoices per service and month' })
+      .getByRole('row').filter({ hasText: ec2.service });
+    await ec2Row.waitFor();
+    await phone.waitForFunction(() => document.querySelector(
+      'table[aria-label="Invoices per service and month"] thead tr',
+    )?.cells.length === 2);
+    const ec2Cells = await ec2Row.getByRole('cell').allTextContents();
+    assert.equal(ec2Cells.length, 2, ec2Cells.join(' | '));
+    assert.equal(displayedCents(ec2Cells[1]), ec2.cents, ec2Cells.join(' | '));
+    assert.match(ec2Cells[1], /New$/);
+    assert.ok(await ec2Row.getByText('New', { exact: true }).isVisible());
+    await phone.getByRole('button', { name: `Import ${stored.length} invoices` }).waitFor();
+    await settle(phone);
+    await assertNoHorizontalScroll(phone, 'phone FOCUS preview');
+    await shoot(phone, 'phone-import-focus');
+    await phone.context().close();
+
+    // Commit: every month becomes the invoice of its service.
+    await commit.click();
+    await page.getByText('The invoices of focus-1.0-sample.csv are stored.').waitFor();
+    await expectToast(page, 'Invoices imported');
+    await page.getByRole('alert').filter({ hasText: `${stored.length} new, 0 replaced.` }).first().waitFor();
+    // The services' pages show them: the largest one, and one billed in two months.
+    const byService = (provider, service) => Object.fromEntries(stored
+      .filter((g) => g.provider === provider && g.service === service)
+      .map((g) => [g.month, g.cents]));
+    for (const [provider, service] of [['AWS', 'Amazon Elastic Compute Cloud'], ['Oracle', 'COMPUTE']]) {
+      const want = byService(provider, service);
+      assert.ok(Object.keys(want).length > 0, `${service} is in the file`);
+      assert.deepEqual(await serviceInvoices(page, service), want, service);
+    }
+
+    // The same file again changes nothing.
+    await previewFocus(page, FOCUS_FILE);
+    const again = await readFocusPreview(page);
+    for (const { key, cents, action } of again.groups) {
+      assert.equal(action, cents < 0n ? 'Skipped' : 'Unchanged', key);
+    }
+    await page.getByText(`${stored.length} unchanged`, { exact: true }).waitFor();
+    await page.getByText('0 new', { exact: true }).waitFor();
+    await page.getByText('Nothing to change: every invoice is already stored.').waitFor();
+    assert.ok(await page.getByRole('button', { name: 'Import 0 invoices' }).isDisabled());
+
+    // A broken cost in row 3 refuses the file, naming the row and the column.
+    const broken = replaceCell(text, 3, 'BilledCost', '0.12abc');
+    const known = consoleErrors.length; // the 422 is logged by the browser; it is expected here
+    await page.locator('input[type=file]').setInputFiles({
+      name: 'focus-broken.csv', mimeType: 'text/csv', buffer: Buffer.from(broken),
+    });
+    const failure = page.getByRole('alert').filter({ hasText: 'The file could not be read' });
+    await failure.waitFor();
+    assert.match(await failure.textContent(), /row 3, column BilledCost: the cost is not a number/);
+    assert.equal(await page.getByRole('table', { name: 'Invoices per service and month' }).count(), 0);
+    assert.ok(consoleErrors.slice(known).every((line) => line.includes('422')), consoleErrors.slice(known).join('\n'));
+    consoleErrors.splice(known);
+    await settle(page);
+    await shoot(page, 'desktop-import-focus-error');
+    await page.context().close();
     assert.deepEqual(consoleErrors, []);
   });
 });

@@ -3,6 +3,7 @@ import {
   Alert, Badge, Button, Card, Group, SegmentedControl, Stack, Table, Text, Title,
 } from '@mantine/core';
 import { IconAlertTriangle, IconCircleCheck } from '@tabler/icons-react';
+import { useMediaQuery } from '@mantine/hooks';
 import { useQueryClient } from '@tanstack/react-query';
 import type { FocusGroup } from '@/api/types';
 import { MoneyText } from '@/components/MoneyText';
@@ -34,21 +35,75 @@ function actionCount(result: FocusResult, action: FocusAction): number {
   return result.counts[action] ?? 0;
 }
 
-function GroupAction({ group }: { group: FocusGroup }) {
+function ActionBadge({ group }: { group: FocusGroup }) {
   const { label, color } = ACTIONS[group.action];
   return (
+    <Group gap={6} wrap="nowrap">
+      <Badge variant="light" color={color}>{label}</Badge>
+      {group.action === 'replace' && <MoneyText value={group.previous_amount} currency={group.currency} c="dimmed" />}
+    </Group>
+  );
+}
+
+function GroupError({ group }: { group: FocusGroup }) {
+  if (!group.error) return null;
+  return <Text size="xs" c={group.action === 'conflict' ? 'red' : 'dimmed'}>{group.error}</Text>;
+}
+
+function GroupAction({ group }: { group: FocusGroup }) {
+  return (
     <Stack gap={2}>
-      <Group gap={6} wrap="nowrap">
-        <Badge variant="light" color={color}>{label}</Badge>
-        {group.action === 'replace' && <MoneyText value={group.previous_amount} currency={group.currency} c="dimmed" />}
-      </Group>
-      {group.error && <Text size="xs" c={group.action === 'conflict' ? 'red' : 'dimmed'}>{group.error}</Text>}
+      <ActionBadge group={group} />
+      <GroupError group={group} />
     </Stack>
+  );
+}
+
+function groupKey(group: FocusGroup): string {
+  return `${group.month}|${group.provider}|${group.service}|${group.currency}`;
+}
+
+/**
+ * The invoices on a phone: five columns do not fit in 390 px, and scrolled sideways
+ * the amounts and actions would be out of sight. The service with its provider and
+ * month, then the amount with what happens to it.
+ */
+function NarrowGroups({ groups }: { groups: FocusGroup[] }) {
+  return (
+    <Table striped stickyHeader aria-label="Invoices per service and month">
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th>Service</Table.Th>
+          <Table.Th ta="right">Amount</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {groups.map((group) => (
+          <Table.Tr key={groupKey(group)}>
+            <Table.Td>
+              <Text size="sm" fw={500}>{group.service}</Text>
+              <Text size="xs" c="dimmed">
+                {`${group.provider} · `}
+                <MonthText value={group.month} size="xs" c="dimmed" />
+              </Text>
+              <GroupError group={group} />
+            </Table.Td>
+            <Table.Td ta="right" style={{ verticalAlign: 'top' }}>
+              <Stack gap={4} align="flex-end">
+                <MoneyText value={group.amount} currency={group.currency} signed />
+                <ActionBadge group={group} />
+              </Stack>
+            </Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
   );
 }
 
 function Preview({ result }: { result: FocusResult }) {
   const shown = result.groups.slice(0, SHOWN_GROUPS);
+  const narrow = useMediaQuery('(max-width: 48em)') ?? false;
   return (
     <Stack gap="sm">
       {result.skipped_reasons.length > 0 && (
@@ -89,29 +144,31 @@ function Preview({ result }: { result: FocusResult }) {
           ))}
         </Table.Tbody>
       </Table>
-      <Table.ScrollContainer minWidth={640} type="native" mah={480}>
-        <Table striped stickyHeader aria-label="Invoices per service and month">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Month</Table.Th>
-              <Table.Th>Provider</Table.Th>
-              <Table.Th>Service</Table.Th>
-              <Table.Th ta="right">Amount</Table.Th>
-              <Table.Th>What happens</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {shown.map((group) => (
-              <Table.Tr key={`${group.month}|${group.provider}|${group.service}|${group.currency}`}>
-                <Table.Td><MonthText value={group.month} /></Table.Td>
-                <Table.Td>{group.provider}</Table.Td>
-                <Table.Td>{group.service}</Table.Td>
-                <Table.Td ta="right"><MoneyText value={group.amount} currency={group.currency} signed /></Table.Td>
-                <Table.Td><GroupAction group={group} /></Table.Td>
+      <Table.ScrollContainer minWidth={narrow ? 0 : 640} type="native" mah={480}>
+        {narrow ? <NarrowGroups groups={shown} /> : (
+          <Table striped stickyHeader aria-label="Invoices per service and month">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Month</Table.Th>
+                <Table.Th>Provider</Table.Th>
+                <Table.Th>Service</Table.Th>
+                <Table.Th ta="right">Amount</Table.Th>
+                <Table.Th>What happens</Table.Th>
               </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+            </Table.Thead>
+            <Table.Tbody>
+              {shown.map((group) => (
+                <Table.Tr key={groupKey(group)}>
+                  <Table.Td><MonthText value={group.month} /></Table.Td>
+                  <Table.Td>{group.provider}</Table.Td>
+                  <Table.Td>{group.service}</Table.Td>
+                  <Table.Td ta="right"><MoneyText value={group.amount} currency={group.currency} signed /></Table.Td>
+                  <Table.Td><GroupAction group={group} /></Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
       </Table.ScrollContainer>
       {result.groups.length > shown.length && (
         <Text size="sm" c="dimmed">{`The first ${shown.length} of ${result.groups.length} invoices are shown.`}</Text>
@@ -243,8 +300,12 @@ export function FocusImport({ onBusy }: { onBusy: (busy: boolean) => void }) {
               <Badge size="lg" variant="light" color={result.skipped ? 'orange' : 'gray'}>
                 {`${result.skipped.toLocaleString('en')} skipped`}
               </Badge>
-              <Badge size="lg" variant="light" color="teal">{`${actionCount(result, 'create')} new`}</Badge>
-              <Badge size="lg" variant="light" color="yellow">{`${actionCount(result, 'replace')} replaced`}</Badge>
+              <Badge size="lg" variant="light" color={actionCount(result, 'create') ? 'teal' : 'gray'}>
+                {`${actionCount(result, 'create')} new`}
+              </Badge>
+              <Badge size="lg" variant="light" color={actionCount(result, 'replace') ? 'yellow' : 'gray'}>
+                {`${actionCount(result, 'replace')} replaced`}
+              </Badge>
               <Badge size="lg" variant="light" color="gray">{`${actionCount(result, 'unchanged')} unchanged`}</Badge>
               <Badge size="lg" variant="light" color={result.conflicts ? 'red' : 'gray'}>
                 {plural(result.conflicts, 'conflict')}

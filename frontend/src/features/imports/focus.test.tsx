@@ -11,6 +11,10 @@ beforeEach(() => {
   vi.stubGlobal('XMLHttpRequest', FakeXhr);
 });
 
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
 const bill = () => new File(['BilledCost,BillingCurrency\n'], 'focus.csv', { type: 'text/csv' });
 
 function group(fields: Partial<FocusGroup>): FocusGroup {
@@ -134,5 +138,28 @@ describe('FOCUS import', () => {
 
     fireEvent.drop(zone, { dataTransfer: { files: [bill()] } });
     expect(await screen.findByText('file: row 2, column BilledCost: the cost is not a number.')).toBeInTheDocument();
+  });
+
+  it('lays the invoices out in two columns on a phone, amounts in sight', async () => {
+    // Only the phone query matches (the setup's matchMedia matches none).
+    const desktop = window.matchMedia;
+    vi.stubGlobal('matchMedia', (query: string) => ({ ...desktop(query), matches: query === '(max-width: 48em)' }));
+    FakeXhr.replies.push({ status: 200, body: report({ counts: { create: 2, skip: 1 } }) });
+    const { user } = renderApp('/import');
+    await user.click(await screen.findByRole('radio', { name: 'FOCUS billing export' }));
+    fireEvent.drop(screen.getByRole('group', { name: 'Drop a FOCUS file here' }), { dataTransfer: { files: [bill()] } });
+    await screen.findByText('FOCUS 1.2');
+    await waitFor(() => expect(rowsOf('Invoices per service and month')[0]).toBe('ServiceAmount'));
+    expect(rowsOf('Invoices per service and month')).toEqual([
+      'ServiceAmount',
+      'Amazon EC2AWS · Mar 2025$14.83New',
+      'Amazon S3AWS · Mar 2025$20.00Replaces$18.00',
+      'ComputeOracle · Mar 2025The month\'s total is negative.-$1.00Skipped',
+    ]);
+    // A count of zero is grey, not coloured as news or a warning.
+    const colour = (text: string) => screen.getByText(text).closest('.mantine-Badge-root')?.getAttribute('style');
+    expect(colour('2 new')).toContain('teal');
+    expect(colour('0 replaced')).toContain('gray');
+    expect(colour('0 replaced')).not.toContain('yellow');
   });
 });
