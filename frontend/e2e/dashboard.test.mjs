@@ -136,8 +136,11 @@ async function readFocusPreview(page) {
       badge: cell.querySelector('.mantine-Badge-root')?.textContent.trim() ?? null,
     }))),
   );
-  const totals = (await rowsOf('Totals per month')).map(([month, currency, total, groups]) => ({
-    key: `${month.month.slice(0, 7)}|${currency.text}`, cents: displayedCents(total.text), groups: Number(groups.text),
+  const totals = (await rowsOf('Totals per month')).map(([month, currency, inFile, groups, invoiced]) => ({
+    key: `${month.month.slice(0, 7)}|${currency.text}`,
+    fileCents: displayedCents(inFile.text),
+    groups: Number(groups.text),
+    cents: displayedCents(invoiced.text),
   }));
   const groups = (await rowsOf('Invoices per service and month')).map(([month, provider, service, amount, action]) => ({
     key: [month.month.slice(0, 7), provider.text, service.text].join('|'),
@@ -682,14 +685,16 @@ describe('CostWatch dashboard in Chromium', () => {
     for (const { key, cents, action } of preview.groups) {
       assert.equal(action, cents < 0n ? 'Skipped' : 'New', key);
     }
-    // The month's total adds its invoices up (each rounded to the cent).
+    // Per month: the file's own total (a spreadsheet's sum, rounded once), and the invoices
+    // an import stores (the negative month left out), their number and their sum.
     assert.deepEqual(
-      Object.fromEntries(preview.totals.map(({ key, cents }) => [key, formatCents(cents)])),
-      Object.fromEntries([...expected.months].map(([key, cents]) => [key, formatCents(cents)])),
+      Object.fromEntries(preview.totals.map(({ key, fileCents }) => [key, formatCents(fileCents)])),
+      Object.fromEntries([...expected.monthsUnrounded].map(([key, cents]) => [key, formatCents(cents)])),
     );
-    assert.deepEqual(preview.totals.map((total) => total.groups), [...expected.months.keys()].map(
-      (key) => groups.filter((g) => `${g.month}|${g.currency}` === key).length,
-    ));
+    assert.deepEqual(
+      Object.fromEntries(preview.totals.map(({ key, cents, groups: count }) => [key, [formatCents(cents), count]])),
+      Object.fromEntries([...expected.months].map(([key, month]) => [key, [formatCents(month.cents), month.invoices]])),
+    );
     const commit = page.getByRole('button', { name: `Import ${stored.length} invoices` });
     assert.ok(await commit.isEnabled());
     await settle(page);

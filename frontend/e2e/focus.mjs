@@ -92,9 +92,9 @@ function isNull(value) {
 
 /**
  * Sum a FOCUS CSV's BilledCost per provider, service, billing month and currency,
- * exactly, then round each sum once to cents; the month totals add those cents up
- * (each invoice is rounded, the month is their sum). `monthsUnrounded` is each
- * month's exact sum rounded once, to compare.
+ * exactly, then round each sum once to cents. `months`: per month and currency, the
+ * invoices an import stores (a negative month is skipped), their count and their cents
+ * added up; `monthsUnrounded`: every charge of the month summed exactly, rounded once.
  */
 export function sumFocus(text, costColumn = 'BilledCost') {
   const [header, ...rows] = parseCsv(text);
@@ -134,11 +134,13 @@ export function sumFocus(text, costColumn = 'BilledCost') {
     const monthKey = `${month}|${currency}`;
     exactMonths.set(monthKey, (exactMonths.get(monthKey) ?? 0n) + units);
   });
-  const months = new Map();
+  const months = new Map([...exactMonths.keys()].map((key) => [key, { cents: 0n, invoices: 0 }]));
   groups.forEach((group) => {
     Object.assign(group, { cents: toCents(group.units) });
-    const monthKey = `${group.month}|${group.currency}`;
-    months.set(monthKey, (months.get(monthKey) ?? 0n) + group.cents);
+    if (group.cents < 0n) return;
+    const month = months.get(`${group.month}|${group.currency}`);
+    month.cents += group.cents;
+    month.invoices += 1;
   });
   const monthsUnrounded = new Map([...exactMonths].map(([key, units]) => [key, toCents(units)]));
   return {

@@ -94,8 +94,8 @@ def print_report(report: FocusReport, out: TextIO) -> None:
             )
     for total in report.totals:
         print(
-            f"total {total.month:%Y-%m} {total.currency}: {format_money(total.amount)}"
-            f" ({total.groups} groups)",
+            f"total {total.month:%Y-%m} {total.currency}: {format_money(total.file_amount)}"
+            f" in the file; {format_money(total.amount)} in {total.groups} invoices",
             file=out,
         )
     counts = ", ".join(f"{count} {MARKS[action]}" for action, count in report.counts.items())

@@ -98,6 +98,9 @@ class Aggregate:
     rows: int = 0
     groups: list[Group] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    # Every charge of a month and currency, summed exactly and rounded once (what a
+    # spreadsheet sum of the file gives; the groups' rounded amounts may differ by cents).
+    month_totals: dict[tuple[date, str], Decimal] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -545,6 +548,10 @@ def _collect(
         entry = sums.setdefault(key, [Decimal(0), 0])
         entry[0] = Decimal(entry[0]) + (amount if isinstance(amount, Decimal) else Decimal(0))
         entry[1] = int(entry[1]) + priced
+    months_exact: dict[tuple[date, str], Decimal] = {}
+    for (_, _, month, code), (total, _) in sums.items():
+        months_exact[(month, code)] = months_exact.get((month, code), Decimal(0)) + Decimal(total)
+    result.month_totals = {key: quantize(total) for key, total in sorted(months_exact.items())}
     result.groups = [
         Group(provider, service, month, code, quantize(Decimal(total)), int(count))
         for (provider, service, month, code), (total, count) in sorted(

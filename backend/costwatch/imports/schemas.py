@@ -39,12 +39,21 @@ class FocusGroup(BaseModel):
 
 
 class MonthTotal(BaseModel):
-    """What the file adds up to for one month and currency (every group, skipped ones too)."""
+    """One month and currency of the file: its own total, and the invoices made of it."""
 
     month: date
     currency: str
-    amount: Money
-    groups: int
+    amount: Money = Field(
+        description="What this month's invoices from the file add up to once stored (the"
+        " groups that are created, replaced or unchanged; not those skipped or in conflict):"
+        " what the dashboard will show."
+    )
+    groups: int = Field(description="How many invoices those are.")
+    file_amount: Money = Field(
+        description="Every charge of the month in the file, summed exactly and rounded once"
+        " (what a spreadsheet sum of the cost column gives: compare it with the bill). It"
+        " differs from `amount` by the groups left out, and by cents of rounding per invoice."
+    )
 
 
 class SkippedRows(BaseModel):

@@ -159,15 +159,27 @@ async def _write(session: AsyncSession, groups: list[FocusGroup]) -> None:
             await update_invoice(session, group.invoice_id, InvoiceUpdate(amount=group.amount))
 
 
-def _totals(groups: list[FocusGroup]) -> list[MonthTotal]:
+STORED = frozenset({"create", "replace", "unchanged"})
+"""The actions whose group is an invoice once the file is committed."""
+
+
+def _totals(groups: list[FocusGroup], in_file: dict[tuple[date, str], Decimal]) -> list[MonthTotal]:
     sums: dict[tuple[date, str], Decimal] = defaultdict(lambda: ZERO)
     counts: Counter[tuple[date, str]] = Counter()
     for group in groups:
-        sums[(group.month, group.currency)] += group.amount
-        counts[(group.month, group.currency)] += 1
+        if group.action in STORED:
+            sums[(group.month, group.currency)] += group.amount
+            counts[(group.month, group.currency)] += 1
+    keys = sorted({*in_file, *((group.month, group.currency) for group in groups)})
     return [
-        MonthTotal(month=month, currency=currency, amount=amount, groups=counts[(month, currency)])
-        for (month, currency), amount in sorted(sums.items())
+        MonthTotal(
+            month=month,
+            currency=currency,
+            amount=sums[(month, currency)],
+            groups=counts[(month, currency)],
+            file_amount=in_file.get((month, currency), ZERO),
+        )
+        for month, currency in keys
     ]
 
 
@@ -201,7 +213,7 @@ async def import_focus(
         skipped=sum(s.rows for s in skipped),
         skipped_reasons=skipped,
         months=sorted({group.month for group in groups}),
-        totals=_totals(groups),
+        totals=_totals(groups, aggregate.month_totals),
         groups=groups,
         counts=dict(counts),
         conflicts=counts["conflict"],

@@ -20,6 +20,7 @@ import contextlib
 import queue
 import shutil
 import tempfile
+import threading
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
@@ -153,7 +154,14 @@ class _Parts:
         self._size = 0  # bytes in the part being written
         self._file: BinaryIO | None = None
         self._queue: queue.SimpleQueue[Path | None] = queue.SimpleQueue()
-        self._summing = asyncio.ensure_future(asyncio.to_thread(self._sum_queued))
+        # A thread of its own, not one of the event loop's few pooled ones: it waits for
+        # parts as long as the upload lasts, and the batches' writes need the pool meanwhile
+        # (several uploads at once must not take every pooled thread).
+        loop = asyncio.get_running_loop()
+        self._summing: asyncio.Future[None] = loop.create_future()
+        threading.Thread(
+            target=self._sum_then_tell, args=(loop,), name="focus-upload-parts", daemon=True
+        ).start()
 
     @classmethod
     def start(
@@ -204,6 +212,16 @@ class _Parts:
             self._queue.put(self.paths[-1])
         self._size = 0
 
+    def _sum_then_tell(self, loop: asyncio.AbstractEventLoop) -> None:
+        try:
+            self._sum_queued()
+        finally:
+            loop.call_soon_threadsafe(self._summed)
+
+    def _summed(self) -> None:
+        if not self._summing.done():
+            self._summing.set_result(None)
+
     def _sum_queued(self) -> None:
         """The summing thread: sum every part waiting, until the end of the upload."""
         done = False
@@ -220,8 +238,10 @@ class _Parts:
             threads = DUCKDB_THREADS if done else 1
             try:
                 self.partials.append(partial(self._over(paths), threads=threads))
-            except Invalid:
-                self.failed = True  # reported by ``whole``, with its line
+            except Exception:
+                # A broken line (``whole`` reports it with the file's own line number), or
+                # anything else, which ``whole`` meets again: no part's sum is left out.
+                self.failed = True
 
     def _over(self, paths: list[Path]) -> Plan:
         """The plan, to read these parts (in this order, as one file)."""

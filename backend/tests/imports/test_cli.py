@@ -64,7 +64,7 @@ def test_preview_then_commit_then_again(database_url: str) -> None:
     assert status == 0
     assert "FOCUS 1.2 (csv), 16 rows, 3 skipped" in text
     assert "2025-03  AWS        Amazon EC2              USD        14.83  new" in text
-    assert "total 2025-03 USD: 13.84 (3 groups)" in text
+    assert "total 2025-03 USD: 13.84 in the file; 14.84 in 2 invoices" in text
     assert "preview only" in text
     assert stored(database_url) == ([], [])
 

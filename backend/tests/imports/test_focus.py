@@ -1,5 +1,6 @@
 """FOCUS import: exact sums, versions and formats, preview and commit, refusals."""
 
+import asyncio
 import csv
 import gzip
 import io
@@ -57,6 +58,20 @@ async def upload(
         params={"dry_run": str(dry_run).lower(), **params},
         files={"file": (name, content, "application/octet-stream")},
     )
+
+
+def spreadsheet_months(path: Path, column: str = "BilledCost") -> dict[tuple[str, str], str]:
+    """A FOCUS CSV's cost summed per billing month and currency by hand, rounded once."""
+    sums: dict[tuple[str, str], Decimal] = {}
+    with path.open(newline="", encoding="utf-8-sig") as file:
+        for row in csv.DictReader(file):
+            values = [(row[name] or "").strip() for name in (column, "BillingPeriodStart")]
+            currency = (row["BillingCurrency"] or "").strip().upper()
+            if "" in values or "NULL" in values or currency in ("", "NULL"):
+                continue
+            key = (values[1][:7] + "-01", currency)
+            sums[key] = sums.get(key, Decimal(0)) + Decimal(values[0])
+    return {key: str(total.quantize(Decimal("0.01"), ROUND_HALF_UP)) for key, total in sums.items()}
 
 
 def amounts(body: JSON) -> dict[tuple[str, str, str, str], str]:
@@ -292,11 +307,17 @@ async def test_dry_run_previews_and_stores_nothing(
         "BillingPeriodStart is empty",
         "BillingCurrency is empty",
     ]
-    assert {(t["month"], t["currency"]): t["amount"] for t in body["totals"]} == {
-        ("2025-03-01", "EUR"): "120.22",
-        ("2025-03-01", "USD"): "13.84",  # 14.83 + 0.01 - 1.00
-        ("2025-04-01", "USD"): "10.13",
+    # The invoices a commit stores, per month (Oracle's negative month is skipped) ...
+    assert {(t["month"], t["currency"]): (t["amount"], t["groups"]) for t in body["totals"]} == {
+        ("2025-03-01", "EUR"): ("120.22", 2),
+        ("2025-03-01", "USD"): ("14.84", 2),  # 14.83 + 0.01
+        ("2025-04-01", "USD"): ("10.13", 2),  # 7.78 + 2.35
     }
+    # ... and the file's own total, as a spreadsheet sums it (every charge, rounded once).
+    assert {(t["month"], t["currency"]): t["file_amount"] for t in body["totals"]} == (
+        spreadsheet_months(MESSY)
+    )
+    assert spreadsheet_months(MESSY)[("2025-04-01", "USD")] == "10.12"
     oracle = next(g for g in body["groups"] if g["provider"] == "Oracle")
     assert oracle["action"] == "skip"
     assert "negative" in oracle["error"]
@@ -678,3 +699,20 @@ async def test_the_file_may_be_the_body_itself(
     refused = await send(b'{"file": "x"}', "application/json")
     assert "multipart field `file`" in message(refused)
     assert "Content-Type text/csv" in message(refused)
+
+
+async def test_many_uploads_summed_in_parts_at_once(
+    concurrent_client: tuple[httpx.AsyncClient, Any], parts: list[Any]
+) -> None:
+    # More uploads than the event loop's pool has threads (6 on 2 cores): each summing thread
+    # waits for its parts as long as its upload lasts, and must not starve the others' writes.
+    client, _ = concurrent_client
+    many = 10
+    answers = await asyncio.wait_for(
+        asyncio.gather(*(upload_in_chunks(client, MESSY.read_bytes()) for _ in range(many))),
+        timeout=120,
+    )
+    assert [a.status_code for a in answers] == [200] * many
+    assert all(amounts(a.json()) == MESSY_BILLED for a in answers)
+    assert len(parts) == many
+    assert not any(received.failed for received in parts)

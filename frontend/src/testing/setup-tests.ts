@@ -6,8 +6,9 @@ import { notifications } from '@mantine/notifications';
 import { afterEach, beforeEach, vi } from 'vitest';
 import { apiMock } from './api-mock';
 
-// Pages are lazy chunks: the first render of a page in a file also imports it (slow on 2 cores).
-configure({ asyncUtilTimeout: 3000 });
+// Pages are lazy chunks: the first render of a page in a file also imports it (slow on 2 cores,
+// and slower still when the machine is busy: 3 s was once not enough).
+configure({ asyncUtilTimeout: 8000 });
 
 Object.defineProperty(window, 'matchMedia', {
   writable: true,

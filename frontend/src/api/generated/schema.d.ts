@@ -3148,17 +3148,27 @@ export interface components {
         };
         /**
          * MonthTotal
-         * @description What the file adds up to for one month and currency (every group, skipped ones too).
+         * @description One month and currency of the file: its own total, and the invoices made of it.
          */
         MonthTotal: {
             /**
              * Amount
+             * @description What this month's invoices from the file add up to once stored (the groups that are created, replaced or unchanged; not those skipped or in conflict): what the dashboard will show.
              * @example 1234.50
              */
             amount: string;
             /** Currency */
             currency: string;
-            /** Groups */
+            /**
+             * File Amount
+             * @description Every charge of the month in the file, summed exactly and rounded once (what a spreadsheet sum of the cost column gives: compare it with the bill). It differs from `amount` by the groups left out, and by cents of rounding per invoice.
+             * @example 1234.50
+             */
+            file_amount: string;
+            /**
+             * Groups
+             * @description How many invoices those are.
+             */
             groups: number;
             /**
              * Month

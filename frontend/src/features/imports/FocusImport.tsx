@@ -124,13 +124,18 @@ function Preview({ result }: { result: FocusResult }) {
           </Table.Tbody>
         </Table>
       )}
-      <Table striped aria-label="Totals per month" maw={560}>
+      <Table striped aria-label="Totals per month" maw={640}>
         <Table.Thead>
           <Table.Tr>
             <Table.Th>Month</Table.Th>
             <Table.Th>Currency</Table.Th>
-            <Table.Th ta="right">Total</Table.Th>
+            <Table.Th ta="right" title="Every charge of the month in the file, summed and rounded once">
+              File total
+            </Table.Th>
             <Table.Th ta="right">Invoices</Table.Th>
+            <Table.Th ta="right" title="What the month's invoices add up to once imported (skipped ones left out)">
+              Invoiced
+            </Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -138,8 +143,9 @@ function Preview({ result }: { result: FocusResult }) {
             <Table.Tr key={`${total.month}-${total.currency}`}>
               <Table.Td><MonthText value={total.month} /></Table.Td>
               <Table.Td>{total.currency}</Table.Td>
-              <Table.Td ta="right"><MoneyText value={total.amount} currency={total.currency} signed /></Table.Td>
+              <Table.Td ta="right"><MoneyText value={total.file_amount} currency={total.currency} signed /></Table.Td>
               <Table.Td ta="right">{total.groups}</Table.Td>
+              <Table.Td ta="right"><MoneyText value={total.amount} currency={total.currency} signed /></Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>

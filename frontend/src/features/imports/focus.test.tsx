@@ -49,7 +49,7 @@ function report(fields: Partial<FocusReport>): FocusReport {
     ],
     months: ['2025-03-01'],
     totals: [{
-      month: '2025-03-01', currency: 'USD', amount: '34.83', groups: 3,
+      month: '2025-03-01', currency: 'USD', amount: '35.83', groups: 2, file_amount: '34.83',
     }],
     groups: [
       group({}),
@@ -95,7 +95,7 @@ describe('FOCUS import', () => {
     expect(rowsOf('Skipped rows')).toEqual([
       'Rows skippedWhy', '1BilledCost is empty', '2BillingCurrency is empty',
     ]);
-    expect(rowsOf('Totals per month')).toEqual(['MonthCurrencyTotalInvoices', 'Mar 2025USD$34.833']);
+    expect(rowsOf('Totals per month')).toEqual(['MonthCurrencyFile totalInvoicesInvoiced', 'Mar 2025USD$34.832$35.83']);
     expect(rowsOf('Invoices per service and month')).toEqual([
       'MonthProviderServiceAmountWhat happens',
       'Mar 2025AWSAmazon EC2$14.83New',
