@@ -101,6 +101,38 @@ function NarrowGroups({ groups }: { groups: FocusGroup[] }) {
   );
 }
 
+/** The totals per month on a phone: three columns, the currency and count under the figures. */
+function NarrowTotals({ totals }: { totals: FocusResult['totals'] }) {
+  return (
+    <Table striped aria-label="Totals per month">
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th>Month</Table.Th>
+          <Table.Th ta="right">File total</Table.Th>
+          <Table.Th ta="right">Invoiced</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {totals.map((total) => (
+          <Table.Tr key={`${total.month}-${total.currency}`}>
+            <Table.Td>
+              <MonthText value={total.month} size="sm" />
+              <Text size="xs" c="dimmed">{total.currency}</Text>
+            </Table.Td>
+            <Table.Td ta="right" style={{ verticalAlign: 'top' }}>
+              <MoneyText value={total.file_amount} currency={total.currency} signed />
+            </Table.Td>
+            <Table.Td ta="right" style={{ verticalAlign: 'top' }}>
+              <MoneyText value={total.amount} currency={total.currency} signed />
+              <Text size="xs" c="dimmed">{`${total.groups} ${total.groups === 1 ? 'invoice' : 'invoices'}`}</Text>
+            </Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
+}
+
 function Preview({ result }: { result: FocusResult }) {
   const shown = result.groups.slice(0, SHOWN_GROUPS);
   const narrow = useMediaQuery('(max-width: 48em)') ?? false;
@@ -124,32 +156,34 @@ function Preview({ result }: { result: FocusResult }) {
           </Table.Tbody>
         </Table>
       )}
-      <Table striped aria-label="Totals per month" maw={640}>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Month</Table.Th>
-            <Table.Th>Currency</Table.Th>
-            <Table.Th ta="right" title="Every charge of the month in the file, summed and rounded once">
-              File total
-            </Table.Th>
-            <Table.Th ta="right">Invoices</Table.Th>
-            <Table.Th ta="right" title="What the month's invoices add up to once imported (skipped ones left out)">
-              Invoiced
-            </Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {result.totals.map((total) => (
-            <Table.Tr key={`${total.month}-${total.currency}`}>
-              <Table.Td><MonthText value={total.month} /></Table.Td>
-              <Table.Td>{total.currency}</Table.Td>
-              <Table.Td ta="right"><MoneyText value={total.file_amount} currency={total.currency} signed /></Table.Td>
-              <Table.Td ta="right">{total.groups}</Table.Td>
-              <Table.Td ta="right"><MoneyText value={total.amount} currency={total.currency} signed /></Table.Td>
+      {narrow ? <NarrowTotals totals={result.totals} /> : (
+        <Table striped aria-label="Totals per month" maw={640}>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Month</Table.Th>
+              <Table.Th>Currency</Table.Th>
+              <Table.Th ta="right" title="Every charge of the month in the file, summed and rounded once">
+                File total
+              </Table.Th>
+              <Table.Th ta="right">Invoices</Table.Th>
+              <Table.Th ta="right" title="What the month's invoices add up to once imported (skipped ones left out)">
+                Invoiced
+              </Table.Th>
             </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
+          </Table.Thead>
+          <Table.Tbody>
+            {result.totals.map((total) => (
+              <Table.Tr key={`${total.month}-${total.currency}`}>
+                <Table.Td><MonthText value={total.month} /></Table.Td>
+                <Table.Td>{total.currency}</Table.Td>
+                <Table.Td ta="right"><MoneyText value={total.file_amount} currency={total.currency} signed /></Table.Td>
+                <Table.Td ta="right">{total.groups}</Table.Td>
+                <Table.Td ta="right"><MoneyText value={total.amount} currency={total.currency} signed /></Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
       <Table.ScrollContainer minWidth={narrow ? 0 : 640} type="native" mah={480}>
         {narrow ? <NarrowGroups groups={shown} /> : (
           <Table striped stickyHeader aria-label="Invoices per service and month">

@@ -156,6 +156,8 @@ describe('FOCUS import', () => {
       'Amazon S3AWS · Mar 2025$20.00Replaces$18.00',
       'ComputeOracle · Mar 2025The month\'s total is negative.-$1.00Skipped',
     ]);
+    // The totals in three columns: the currency under the month, the count under the sum.
+    expect(rowsOf('Totals per month')).toEqual(['MonthFile totalInvoiced', 'Mar 2025USD$34.83$35.832 invoices']);
     // A count of zero is grey, not coloured as news or a warning.
     const colour = (text: string) => screen.getByText(text).closest('.mantine-Badge-root')?.getAttribute('style');
     expect(colour('2 new')).toContain('teal');
