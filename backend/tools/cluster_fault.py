@@ -16,9 +16,12 @@ It checks that no request waited more than 5 s; that no answer was ever a 500; t
 the failover windows every answer was 2xx; that every write answered 201 is stored exactly once
 with its amount (and that rows stored without a 201 are no more than the writes that failed);
 that balances, monthly rollups and the month's summary equal a recomputation from the raw rows
-to the cent; and, straight on the nodes, that a write committed on one node is read on another
-at once (``wsrep_sync_wait``) and that the scheduler's lease has one holder when two nodes race
-for it. The errors of each failover window are counted and printed.
+to the cent. Then, over HTTP (``tools.cluster_reads``), with two more API replicas each on a
+different node's own port: after every 201 through one, the list and the cached balances through
+the other show the write, one pair at a time and with concurrent writers. Last, straight on the
+nodes, that a write committed on one node is read on another at once (``wsrep_sync_wait``) and
+that the scheduler's lease has one holder when two nodes race for it. The errors of each
+failover window are counted and printed.
 """
 
 # ruff: noqa: S603 - the commands run are this repository's own programs and nginx
@@ -51,6 +54,7 @@ from costwatch.db.lease import claim
 from costwatch.db.session import make_sessionmaker
 from tools import mariadb
 from tools.cluster import GaleraCluster, GaleraNode
+from tools.cluster_reads import read_your_writes
 from tools.fault import Outcome, Run, _stored, check, results
 from tools.fault import _request as _send
 from tools.servers import ROOT, Api, free_ports, start_api, stop, wait_ready
@@ -435,6 +439,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--api-down", type=float, default=4.0, help="seconds after the API kill")
     parser.add_argument("--after", type=float, default=5.0, help="seconds of load at the end")
     parser.add_argument("--probe-rounds", type=int, default=200, help="read-your-writes rounds")
+    parser.add_argument(
+        "--http-rounds",
+        type=int,
+        default=200,
+        help="write/read pairs over HTTP through replicas on two nodes, then as many at once",
+    )
+    parser.add_argument("--http-writers", type=int, default=8, help="at once: concurrent writers")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     args = parser.parse_args(argv)
 
@@ -506,6 +517,33 @@ def main(argv: list[str] | None = None) -> int:
         balances, summary = asyncio.run(_api_figures(web, token))
         _report(run, stored, topups, balances, summary)
 
+        http_started = time.monotonic()
+        conflicts_before = _conflicts(cluster.nodes)
+        tallies = read_your_writes(
+            cluster.nodes,
+            env,
+            work,
+            token,
+            rounds=args.http_rounds,
+            writers=args.http_writers,
+            per_writer=args.http_rounds // args.http_writers,
+        )
+        for label, tally in tallies.items():
+            check(
+                f"read-your-writes over HTTP, {label}: after each 201 through one replica on one"
+                f" node, the list and the cached balances through a replica on another node show"
+                f" it ({tally.pairs} pairs, {len(tally.violations)} violations)",
+                tally.pairs > 0 and not tally.violations,
+                tally.violations[:5],
+            )
+            print(
+                f"  {label}: {tally.pairs} pairs, writes not answered 201:"
+                f" {tally.unacknowledged or 0}, slowest read-back {tally.slowest_read:.2f} s"
+            )
+        print(
+            f"  read-your-writes over HTTP: {time.monotonic() - http_started:.0f} s, transactions"
+            f" aborted for a conflict meanwhile: {_conflicts(cluster.nodes) - conflicts_before}"
+        )
         missed = asyncio.run(_read_your_writes(cluster.nodes, args.probe_rounds))
         check(
             f"a write on one node is read on another at once ({args.probe_rounds} rounds)",

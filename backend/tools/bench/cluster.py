@@ -261,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cluster of {len(cluster.nodes)} Synced in {sst_seconds:.0f} s", flush=True)
         shutil.rmtree(seed)
         for each in (server, cluster.url.replace("/?", "/mysql?")):
-            if not asyncio.run(mariadb.settle(each)):
+            if not asyncio.run(mariadb.settle(each, seconds=30)):
                 print("a server is still writing its data out; measuring anyway", flush=True)
         sides = measure(
             {"single": url, "cluster": mariadb.database_url(cluster.url, DATABASE)},
