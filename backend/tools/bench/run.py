@@ -280,6 +280,15 @@ def mixed_load(base: str, token: str, seconds: int) -> tuple[list[Result], dict[
     return results, writes
 
 
+def carry_over(text: str, path: Path) -> str:
+    """``text`` with the sections other runs wrote in the file at ``path`` (``KEPT_SECTIONS``)."""
+    for start, end in KEPT_SECTIONS:
+        kept = kept_section(path, start, end)
+        if kept:
+            text = splice(text, kept, start, end)
+    return text
+
+
 def cold_table(sets: dict[str, SetResult]) -> str:
     """The first-request-after-a-write figures of the sets measured, as a Markdown table."""
     names = list(sets)
@@ -362,11 +371,7 @@ def main(argv: list[str] | None = None) -> int:
     # The imports' and the cluster's sections (./bench.sh --imports, --cluster) are measured on
     # their own: carried over.
     text = report(sets, version, args.seconds, args.workers)
-    for start, end in KEPT_SECTIONS:
-        kept = kept_section(Path(args.output), start, end)
-        if kept:
-            text = splice(text, kept, start, end)
-    Path(args.output).write_text(text)
+    Path(args.output).write_text(carry_over(text, Path(args.output)))
     print(f"wrote {args.output}")
     return 0
 
