@@ -4,7 +4,7 @@
 #   ./bench.sh [--seconds 10] [--reuse] [--sets large,small,huge] [--cold-only] [--database NAME_{}]
 #   ./bench.sh --imports [--focus-rows N]   FOCUS and CSV imports (their own BENCHMARKS.md section)
 #   ./bench.sh --cluster [--set large|small] [--seconds 10]   the mixed load on one MariaDB server,
-#       then through HAProxy on three Galera nodes (its own section; about 10 min on the large set:
+#       then through HAProxy on three Galera nodes (its own section; about 9 min on the large set:
 #       generated once, copied to the cluster's nodes by SST). Starts its own servers on loopback.
 # Needs a MySQL-compatible server: COSTWATCH_BENCH_SERVER_URL, default the local MariaDB as root.
 # The code is in backend/tools/bench (not part of the installed package); the generator alone:

@@ -147,6 +147,12 @@ async def _conduct(
         await asyncio.sleep(args.warm_up)
 
         writer = await asyncio.to_thread(_writer_node, cluster)
+        # The membership changes from here on: 2 expected (the kill, the rejoin); more would mean
+        # a node was suspected or evicted on the way (the machine too slow for the timeouts).
+        survivor = cluster.nodes[-1] if writer is not cluster.nodes[-1] else cluster.nodes[0]
+        views_before = int(
+            (await asyncio.to_thread(survivor.status)).get("wsrep_cluster_conf_id", 0)
+        )
         run.phase = "node-down"
         killed_at = time.monotonic()
         # In a thread: reaping a killed server takes a moment, and this loop times the requests.
@@ -172,6 +178,8 @@ async def _conduct(
         )
         run.phase = "steady"
         await asyncio.sleep(args.steady)
+        views_after = (await asyncio.to_thread(survivor.status)).get("wsrep_cluster_conf_id", 0)
+        figures["view_changes"] = int(views_after) - views_before
 
         run.phase = "api-down"
         victim = apis[0]
@@ -319,9 +327,10 @@ def _report(
     for phase in ("node-down", "rejoining", "api-down"):
         window = [o for o in outcomes if o.phase == phase]
         errors = Counter(o.status for o in window if not 200 <= o.status < 300)
+        kinds = Counter(f"{o.kind} {o.status}" for o in window if not 200 <= o.status < 300)
         print(
             f"  errors in the {phase} window: {sum(errors.values())} of {len(window)}"
-            f" requests {dict(errors)}"
+            f" requests {dict(errors)}" + (f", by kind {dict(kinds)}" if kinds else "")
         )
 
     statuses = Counter(o.status for o in outcomes)

@@ -227,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--set", dest="set_name", choices=sorted(SETS), default="large")
     parser.add_argument("--seconds", type=int, default=10, help="length of each wrk run")
-    parser.add_argument("--rounds", type=int, default=2, help="mixed loads on each layout")
+    parser.add_argument("--rounds", type=int, default=4, help="mixed loads on each layout")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--output", type=Path, default=servers.ROOT / "BENCHMARKS.md")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
