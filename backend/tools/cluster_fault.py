@@ -354,6 +354,15 @@ def _report(
         f"{slowest.kind} in phase {slowest.phase}: {slowest.seconds:.2f} s",
     )
     print(f"  slowest request: {slowest.seconds:.2f} s ({slowest.kind}, {slowest.phase})")
+    # When they started (wall clock, as the events above) and how they ended: what kept them.
+    offset = time.time() - time.monotonic()
+    for outcome in sorted(outcomes, key=lambda o: o.seconds, reverse=True)[:3]:
+        began = offset + outcome.started
+        print(
+            f"    {outcome.seconds:.2f} s: {outcome.kind} sent at"
+            f" {time.strftime('%H:%M:%S', time.localtime(began))}.{int(began % 1 * 10)}"
+            f" ({outcome.phase}), answered {outcome.status}"
+        )
     api_503 = [o for o in outcomes if o.status == 503]
     malformed = [
         o for o in api_503 if not (isinstance(o.body, dict) and o.headers.get("retry-after"))

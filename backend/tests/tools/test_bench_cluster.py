@@ -28,6 +28,7 @@ def _section(single: cluster.Side, galera: cluster.Side) -> str:
         workers=2,
         version="MariaDB 10.11.19",
         sst_seconds=31.0,
+        load=(0.5, 2.4),
     )
 
 
@@ -40,6 +41,7 @@ def test_the_section_gives_each_figure_and_its_ratio() -> None:
     assert "| writer: failed posts | 0 | 2 | - |" in text
     assert "**small**: 100 services, 10,000 consumption" in text
     assert "| `/summary` | 4.0 | 4.0 | 1.00 |" in text
+    assert "load average (1 min) was 0.5 before the measurements and 2.4 after" in text
 
 
 def test_each_run_keeps_the_sections_of_the_others(tmp_path: Path) -> None:

@@ -153,8 +153,13 @@ def section(
     workers: int,
     version: str,
     sst_seconds: float,
+    load: tuple[float, float],
 ) -> str:
-    """The Markdown of the cluster section (markers included)."""
+    """The Markdown of the cluster section (markers included).
+
+    ``load``: the machine's load average (1 min) before and after the measurements: work of
+    others on the same cores slows both layouts, and makes the ratios less exact.
+    """
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         CLUSTER_START,
@@ -172,6 +177,11 @@ def section(
         f" option file but for the `wsrep` settings ({BUFFER_POOL} buffer pool); on the"
         " cluster every read waits for"
         " the node to have applied what was committed before it (`wsrep_sync_wait`).",
+        "",
+        f"The machine's load average (1 min) was {load[0]:.1f} before the measurements and"
+        f" {load[1]:.1f} after ({os.cpu_count()} cores): what else ran meanwhile slowed both"
+        " layouts alike at best, so compare the ratios, not the absolute figures, with the"
+        " main tables above.",
         "",
         f"The mixed load: {MIXED_CONNECTIONS} connections going round the dashboard's reports"
         f" for {seconds} s while one writer posts a consumption every 100 ms, then `/health`"
@@ -263,12 +273,14 @@ def main(argv: list[str] | None = None) -> int:
         for each in (server, cluster.url.replace("/?", "/mysql?")):
             if not asyncio.run(mariadb.settle(each, seconds=30)):
                 print("a server is still writing its data out; measuring anyway", flush=True)
+        load_before = os.getloadavg()[0]
         sides = measure(
             {"single": url, "cluster": mariadb.database_url(cluster.url, DATABASE)},
             args.seconds,
             args.workers,
             args.rounds,
         )
+        load = (load_before, os.getloadavg()[0])
     finally:
         cluster.stop()
         single.stop()
@@ -286,6 +298,7 @@ def main(argv: list[str] | None = None) -> int:
         workers=args.workers,
         version=version,
         sst_seconds=sst_seconds,
+        load=load,
     )
     document = args.output.read_text() if args.output.exists() else "# Benchmarks\n"
     args.output.write_text(splice(document, text, CLUSTER_START, CLUSTER_END))
