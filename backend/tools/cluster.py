@@ -92,11 +92,26 @@ def missing_programs() -> list[str]:
 
 
 class GaleraNode(PrivateMariaDB):
-    """One ``mariadbd`` of the cluster: its client, group, IST and SST ports on 127.0.0.1."""
+    """One ``mariadbd`` of the cluster: its client, group, IST and SST ports on 127.0.0.1.
 
-    def __init__(self, folder: Path, name: str, ports: list[int], peers: list[int]) -> None:
+    ``galera=False`` makes the same server without replication (its option file lacks only the
+    ``wsrep`` settings): the single server the benchmark compares the cluster with.
+    """
+
+    def __init__(
+        self,
+        folder: Path,
+        name: str,
+        ports: list[int],
+        peers: list[int],
+        *,
+        galera: bool = True,
+        buffer_pool: str = "64M",
+    ) -> None:
         super().__init__(folder, ports[0])
         self.name = name
+        self.galera = galera
+        self.buffer_pool = buffer_pool
         self.group_port, self.ist_port, self.sst_port = ports[1:4]
         self.peers = peers  # every node's group port
         self.donors = ""  # preferred donors for state transfers, e.g. "node3,node2,"
@@ -106,15 +121,6 @@ class GaleraNode(PrivateMariaDB):
 
     def write_options(self) -> None:
         """The node's option file, readable by all but writable only by its owner (0644)."""
-        addresses = ",".join(f"127.0.0.1:{port}" for port in self.peers)
-        provider_options = (
-            f"gmcast.listen_addr=tcp://127.0.0.1:{self.group_port};"
-            f"ist.recv_addr=127.0.0.1:{self.ist_port};gcache.size=128M;{GCOMM_TIMEOUTS};"
-            # A node catching up after a rejoin pauses every node's commits (flow control)
-            # once this many write sets wait in its queue; the default (16, about 23 for
-            # three nodes) is small for a writer under load. The test prints the pauses.
-            "gcs.fc_limit=128"
-        )
         lines = [
             "[mariadbd]",
             f"datadir={self.data}",
@@ -124,7 +130,7 @@ class GaleraNode(PrivateMariaDB):
             f"pid-file={self.folder / 'mariadbd.pid'}",
             "user=root",
             "skip-name-resolve",
-            "innodb-buffer-pool-size=64M",
+            f"innodb-buffer-pool-size={self.buffer_pool}",
             "innodb-log-file-size=48M",
             "character-set-server=utf8mb4",
             "collation-server=utf8mb4_unicode_ci",
@@ -135,6 +141,23 @@ class GaleraNode(PrivateMariaDB):
             "innodb_autoinc_lock_mode=2",
             # Durability comes from the other nodes holding the write set too.
             "innodb_flush_log_at_trx_commit=2",
+        ]
+        if self.galera:
+            lines += self._wsrep_options()
+        self.options.write_text("\n".join(lines) + "\n")
+        os.chmod(self.options, 0o644)
+
+    def _wsrep_options(self) -> list[str]:
+        addresses = ",".join(f"127.0.0.1:{port}" for port in self.peers)
+        provider_options = (
+            f"gmcast.listen_addr=tcp://127.0.0.1:{self.group_port};"
+            f"ist.recv_addr=127.0.0.1:{self.ist_port};gcache.size=128M;{GCOMM_TIMEOUTS};"
+            # A node catching up after a rejoin pauses every node's commits (flow control)
+            # once this many write sets wait in its queue; the default (16, about 23 for
+            # three nodes) is small for a writer under load. The test prints the pauses.
+            "gcs.fc_limit=128"
+        )
+        lines = [
             "wsrep_on=ON",
             f"wsrep_provider={PROVIDER}",
             f"wsrep_cluster_name={CLUSTER_NAME}",
@@ -152,12 +175,19 @@ class GaleraNode(PrivateMariaDB):
         ]
         if self.donors:
             lines.append(f"wsrep_sst_donor={self.donors}")
-        self.options.write_text("\n".join(lines) + "\n")
-        os.chmod(self.options, 0o644)
+        return lines
 
     def install(self) -> None:
         """A fresh data directory (private to root), then the option file."""
         super().install()
+        self.write_options()
+
+    def seed(self, data: Path) -> None:
+        """A copy of another (stopped) server's data directory instead of a fresh one."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        os.chmod(self.folder, 0o700)
+        shutil.rmtree(self.data, ignore_errors=True)
+        shutil.copytree(data, self.data, symlinks=True)
         self.write_options()
 
     def command(self) -> list[str]:
@@ -342,7 +372,7 @@ def _end(process: subprocess.Popen[bytes] | None, timeout: float = 30.0) -> None
 class GaleraCluster:
     """Three nodes and HAProxy under ``folder``; :meth:`stop` ends every process started."""
 
-    def __init__(self, folder: Path, size: int = NODES) -> None:
+    def __init__(self, folder: Path, size: int = NODES, buffer_pool: str = "64M") -> None:
         self.folder = folder
         ports = free_ports(4 * size + 1)
         group_ports = [ports[4 * index + 1] for index in range(size)]
@@ -352,6 +382,7 @@ class GaleraCluster:
                 f"node{index + 1}",
                 ports[4 * index : 4 * index + 4],
                 group_ports,
+                buffer_pool=buffer_pool,
             )
             for index in range(size)
         ]
@@ -366,14 +397,21 @@ class GaleraCluster:
         """The async SQLAlchemy URL of the cluster through HAProxy (no database)."""
         return f"mysql+asyncmy://root@127.0.0.1:{self.haproxy.port}/?charset=utf8mb4"
 
-    def start(self) -> None:
-        """Install and start every node (one after the other), then HAProxy."""
+    def start(self, seed: Path | None = None) -> None:
+        """Install and start every node (one after the other), then HAProxy.
+
+        ``seed``: the data directory of a stopped server to found the cluster on (the first
+        node starts on a copy of it, the others receive it by SST), instead of empty nodes.
+        """
         missing = missing_programs()
         if missing:
             raise ClusterError(f"missing: {', '.join(missing)} (apt-get install ...)")
         self.folder.mkdir(parents=True, exist_ok=True)
         for index, node in enumerate(self.nodes):
-            node.install()
+            if seed is not None and index == 0:
+                node.seed(seed)
+            else:
+                node.install()
             node.bootstrap = index == 0
             node.start(timeout=120)
             node.wait_synced(index + 1)

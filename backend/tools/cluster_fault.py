@@ -16,9 +16,12 @@ It checks that no request waited more than 5 s; that no answer was ever a 500; t
 the failover windows every answer was 2xx; that every write answered 201 is stored exactly once
 with its amount (and that rows stored without a 201 are no more than the writes that failed);
 that balances, monthly rollups and the month's summary equal a recomputation from the raw rows
-to the cent; and, straight on the nodes, that a write committed on one node is read on another
-at once (``wsrep_sync_wait``) and that the scheduler's lease has one holder when two nodes race
-for it. The errors of each failover window are counted and printed.
+to the cent. Then, over HTTP (``tools.cluster_reads``), with two more API replicas each on a
+different node's own port: after every 201 through one, the list and the cached balances through
+the other show the write, one pair at a time and with concurrent writers. Last, straight on the
+nodes, that a write committed on one node is read on another at once (``wsrep_sync_wait``) and
+that the scheduler's lease has one holder when two nodes race for it. The errors of each
+failover window are counted and printed.
 """
 
 # ruff: noqa: S603 - the commands run are this repository's own programs and nginx
@@ -51,6 +54,7 @@ from costwatch.db.lease import claim
 from costwatch.db.session import make_sessionmaker
 from tools import mariadb
 from tools.cluster import GaleraCluster, GaleraNode
+from tools.cluster_reads import read_your_writes
 from tools.fault import Outcome, Run, _stored, check, results
 from tools.fault import _request as _send
 from tools.servers import ROOT, Api, free_ports, start_api, stop, wait_ready
@@ -143,6 +147,12 @@ async def _conduct(
         await asyncio.sleep(args.warm_up)
 
         writer = await asyncio.to_thread(_writer_node, cluster)
+        # The membership changes from here on: 2 expected (the kill, the rejoin); more would mean
+        # a node was suspected or evicted on the way (the machine too slow for the timeouts).
+        survivor = cluster.nodes[-1] if writer is not cluster.nodes[-1] else cluster.nodes[0]
+        views_before = int(
+            (await asyncio.to_thread(survivor.status)).get("wsrep_cluster_conf_id", 0)
+        )
         run.phase = "node-down"
         killed_at = time.monotonic()
         # In a thread: reaping a killed server takes a moment, and this loop times the requests.
@@ -168,6 +178,8 @@ async def _conduct(
         )
         run.phase = "steady"
         await asyncio.sleep(args.steady)
+        views_after = (await asyncio.to_thread(survivor.status)).get("wsrep_cluster_conf_id", 0)
+        figures["view_changes"] = int(views_after) - views_before
 
         run.phase = "api-down"
         victim = apis[0]
@@ -315,9 +327,10 @@ def _report(
     for phase in ("node-down", "rejoining", "api-down"):
         window = [o for o in outcomes if o.phase == phase]
         errors = Counter(o.status for o in window if not 200 <= o.status < 300)
+        kinds = Counter(f"{o.kind} {o.status}" for o in window if not 200 <= o.status < 300)
         print(
             f"  errors in the {phase} window: {sum(errors.values())} of {len(window)}"
-            f" requests {dict(errors)}"
+            f" requests {dict(errors)}" + (f", by kind {dict(kinds)}" if kinds else "")
         )
 
     statuses = Counter(o.status for o in outcomes)
@@ -341,6 +354,15 @@ def _report(
         f"{slowest.kind} in phase {slowest.phase}: {slowest.seconds:.2f} s",
     )
     print(f"  slowest request: {slowest.seconds:.2f} s ({slowest.kind}, {slowest.phase})")
+    # When they started (wall clock, as the events above) and how they ended: what kept them.
+    offset = time.time() - time.monotonic()
+    for outcome in sorted(outcomes, key=lambda o: o.seconds, reverse=True)[:3]:
+        began = offset + outcome.started
+        print(
+            f"    {outcome.seconds:.2f} s: {outcome.kind} sent at"
+            f" {time.strftime('%H:%M:%S', time.localtime(began))}.{int(began % 1 * 10)}"
+            f" ({outcome.phase}), answered {outcome.status}"
+        )
     api_503 = [o for o in outcomes if o.status == 503]
     malformed = [
         o for o in api_503 if not (isinstance(o.body, dict) and o.headers.get("retry-after"))
@@ -435,6 +457,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--api-down", type=float, default=4.0, help="seconds after the API kill")
     parser.add_argument("--after", type=float, default=5.0, help="seconds of load at the end")
     parser.add_argument("--probe-rounds", type=int, default=200, help="read-your-writes rounds")
+    parser.add_argument(
+        "--http-rounds",
+        type=int,
+        default=200,
+        help="write/read pairs over HTTP through replicas on two nodes, then as many at once",
+    )
+    parser.add_argument("--http-writers", type=int, default=8, help="at once: concurrent writers")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     args = parser.parse_args(argv)
 
@@ -506,6 +535,33 @@ def main(argv: list[str] | None = None) -> int:
         balances, summary = asyncio.run(_api_figures(web, token))
         _report(run, stored, topups, balances, summary)
 
+        http_started = time.monotonic()
+        conflicts_before = _conflicts(cluster.nodes)
+        tallies = read_your_writes(
+            cluster.nodes,
+            env,
+            work,
+            token,
+            rounds=args.http_rounds,
+            writers=args.http_writers,
+            per_writer=args.http_rounds // args.http_writers,
+        )
+        for label, tally in tallies.items():
+            check(
+                f"read-your-writes over HTTP, {label}: after each 201 through one replica on one"
+                f" node, the list and the cached balances through a replica on another node show"
+                f" it ({tally.pairs} pairs, {len(tally.violations)} violations)",
+                tally.pairs > 0 and not tally.violations,
+                tally.violations[:5],
+            )
+            print(
+                f"  {label}: {tally.pairs} pairs, writes not answered 201:"
+                f" {tally.unacknowledged or 0}, slowest read-back {tally.slowest_read:.2f} s"
+            )
+        print(
+            f"  read-your-writes over HTTP: {time.monotonic() - http_started:.0f} s, transactions"
+            f" aborted for a conflict meanwhile: {_conflicts(cluster.nodes) - conflicts_before}"
+        )
         missed = asyncio.run(_read_your_writes(cluster.nodes, args.probe_rounds))
         check(
             f"a write on one node is read on another at once ({args.probe_rounds} rounds)",

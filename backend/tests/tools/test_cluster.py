@@ -72,3 +72,35 @@ def test_status_and_stop_without_a_cluster(
     assert cluster.main(["status", "--folder", str(tmp_path)]) == 3
     assert cluster.main(["stop", "--folder", str(tmp_path)]) == 0
     assert "no cluster recorded" in capsys.readouterr().out
+
+
+def test_the_single_server_is_a_node_without_replication(tmp_path: Path) -> None:
+    single = GaleraNode(
+        tmp_path / "single", "single", [3310, 1, 2, 3], [], galera=False, buffer_pool="512M"
+    )
+    node = GaleraNode(tmp_path / "node1", "node1", [3311, 4, 5, 6], [4], buffer_pool="512M")
+    for each in (single, node):
+        each.folder.mkdir()
+        each.write_options()
+    plain, replicated = single.options.read_text(), node.options.read_text()
+    assert "innodb-buffer-pool-size=512M" in plain
+    assert "wsrep" not in plain
+    assert "wsrep_on=ON" in replicated
+    # the same settings but for the wsrep ones (and the node's own paths and port)
+    assert [line for line in replicated.splitlines() if "wsrep" not in line] == [
+        line.replace(str(single.folder), str(node.folder)).replace("3310", "3311")
+        for line in plain.splitlines()
+    ]
+
+
+def test_a_node_can_start_on_a_copy_of_another_server_s_data(tmp_path: Path) -> None:
+    data = tmp_path / "seed"
+    (data / "costwatch").mkdir(parents=True)
+    (data / "costwatch" / "service.ibd").write_bytes(b"pages")
+    (data / "ibdata1").write_bytes(b"system")
+    node = GaleraNode(tmp_path / "node1", "node1", [3311, 4, 5, 6], [4])
+    node.seed(data)
+    assert (node.data / "costwatch" / "service.ibd").read_bytes() == b"pages"
+    assert (node.data / "ibdata1").read_bytes() == b"system"
+    assert stat.S_IMODE(os.stat(node.folder).st_mode) == 0o700
+    assert "wsrep_on=ON" in node.options.read_text()

@@ -44,6 +44,16 @@ def test_the_figures_are_read_from_wrk_s_output() -> None:
     assert wrk.parse(OUTPUT) == wrk.Figures(rps=1200.5, p50_ms=2.1, p99_ms=15.3, errors=5)
 
 
+def test_percentiles_in_seconds_are_read() -> None:
+    # wrk pads a duration in seconds to the width of "15.30ms": "1.17s " ends with a space
+    slow = OUTPUT.replace("     99%   15.30ms", "     99%    1.17s ").replace(
+        "     50%    2.10ms", "     50%    1.02s "
+    )
+    figures = wrk.parse(slow)
+    assert figures.p50_ms == pytest.approx(1020.0)
+    assert figures.p99_ms == pytest.approx(1170.0)
+
+
 def test_a_clean_run_has_no_errors() -> None:
     clean = "\n".join(
         line for line in OUTPUT.splitlines() if not line.strip().startswith(("Socket", "Non-2xx"))

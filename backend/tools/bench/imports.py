@@ -78,23 +78,29 @@ def section(
     return "\n".join(lines)
 
 
-def splice(document: str, new_section: str) -> str:
-    """``document`` with its imports section replaced by ``new_section`` (or it appended)."""
-    if START in document and END in document:
-        before = document[: document.index(START)]
-        after = document[document.index(END) + len(END) :]
+def splice(document: str, new_section: str, start: str = START, end: str = END) -> str:
+    """``document`` with a section replaced by ``new_section`` (or it appended).
+
+    The section is what lies between ``start`` and ``end``: the imports' by default.
+    """
+    if start in document and end in document:
+        before = document[: document.index(start)]
+        after = document[document.index(end) + len(end) :]
         return before + new_section + after
     return document.rstrip("\n") + "\n\n" + new_section + "\n"
 
 
-def kept_section(path: Path) -> str:
-    """The imports section of an existing BENCHMARKS.md, to carry over ('' when none)."""
+def kept_section(path: Path, start: str = START, end: str = END) -> str:
+    """A section of an existing BENCHMARKS.md, to carry over ('' when none).
+
+    The section is what lies between ``start`` and ``end``: the imports' by default.
+    """
     if not path.exists():
         return ""
     text = path.read_text()
-    if START not in text or END not in text:
+    if start not in text or end not in text:
         return ""
-    return text[text.index(START) : text.index(END) + len(END)]
+    return text[text.index(start) : text.index(end) + len(end)]
 
 
 def main(argv: list[str] | None = None) -> int:

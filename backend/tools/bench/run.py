@@ -23,7 +23,7 @@ import httpx
 from cryptography.fernet import Fernet
 
 from tools import mariadb, servers
-from tools.bench import wrk
+from tools.bench import imports, wrk
 from tools.bench.generate import generate
 from tools.bench.imports import kept_section, splice
 from tools.bench.report import report
@@ -42,6 +42,11 @@ ADMIN = ("bench@costwatch.test", "bench-password-" + secrets.token_hex(4))
 SCRATCH = Path("/tmp")  # noqa: S108 - the servers' data folders and logs, one per data set
 DATABASE = "costwatch_bench_{}"  # on the server, for each data set
 SETTLE_SECONDS = 10.0  # after a start, before the first requests after writes (--cold-only)
+# The section of BENCHMARKS.md that ./bench.sh --cluster writes (tools.bench.cluster).
+CLUSTER_START = "<!-- cluster: written by ./bench.sh --cluster -->"
+CLUSTER_END = "<!-- /cluster -->"
+# The sections other runs write (./bench.sh --imports, --cluster): kept by this one.
+KEPT_SECTIONS = ((imports.START, imports.END), (CLUSTER_START, CLUSTER_END))
 
 
 def rss_of_workers(parent: int, proc: Path = Path("/proc")) -> list[float]:
@@ -79,33 +84,12 @@ def measure(
 
     On the large set, the mixed load too (``mixed_load``).
     """
-    env = {
-        "COSTWATCH_ENV": "production",
-        "COSTWATCH_DATABASE_URL": url,
-        "COSTWATCH_JWT_SECRET": secrets.token_urlsafe(48),
-        "COSTWATCH_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-        "COSTWATCH_ADMIN_EMAIL": ADMIN[0],
-        "COSTWATCH_ADMIN_PASSWORD": ADMIN[1],
-        "COSTWATCH_WORKERS": str(workers),
-        "COSTWATCH_DATA_DIR": str(SCRATCH / f"costwatch-bench-{name}"),
-    }
+    env = api_environment(name, url, workers)
     api = servers.start_api(servers.free_port(), env, SCRATCH / f"costwatch-bench-{name}.log")
     result = SetResult(name, rows)
     try:
         api.wait_ready()
-        # Sent again after a 503 (nothing stored): right after a start on a large set the
-        # first writes have been seen to wait past the lock timeout.
-        for _ in range(10):
-            login = httpx.post(
-                f"{api.url}/auth/login",
-                data={"username": ADMIN[0], "password": ADMIN[1]},
-                timeout=60,
-            )
-            if login.status_code != 503:
-                break
-            time.sleep(1)
-        login.raise_for_status()
-        token = login.json()["access_token"]
+        token = login(api.url)
         for connections in () if cold_only else CONNECTIONS:
             for path in endpoints():
                 # one request first: what is measured is the steady state, not the first read
@@ -135,20 +119,55 @@ def measure(
                     flush=True,
                 )
         if cold_only:
-            # What the wrk runs do otherwise: every route answered once (FastAPI resolves a
-            # route on its first request), the set's pages read into the buffer pool, and the
-            # alert evaluation that follows the start finished.
-            for path in endpoints():
-                httpx.get(
-                    f"{api.url}{path}", headers={"Authorization": f"Bearer {token}"}, timeout=60
-                ).raise_for_status()
-            time.sleep(SETTLE_SECONDS)
+            warm_up(api.url, token)
         result.cold_ms = after_a_write(api.url, token)
         if name == "large" and not cold_only:
             result.mixed, result.writes = mixed_load(api.url, token, seconds)
     finally:
         servers.stop([api.process])
     return result
+
+
+def api_environment(name: str, url: str, workers: int) -> dict[str, str]:
+    """The API's settings for a benchmark on database ``url`` (production mode)."""
+    return {
+        "COSTWATCH_ENV": "production",
+        "COSTWATCH_DATABASE_URL": url,
+        "COSTWATCH_JWT_SECRET": secrets.token_urlsafe(48),
+        "COSTWATCH_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "COSTWATCH_ADMIN_EMAIL": ADMIN[0],
+        "COSTWATCH_ADMIN_PASSWORD": ADMIN[1],
+        "COSTWATCH_WORKERS": str(workers),
+        "COSTWATCH_DATA_DIR": str(SCRATCH / f"costwatch-bench-{name}"),
+    }
+
+
+def login(base: str) -> str:
+    """The admin's token from the API at ``base``."""
+    # Sent again after a 503 (nothing stored): right after a start on a large set the
+    # first writes have been seen to wait past the lock timeout.
+    for _ in range(10):
+        answer = httpx.post(
+            f"{base}/auth/login", data={"username": ADMIN[0], "password": ADMIN[1]}, timeout=60
+        )
+        if answer.status_code != 503:
+            break
+        time.sleep(1)
+    answer.raise_for_status()
+    return str(answer.json()["access_token"])
+
+
+def warm_up(base: str, token: str) -> None:
+    """What the wrk runs do before a measurement without them.
+
+    Every route answered once (FastAPI resolves a route on its first request), the set's pages
+    read into the buffer pool, and the alert evaluation that follows the start finished.
+    """
+    for path in endpoints():
+        httpx.get(
+            f"{base}{path}", headers={"Authorization": f"Bearer {token}"}, timeout=60
+        ).raise_for_status()
+    time.sleep(SETTLE_SECONDS)
 
 
 def _write(client: httpx.Client, path: str, body: dict[str, object]) -> httpx.Response:
@@ -261,6 +280,15 @@ def mixed_load(base: str, token: str, seconds: int) -> tuple[list[Result], dict[
     return results, writes
 
 
+def carry_over(text: str, path: Path) -> str:
+    """``text`` with the sections other runs wrote in the file at ``path`` (``KEPT_SECTIONS``)."""
+    for start, end in KEPT_SECTIONS:
+        kept = kept_section(path, start, end)
+        if kept:
+            text = splice(text, kept, start, end)
+    return text
+
+
 def cold_table(sets: dict[str, SetResult]) -> str:
     """The first-request-after-a-write figures of the sets measured, as a Markdown table."""
     names = list(sets)
@@ -340,10 +368,10 @@ def main(argv: list[str] | None = None) -> int:
     for name in chosen.keys() - SETS.keys():
         sets[name] = measure(name, urls[name], rows[name], 0, args.workers, cold_only=True)
     version = asyncio.run(mariadb.server_version(args.server_url))
-    # The imports' section (./bench.sh --imports) is measured on its own: carried over.
-    kept = kept_section(Path(args.output))
+    # The imports' and the cluster's sections (./bench.sh --imports, --cluster) are measured on
+    # their own: carried over.
     text = report(sets, version, args.seconds, args.workers)
-    Path(args.output).write_text(splice(text, kept) if kept else text)
+    Path(args.output).write_text(carry_over(text, Path(args.output)))
     print(f"wrote {args.output}")
     return 0
 

@@ -39,8 +39,8 @@ def parse(output: str) -> Figures:
     """Read the figures from the output of ``wrk --latency``."""
     rps = float(_find(r"^Requests/sec:\s+([\d.]+)", output, "requests/s"))
     # Anchored: "72.50%" of the thread stats must not read as the 50th percentile.
-    p50 = duration_ms(_find(r"^\s*50%\s+(\S+)$", output, "50th percentile"))
-    p99 = duration_ms(_find(r"^\s*99%\s+(\S+)$", output, "99th percentile"))
+    p50 = duration_ms(_find(r"^\s*50%\s+(\S+)\s*$", output, "50th percentile"))
+    p99 = duration_ms(_find(r"^\s*99%\s+(\S+)\s*$", output, "99th percentile"))
     errors = 0
     for pattern in (r"Non-2xx or 3xx responses:\s+(\d+)", r"Socket errors:.*?timeout (\d+)"):
         match = re.search(pattern, output)
