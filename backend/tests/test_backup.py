@@ -28,6 +28,8 @@ from costwatch.errors import Conflict
 from costwatch.migrate import upgrade_to_head
 from costwatch.models import (
     Base,
+    InvoiceMonthTotal,
+    LicenseCostChange,
     Provider,
     UsageBalance,
     UsageConsumptionDay,
@@ -98,7 +100,13 @@ async def usage_service_ids(client: httpx.AsyncClient) -> list[int]:
 async def wipe(sessions: Sessions) -> None:
     """Delete every backed-up row (and the derived totals): an empty ledger again."""
     async with sessions() as session:
-        for derived in (UsageConsumptionMonth, UsageConsumptionDay, UsageBalance):
+        for derived in (
+            UsageConsumptionMonth,
+            UsageConsumptionDay,
+            UsageBalance,
+            InvoiceMonthTotal,
+            LicenseCostChange,
+        ):
             await session.execute(delete(derived))
         for spec in reversed(TABLES[1:]):
             await session.execute(delete(spec.table))

@@ -14,8 +14,8 @@ from costwatch.models.catalog import CategoryCode, Provider, Service, ServiceCat
 from costwatch.models.connection import ProviderConnection, SyncRun
 from costwatch.models.data_version import DataVersion
 from costwatch.models.fx_rate import FxRate
-from costwatch.models.invoice import InfraInvoice
-from costwatch.models.license import LicensePlan
+from costwatch.models.invoice import InfraInvoice, InvoiceMonthTotal
+from costwatch.models.license import LicenseCostChange, LicensePlan
 from costwatch.models.login_throttle import LoginThrottle
 from costwatch.models.notification import NotificationChannel, NotificationDelivery
 from costwatch.models.scheduler_lease import SchedulerLease
@@ -38,6 +38,8 @@ __all__ = [
     "DataVersion",
     "FxRate",
     "InfraInvoice",
+    "InvoiceMonthTotal",
+    "LicenseCostChange",
     "LicensePlan",
     "LoginThrottle",
     "NotificationChannel",
