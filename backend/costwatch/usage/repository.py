@@ -740,7 +740,7 @@ class BalanceRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def balances(
+    async def raw_balances(
         self,
         service_id: int | None = None,
         *,
@@ -749,8 +749,12 @@ class BalanceRepository:
         limit: int | None = None,
         offset: int = 0,
         burn_window: tuple[date, date] | None = None,
-    ) -> tuple[list[BalanceRow], int]:
+    ) -> tuple[list[tuple[Any, ...]], int]:
         """One row per usage service (or just one): totals and the last top-up; and the count.
+
+        Each row a plain tuple of what the database read (see ``balance_row``): service id,
+        name, provider name, active, currency, top-ups, consumed, the last top-up's date and
+        amount, and with ``burn_window`` the window's consumption and the runway sort key.
 
         Totals and the last top-up come from the running balances (one row per service, kept
         by the writers), so no event is read. ``limit`` pages the rows (all of them when
@@ -835,19 +839,36 @@ class BalanceRepository:
             total = (await self.session.execute(counted)).scalar_one()
             stmt = stmt.limit(limit).offset(offset)
         result = (await self.session.execute(stmt)).all()
-        rows = [
-            BalanceRow(
-                service_id=row[0],
-                service_name=row[1],
-                provider_name=row[2],
-                active=row[3],
-                currency=row[4],
-                total_topups=row[5] if row[5] is not None else ZERO,
-                total_consumed=row[6] if row[6] is not None else ZERO,
-                last_topup_date=row[7],
-                last_topup_amount=row[8],
-                consumed_recent=row[9] if burn_window is not None else None,
-            )
-            for row in result
-        ]
-        return rows, (total if total is not None else len(rows))
+        return [tuple(row) for row in result], (total if total is not None else len(result))
+
+    async def balances(
+        self,
+        service_id: int | None = None,
+        *,
+        q: str | None = None,
+        sort: str = "provider_name",
+        limit: int | None = None,
+        offset: int = 0,
+        burn_window: tuple[date, date] | None = None,
+    ) -> tuple[list[BalanceRow], int]:
+        """``raw_balances`` as ``BalanceRow`` objects, and the count."""
+        rows, total = await self.raw_balances(
+            service_id, q=q, sort=sort, limit=limit, offset=offset, burn_window=burn_window
+        )
+        return [balance_row(row) for row in rows], total
+
+
+def balance_row(row: tuple[Any, ...]) -> BalanceRow:
+    """A row of ``BalanceRepository.raw_balances`` as a ``BalanceRow``."""
+    return BalanceRow(
+        service_id=row[0],
+        service_name=row[1],
+        provider_name=row[2],
+        active=row[3],
+        currency=row[4],
+        total_topups=row[5] if row[5] is not None else ZERO,
+        total_consumed=row[6] if row[6] is not None else ZERO,
+        last_topup_date=row[7],
+        last_topup_amount=row[8],
+        consumed_recent=row[9] if len(row) > 9 else None,
+    )
