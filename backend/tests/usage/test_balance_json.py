@@ -7,6 +7,7 @@ JSON the response models would give, and follow every change of a row.
 import json
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 import httpx
 from pydantic import TypeAdapter
@@ -46,7 +47,7 @@ def test_the_memo_makes_each_row_once_and_empties_when_full() -> None:
 
 async def models_and_json(
     sessions: async_sessionmaker[AsyncSession], percent: Decimal
-) -> tuple[list[object], list[object], list[object], list[object]]:
+) -> tuple[Any, Any, Any, Any]:
     async with sessions() as session:
         balances, _ = await list_balances(session, threshold_percent=percent)
         body, total = await list_balances_json(session, threshold_percent=percent)

@@ -26,7 +26,6 @@ from sqlalchemy import update
 from costwatch.auth.security import hash_password
 from costwatch.db.engine import make_engine
 from costwatch.models.admin_user import AdminUser
-
 from tools import mariadb, servers
 from tools.bench import wrk
 from tools.bench.generate import generate
