@@ -34,6 +34,7 @@ from costwatch.models import (
     UsageBalance,
     UsageConsumptionDay,
     UsageConsumptionMonth,
+    UsageConsumptionWeek,
 )
 from costwatch.vault import Vault
 from tests.conftest import TEST_URL, Bind, use_database
@@ -103,6 +104,7 @@ async def wipe(sessions: Sessions) -> None:
         for derived in (
             UsageConsumptionMonth,
             UsageConsumptionDay,
+            UsageConsumptionWeek,
             UsageBalance,
             InvoiceMonthTotal,
             LicenseCostChange,

@@ -63,9 +63,10 @@ ALL_TABLES = {
     # Revision 0015: running balances and daily consumption totals.
     "usage_balance",
     "usage_consumption_day",
-    # Revision 0013: invoice totals per month, license cost changes.
+    # Revision 0013: invoice totals per month, license cost changes, weekly consumption.
     "invoice_month_total",
     "license_cost_change",
+    "usage_consumption_week",
 }
 
 
@@ -317,7 +318,7 @@ async def test_the_migration_fills_the_totals_from_the_raw_rows(
         await connection.run_sync(migrate)
         kept = await derived_totals(connection)
         # The monthly totals are revision 0002's (the rows above bypassed them).
-        await assert_totals_exact(connection, ("days", "balances"))
+        await assert_totals_exact(connection, ("days", "weeks", "balances"))
     assert kept["balances"][1][1:] == (
         Decimal("13.36"),
         Decimal("3.63"),

@@ -421,7 +421,7 @@ async def restore_backup(session: AsyncSession, file: IO[bytes], vault: Vault) -
     # The month totals were summed while reading; the day totals and running balances are
     # derived in the database from the rows just restored (as the migration that made them).
     await ConsumptionRepository(session).store_monthly_totals(restorer.month_totals)
-    await rebuild_totals(session, only=("days", "balances"))
+    await rebuild_totals(session, only=("days", "weeks", "balances"))
     # The summaries' invoice totals and license cost changes, likewise from the restored rows.
     await rebuild_month_totals(session)
     await rebuild_cost_changes(session)

@@ -24,6 +24,7 @@ from costwatch.models.usage import (
     UsageConsumption,
     UsageConsumptionDay,
     UsageConsumptionMonth,
+    UsageConsumptionWeek,
     UsageTopup,
 )
 
@@ -54,5 +55,6 @@ __all__ = [
     "UsageConsumption",
     "UsageConsumptionDay",
     "UsageConsumptionMonth",
+    "UsageConsumptionWeek",
     "UsageTopup",
 ]

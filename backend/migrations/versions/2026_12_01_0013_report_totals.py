@@ -1,10 +1,12 @@
-"""Reports that stay fast after writes: invoice totals per month, license cost changes.
+"""Reports that stay fast after writes: invoice totals, license cost changes, weekly usage.
 
 ``invoice_month_total`` keeps the invoices summed per month and currency;
 ``license_cost_change`` keeps, per month and currency, how the monthly cost of the plans in
-force changes then (a plan adds its cost in its start month and takes it out when it stops).
-Writers maintain both in their own transaction, so a month's summary reads a few rows instead
-of every invoice and every plan. Both are filled here from the raw rows.
+force changes then (a plan adds its cost in its start month and takes it out when it stops);
+``usage_consumption_week`` keeps consumption per week (from Monday) and service, for the
+runway's 30 days. Writers maintain them in their own transaction, so a month's summary reads
+a few rows instead of every invoice and every plan, and the runway a third of the daily rows.
+All three are filled here from the raw rows.
 
 Revision ID: 0013
 Revises: 0012
@@ -17,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from costwatch.licenses.repository import plan_changes
-from costwatch.models.base import Money
+from costwatch.models.base import BigId, Money
 
 revision: str = "0013"
 down_revision: str | None = "0012"
@@ -26,7 +28,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    """Create and fill ``invoice_month_total`` and ``license_cost_change``."""
+    """Create and fill ``invoice_month_total``, ``license_cost_change``, the weekly totals."""
     op.create_table(
         "invoice_month_total",
         sa.Column("month", sa.Date(), nullable=False),
@@ -78,8 +80,35 @@ def upgrade() -> None:
     if values:
         op.bulk_insert(changes, values)
 
+    op.create_table(
+        "usage_consumption_week",
+        sa.Column("week", sa.Date(), nullable=False),
+        sa.Column("service_id", BigId, nullable=False),
+        sa.Column("amount", Money(16), nullable=False),
+        sa.PrimaryKeyConstraint("week", "service_id", name="pk_usage_consumption_week"),
+        sa.ForeignKeyConstraint(
+            ["service_id"], ["service.id"], name="fk_usage_consumption_week_service_id_service"
+        ),
+    )
+    op.create_index(
+        "ix_usage_consumption_week_service", "usage_consumption_week", ["service_id", "week"]
+    )
+    # The Monday of each day's week, from the daily totals (SQLite counts from Sunday).
+    monday = (
+        "date(day, printf('-%d days', (strftime('%w', day) + 6) % 7))"
+        if op.get_bind().dialect.name == "sqlite"
+        else "SUBDATE(day, WEEKDAY(day))"
+    )
+    op.execute(
+        "INSERT INTO usage_consumption_week (week, service_id, amount) "
+        f"SELECT {monday}, service_id, SUM(amount) FROM usage_consumption_day "  # noqa: S608
+        f"GROUP BY {monday}, service_id"
+    )
+
 
 def downgrade() -> None:
     """Back to revision 0012."""
+    # The table's indexes go with it (MariaDB refuses to drop the foreign key's index first).
+    op.drop_table("usage_consumption_week")
     op.drop_table("license_cost_change")
     op.drop_table("invoice_month_total")

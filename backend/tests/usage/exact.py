@@ -23,11 +23,12 @@ from costwatch.models import (
     UsageBalance,
     UsageConsumptionDay,
     UsageConsumptionMonth,
+    UsageConsumptionWeek,
 )
 from costwatch.reports.repository import months_table
 from costwatch.usage.repository import totals_from_raw
 
-ALL = ("months", "days", "balances", "invoice_months", "license_changes")
+ALL = ("months", "days", "weeks", "balances", "invoice_months", "license_changes")
 
 
 def _months(rows: Any) -> dict[tuple[int, str], tuple[str, Decimal]]:
@@ -53,6 +54,8 @@ async def derived_totals(connection: AsyncConnection) -> dict[str, Any]:
         select(month.service_id, month.month, month.currency, month.amount)
     )
     days = await connection.execute(select(day.day, day.service_id, day.amount))
+    week = UsageConsumptionWeek
+    weeks = await connection.execute(select(week.week, week.service_id, week.amount))
     balances = await connection.execute(
         select(
             balance.service_id,
@@ -85,6 +88,7 @@ async def derived_totals(connection: AsyncConnection) -> dict[str, Any]:
     return {
         "months": _months(months.all()),
         "days": _days(days.all()),
+        "weeks": _days(weeks.all()),
         "balances": _balances(balances.all()),
         "invoice_months": _month_keyed(invoices.all()),
         "license_changes": _month_keyed(changes.all()),
@@ -97,6 +101,7 @@ async def recomputed_totals(connection: AsyncConnection) -> dict[str, Any]:
     return {
         "months": _months((await connection.execute(queries["months"])).all()),
         "days": _days((await connection.execute(queries["days"])).all()),
+        "weeks": _days((await connection.execute(queries["weeks"])).all()),
         "balances": _balances((await connection.execute(queries["balances"])).all()),
         "invoice_months": _month_keyed((await connection.execute(month_totals_from_raw())).all()),
         "license_changes": _month_keyed(
