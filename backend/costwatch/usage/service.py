@@ -86,10 +86,10 @@ class JsonMemo:
     hold the same values as at the request before (a write changes a service or two of
     hundreds). A row's JSON is a function of those values and of the request's parameters
     alone, both in the key, so it is made once per process and reused while they stay the
-    same. Bounded: emptied when it holds ``limit`` rows.
+    same. Bounded: emptied when it holds ``limit`` rows (about 1 KB each, key included).
     """
 
-    def __init__(self, limit: int = 50_000) -> None:
+    def __init__(self, limit: int = 20_000) -> None:
         self.limit = limit
         self._entries: dict[Hashable, bytes] = {}
 
