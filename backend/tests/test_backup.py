@@ -15,7 +15,7 @@ import pytest
 from cryptography.fernet import Fernet
 from fastapi import FastAPI
 from sqlalchemy import delete, func, select
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from costwatch.app import create_app
 from costwatch.backup import __main__ as cli
@@ -28,14 +28,18 @@ from costwatch.errors import Conflict
 from costwatch.migrate import upgrade_to_head
 from costwatch.models import (
     Base,
+    InvoiceMonthTotal,
+    LicenseCostChange,
     Provider,
     UsageBalance,
     UsageConsumptionDay,
     UsageConsumptionMonth,
+    UsageConsumptionWeek,
 )
 from costwatch.vault import Vault
 from tests.conftest import TEST_URL, Bind, use_database
 from tests.factories import make_consumption, make_provider, make_service, make_topup
+from tests.usage.exact import assert_totals_exact
 
 Sessions = async_sessionmaker[AsyncSession]
 Files = dict[str, bytes]
@@ -98,7 +102,14 @@ async def usage_service_ids(client: httpx.AsyncClient) -> list[int]:
 async def wipe(sessions: Sessions) -> None:
     """Delete every backed-up row (and the derived totals): an empty ledger again."""
     async with sessions() as session:
-        for derived in (UsageConsumptionMonth, UsageConsumptionDay, UsageBalance):
+        for derived in (
+            UsageConsumptionMonth,
+            UsageConsumptionDay,
+            UsageConsumptionWeek,
+            UsageBalance,
+            InvoiceMonthTotal,
+            LicenseCostChange,
+        ):
             await session.execute(delete(derived))
         for spec in reversed(TABLES[1:]):
             await session.execute(delete(spec.table))
@@ -174,7 +185,11 @@ def test_every_table_is_backed_up_or_left_out_with_a_reason() -> None:
 
 @pytest.mark.parametrize("secrets", [True, False])
 async def test_a_restored_backup_answers_every_report_identically(
-    app: FastAPI, client: httpx.AsyncClient, sessions: Sessions, secrets: bool
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    sessions: Sessions,
+    secrets: bool,
+    connection: AsyncConnection,
 ) -> None:
     await seed(app, sessions, client)
     usage_ids = await usage_service_ids(client)
@@ -207,6 +222,8 @@ async def test_a_restored_backup_answers_every_report_identically(
         before.pop("/notification-channels")
     for url, answer in before.items():
         assert after[url] == answer, url
+    # The derived totals the restore rebuilt, each as its writers would have kept it.
+    await assert_totals_exact(connection)
     # New records continue after the restored ids (MySQL's AUTO_INCREMENT, SQLite's rowid).
     biggest = max(row["id"] for row in before["/providers?limit=1000"])
     new = await make_provider(client, "After the restore")

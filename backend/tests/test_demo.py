@@ -6,10 +6,11 @@ from decimal import Decimal
 
 import httpx
 from cryptography.fernet import Fernet
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from costwatch.demo import load_demo_data
 from costwatch.vault import Vault
+from tests.usage.exact import assert_totals_exact
 
 D = Decimal
 Sessions = async_sessionmaker[AsyncSession]
@@ -107,8 +108,12 @@ async def test_consumption_never_lies_in_the_future(
     assert max(row["consumption_date"] for row in rows) <= "2025-07-01"
 
 
-async def test_second_seed_adds_nothing(client: httpx.AsyncClient, sessions: Sessions) -> None:
+async def test_second_seed_adds_nothing(
+    client: httpx.AsyncClient, sessions: Sessions, connection: AsyncConnection
+) -> None:
     await seed(sessions)
+    # Every derived total as its writers keep it (invoices, plans and usage alike).
+    await assert_totals_exact(connection)
     before = (await client.get("/usage/consumption")).headers["X-Total-Count"]
     again = await seed(sessions)
     assert set(again.values()) == {0}

@@ -28,6 +28,7 @@ from costwatch.migrate import (
 from costwatch.models import Base
 from costwatch.models.catalog import Provider, Service, ServiceCategory
 from costwatch.models.invoice import InfraInvoice
+from costwatch.models.license import LicensePlan
 from costwatch.models.usage import UsageConsumption, UsageTopup
 from tests.conftest import IS_MYSQL, TEST_URL, drop_everything, migrate
 from tests.factories import make_provider
@@ -62,6 +63,10 @@ ALL_TABLES = {
     # Revision 0015: running balances and daily consumption totals.
     "usage_balance",
     "usage_consumption_day",
+    # Revision 0013: invoice totals per month, license cost changes, weekly consumption.
+    "invoice_month_total",
+    "license_cost_change",
+    "usage_consumption_week",
 }
 
 
@@ -313,7 +318,7 @@ async def test_the_migration_fills_the_totals_from_the_raw_rows(
         await connection.run_sync(migrate)
         kept = await derived_totals(connection)
         # The monthly totals are revision 0002's (the rows above bypassed them).
-        await assert_totals_exact(connection, ("days", "balances"))
+        await assert_totals_exact(connection, ("days", "weeks", "balances"))
     assert kept["balances"][1][1:] == (
         Decimal("13.36"),
         Decimal("3.63"),
@@ -325,3 +330,60 @@ async def test_the_migration_fills_the_totals_from_the_raw_rows(
     )
     assert kept["balances"][3][:3] == ("USD", Decimal("0.00"), Decimal("1.00"))
     assert kept["days"][("2025-07-02", 1)] == Decimal("0.30")
+
+
+async def test_revision_0013_fills_the_invoice_totals_and_license_changes(
+    scratch_engine: AsyncEngine,
+) -> None:
+    async with scratch_engine.begin() as connection:
+        await connection.run_sync(drop_everything)
+        await connection.run_sync(lambda sync: migrate(sync, "0012"))
+        categories = dict(
+            (await connection.execute(select(ServiceCategory.code, ServiceCategory.id))).all()
+        )
+        await connection.execute(insert(Provider).values(id=1, name="P"))
+        await connection.execute(
+            insert(Service),
+            [
+                {"id": number, "provider_id": 1, "category_id": categories[code], "name": code}
+                for number, code in ((1, "infrastructure"), (2, "license"), (3, "license"))
+            ],
+        )
+        await connection.execute(
+            insert(InfraInvoice),
+            [
+                {"service_id": 1, "invoice_month": date(2025, 6, 1), "amount": Decimal("0.10")},
+                {"service_id": 1, "invoice_month": date(2025, 7, 1), "amount": Decimal("5.25")},
+            ],
+        )
+        plans = [
+            (2, date(2025, 1, 1), None, "10.00", 3),
+            (2, date(2025, 4, 1), date(2025, 5, 1), "12.50", 3),
+            (3, date(2025, 4, 1), None, "0.99", 7),
+        ]
+        await connection.execute(
+            insert(LicensePlan),
+            [
+                {
+                    "service_id": service,
+                    "start_month": start,
+                    "end_month": end,
+                    "monthly_unit_cost": Decimal(cost),
+                    "qty": qty,
+                }
+                for service, start, end, cost, qty in plans
+            ],
+        )
+        await connection.run_sync(migrate)
+        kept = await derived_totals(connection)
+        await assert_totals_exact(connection, ("invoice_months", "license_changes"))
+    assert kept["invoice_months"] == {
+        ("2025-06-01", "USD"): (Decimal("0.10"), 1),
+        ("2025-07-01", "USD"): (Decimal("5.25"), 1),
+    }
+    assert kept["license_changes"] == {
+        ("2025-01-01", "USD"): (Decimal("30.00"), 1),
+        # the first plan stops and the second starts; the other service's starts
+        ("2025-04-01", "USD"): (Decimal("14.43"), 1),
+        ("2025-06-01", "USD"): (Decimal("-37.50"), -1),
+    }

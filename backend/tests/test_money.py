@@ -54,6 +54,14 @@ class TestQuantizeAndFormat:
             (Decimal("1E+3"), "1000.00"),
             (Decimal("9999999999.99"), "9999999999.99"),
             (Decimal("0.125"), "0.13"),
+            # two decimals already (as read from the database): rendered as they are
+            (Decimal("123.40"), "123.40"),
+            (Decimal("-0.05"), "-0.05"),
+            (Decimal("0.00"), "0.00"),
+            (Decimal("1.2E+3"), "1200.00"),
+            (Decimal("1.23E+5"), "123000.00"),
+            (Decimal("1.25E-7"), "0.00"),
+            (Decimal("12.3E-1"), "1.23"),
         ],
     )
     def test_format_money_has_exactly_two_decimals_and_no_exponent(

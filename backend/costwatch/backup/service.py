@@ -41,6 +41,8 @@ from costwatch.backup.tables import BY_FILE, READERS, TABLES, BackupTable, CellE
 from costwatch.db.audit_trail import audit_summary
 from costwatch.db.data_version import mark_changed
 from costwatch.errors import Conflict, Invalid
+from costwatch.invoices.repository import rebuild_month_totals
+from costwatch.licenses.repository import rebuild_cost_changes
 from costwatch.migrate import current_revision
 from costwatch.models import Base, ServiceCategory, UsageConsumption
 from costwatch.usage.repository import ConsumptionRepository, month_totals, rebuild_totals
@@ -419,7 +421,10 @@ async def restore_backup(session: AsyncSession, file: IO[bytes], vault: Vault) -
     # The month totals were summed while reading; the day totals and running balances are
     # derived in the database from the rows just restored (as the migration that made them).
     await ConsumptionRepository(session).store_monthly_totals(restorer.month_totals)
-    await rebuild_totals(session, only=("days", "balances"))
+    await rebuild_totals(session, only=("days", "weeks", "balances"))
+    # The summaries' invoice totals and license cost changes, likewise from the restored rows.
+    await rebuild_month_totals(session)
+    await rebuild_cost_changes(session)
     mark_changed(session.sync_session)
     report = RestoreReport(
         schema_revision=manifest.schema_revision,

@@ -112,7 +112,10 @@ NOT_BACKED_UP: dict[str, str] = {
     "scheduler_lease": "which process runs the periodic work",
     "usage_consumption_month": "derived from usage_consumption: rebuilt by the restore",
     "usage_consumption_day": "derived from usage_consumption: rebuilt by the restore",
+    "usage_consumption_week": "derived from usage_consumption: rebuilt by the restore",
     "usage_balance": "derived from top-ups and consumption: rebuilt by the restore",
+    "invoice_month_total": "derived from infra_invoice: rebuilt by the restore",
+    "license_cost_change": "derived from license_plan: rebuilt by the restore",
 }
 
 BY_FILE = {table.file: table for table in TABLES}

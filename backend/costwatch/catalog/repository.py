@@ -122,17 +122,39 @@ class ServiceRepository(Repository[Service]):
         limit: int,
         offset: int,
     ) -> tuple[list[Service], int]:
-        """Services with provider and category, filtered and sorted."""
-        stmt = self._loaded().order_by(*order_by(sort, SERVICE_SORT, Service.id))
+        """Services with provider and category, filtered and sorted.
+
+        The page's ids are chosen first, from narrow rows (id and sort keys), and only those
+        services are read whole: sorting every service with all its columns (the description
+        is TEXT) made MariaDB build an on-disk temporary table. Every filter is on ``service``
+        and every service has a provider and a category (foreign keys, NOT NULL), so the count
+        needs no join.
+        """
+        filters: list[Any] = []
         if active is not None:
-            stmt = stmt.where(Service.active.is_(active))
+            filters.append(Service.active.is_(active))
         if category_id is not None:
-            stmt = stmt.where(Service.category_id == category_id)
+            filters.append(Service.category_id == category_id)
         if provider_id is not None:
-            stmt = stmt.where(Service.provider_id == provider_id)
+            filters.append(Service.provider_id == provider_id)
         if q:
-            stmt = stmt.where(name_contains(Service.name, q))
-        return await self.page(stmt, limit=limit, offset=offset)
+            filters.append(name_contains(Service.name, q))
+        terms = order_by(sort, SERVICE_SORT, Service.id)
+        page = (
+            select(Service.id)
+            .join(Service.provider)
+            .join(Service.category)
+            .where(*filters)
+            .order_by(*terms)
+            .limit(limit)
+            .offset(offset)
+            .subquery("page")
+        )
+        stmt = self._loaded().join(page, page.c.id == Service.id).order_by(*terms)
+        counted = select(func.count()).select_from(Service).where(*filters)
+        total = (await self.session.execute(counted)).scalar_one()
+        rows = (await self.session.execute(stmt)).scalars().unique()
+        return list(rows), total
 
     async def has_cost_records(self, service_id: int) -> bool:
         """Whether any invoice, plan, top-up or consumption points at the service."""

@@ -26,7 +26,10 @@ NOT_AUDITED = frozenset(
         "login_throttle",
         "usage_consumption_month",
         "usage_consumption_day",
+        "usage_consumption_week",
         "usage_balance",
+        "invoice_month_total",
+        "license_cost_change",
         "sync_run",
         # Written by the rules, not by hand, and already a history of its own (first and last
         # seen, acknowledged, resolved): auditing it would add a row per event per hour.

@@ -9,7 +9,7 @@ The version lives in the database, so this holds across worker processes and rep
 from typing import Any
 
 from sqlalchemy import event, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from costwatch.models.data_version import DataVersion
 
@@ -22,15 +22,25 @@ def _note_changes(session: Session, *_: Any) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _bump_version(session: Session) -> None:
+    # SQLAlchemy fires this at each SAVEPOINT's release too. The bump waits for the outermost
+    # commit: an UPDATE of the one version row locks it until the transaction ends, so a bump
+    # at a savepoint made every other writer wait from there on (behind a login's password
+    # check; behind the hundreds of savepoints of an alert evaluation, past the lock wait
+    # timeout: 503s right after a start).
+    if session.in_nested_transaction():
+        return
     # Flush first: changes still pending would otherwise be noticed only after the bump.
     session.flush()
     if session.info.pop("data_changed", False):
         session.execute(update(DataVersion).values(version=DataVersion.version + 1))
 
 
-@event.listens_for(Session, "after_rollback")
-def _forget_changes(session: Session) -> None:
-    session.info.pop("data_changed", None)
+@event.listens_for(Session, "after_transaction_end")
+def _forget_changes(session: Session, transaction: SessionTransaction) -> None:
+    # Only when the outermost transaction ends: a SAVEPOINT rolled back leaves the changes
+    # made before it, which the commit must still count.
+    if transaction.parent is None:
+        session.info.pop("data_changed", None)
 
 
 def mark_changed(session: Session) -> None:

@@ -4,12 +4,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, delete, func, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from costwatch.calendar import add_months
-from costwatch.db.repository import Repository, order_by
-from costwatch.models import Service
+from costwatch.db.data_version import mark_changed
+from costwatch.db.repository import AnySelect, Repository, order_by
+from costwatch.db.totals import Changes, add_to_month_totals, combine
+from costwatch.models import InvoiceMonthTotal, Service
 from costwatch.models.invoice import InfraInvoice
 
 INVOICE_SORT: dict[str, list[Any]] = {
@@ -20,10 +23,63 @@ INVOICE_SORT: dict[str, list[Any]] = {
 }
 
 
+def month_totals_from_raw() -> AnySelect:
+    """``invoice_month_total`` recomputed from the invoices: (month, currency, sum, count)."""
+    return select(
+        InfraInvoice.invoice_month,
+        InfraInvoice.currency,
+        func.sum(InfraInvoice.amount),
+        func.count(),
+    ).group_by(InfraInvoice.invoice_month, InfraInvoice.currency)
+
+
+async def rebuild_month_totals(session: AsyncSession) -> None:
+    """Recompute ``invoice_month_total`` from the invoices (after a bulk load)."""
+    await session.execute(delete(InvoiceMonthTotal))
+    await session.execute(
+        insert(InvoiceMonthTotal).from_select(
+            ["month", "currency", "amount", "invoices"], month_totals_from_raw()
+        )
+    )
+    mark_changed(session.sync_session)
+
+
 class InvoiceRepository(Repository[InfraInvoice]):
-    """CRUD on ``infra_invoice``."""
+    """CRUD on ``infra_invoice``, keeping ``invoice_month_total`` in step.
+
+    Every write of an invoice goes through ``add``, ``update`` or ``delete`` here (the API,
+    the CSV and FOCUS imports, the demo data), each moving the month totals in the same
+    transaction.
+    """
 
     model = InfraInvoice
+
+    async def _move_totals(self, changes: Changes) -> None:
+        await add_to_month_totals(self.session, InvoiceMonthTotal, "invoices", changes)
+
+    async def add(self, **values: Any) -> InfraInvoice:
+        """Insert an invoice and add it to its month's total."""
+        row = await super().add(**values)
+        changes: Changes = {}
+        combine(changes, (row.invoice_month, row.currency), row.amount, 1)
+        await self._move_totals(changes)
+        return row
+
+    async def update(self, row: InfraInvoice, **values: Any) -> InfraInvoice:
+        """Change an invoice, and move its amount from the old month total to the new one."""
+        changes: Changes = {}
+        combine(changes, (row.invoice_month, row.currency), -row.amount, -1)
+        row = await super().update(row, **values)
+        combine(changes, (row.invoice_month, row.currency), row.amount, 1)
+        await self._move_totals(changes)
+        return row
+
+    async def delete(self, row: InfraInvoice) -> None:
+        """Remove an invoice and take it out of its month's total."""
+        changes: Changes = {}
+        combine(changes, (row.invoice_month, row.currency), -row.amount, -1)
+        await super().delete(row)
+        await self._move_totals(changes)
 
     async def find(self, service_id: int, invoice_month: date) -> InfraInvoice | None:
         """The invoice of a service for a month (unique)."""
@@ -59,12 +115,15 @@ class InvoiceRepository(Repository[InfraInvoice]):
 
     @staticmethod
     def cost_by_month_select(months: Any) -> Select[Any]:
-        """The SELECT of ``cost_by_month``: (month index, currency, sum), for a UNION."""
+        """The SELECT of ``cost_by_month``: (month index, currency, sum), for a UNION.
+
+        Read from the month totals: one row per month and currency, not every invoice.
+        """
+        total = InvoiceMonthTotal
         return (
-            select(months.c.i, InfraInvoice.currency, func.sum(InfraInvoice.amount))
+            select(months.c.i, total.currency, total.amount)
             .select_from(months)
-            .join(InfraInvoice, InfraInvoice.invoice_month == months.c.m)
-            .group_by(months.c.i, InfraInvoice.currency)
+            .join(total, total.month == months.c.m)
         )
 
     async def cost_by_service(self, month: date) -> list[tuple[int, str, Decimal]]:

@@ -1,16 +1,91 @@
 """SQL for ``license_plan``, including the plan-in-force rule."""
 
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
 from datetime import date
 from decimal import Decimal
+from itertools import groupby
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, extract, func, or_, select, type_coerce
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    delete,
+    extract,
+    func,
+    literal,
+    or_,
+    select,
+    type_coerce,
+)
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import aliased, contains_eager
 
-from costwatch.catalog.repository import name_contains
-from costwatch.db.repository import Repository, Reversed, order_by
-from costwatch.models import LicensePlan, Provider, Service
+from costwatch.calendar import add_months
+from costwatch.catalog.repository import ServiceRepository, name_contains
+from costwatch.db.repository import AnySelect, Repository, Reversed, order_by
+from costwatch.db.totals import Changes, add_to_month_totals, combine, difference
+from costwatch.models import LicenseCostChange, LicensePlan, Provider, Service
 from costwatch.models.base import Money
+
+PlanRow = tuple[int, date, date | None, Decimal, int, str]
+"""What the cost changes need of a plan: service, start, end, unit cost, seats, currency."""
+
+
+def plan_changes(plans: Iterable[PlanRow]) -> Changes:
+    """The cost changes (``license_cost_change``) of ``plans``, all the plans of their services.
+
+    The rule of ``in_force``: a plan is in force from its start month until the next plan
+    of its service starts, and not after its end month. It adds its monthly cost (and one
+    plan) in its start month and takes them out in the month it stops, if it does.
+    """
+    changes: Changes = {}
+    ordered = sorted(plans, key=lambda plan: (plan[0], plan[1]))
+    for _, group in groupby(ordered, key=lambda plan: plan[0]):
+        service_plans = list(group)
+        for index, (_, start, end, unit_cost, qty, currency) in enumerate(service_plans):
+            stops = [add_months(end, 1)] if end is not None else []
+            if index + 1 < len(service_plans):
+                stops.append(service_plans[index + 1][1])
+            stop = min(stops) if stops else None
+            if stop is not None and stop <= start:
+                continue
+            cost = unit_cost * qty
+            combine(changes, (start, currency), cost, 1)
+            if stop is not None:
+                combine(changes, (stop, currency), -cost, -1)
+    return {key: value for key, value in changes.items() if value[0] != 0 or value[1] != 0}
+
+
+def _plan_columns() -> AnySelect:
+    plan = LicensePlan
+    return select(
+        plan.service_id,
+        plan.start_month,
+        plan.end_month,
+        plan.monthly_unit_cost,
+        plan.qty,
+        plan.currency,
+    )
+
+
+async def changes_of(
+    session: AsyncSession | AsyncConnection, service_ids: Iterable[int] | None
+) -> Changes:
+    """The cost changes of the plans of ``service_ids`` (of every plan when ``None``)."""
+    stmt = _plan_columns()
+    if service_ids is not None:
+        stmt = stmt.where(LicensePlan.service_id.in_(sorted(service_ids)))
+    rows = (await session.execute(stmt)).all()
+    return plan_changes((row[0], row[1], row[2], row[3], row[4], row[5]) for row in rows)
+
+
+async def rebuild_cost_changes(session: AsyncSession) -> None:
+    """Recompute ``license_cost_change`` from every plan (after a bulk load)."""
+    await session.execute(delete(LicenseCostChange))
+    await add_to_month_totals(session, LicenseCostChange, "plans", await changes_of(session, None))
 
 
 def _month_number(day: Any) -> Any:
@@ -51,9 +126,45 @@ LICENSE_SORT: dict[str, list[Any]] = {
 
 
 class LicenseRepository(Repository[LicensePlan]):
-    """CRUD on ``license_plan`` and the sums the reports need."""
+    """CRUD on ``license_plan`` and the sums the reports need, keeping the cost changes.
+
+    Every write of a plan goes through ``add``, ``update`` or ``delete`` here (the API, the
+    CSV import, the demo data): each locks the plan's service, reads its plans before and
+    after, and moves ``license_cost_change`` by the difference, in the same transaction.
+    """
 
     model = LicensePlan
+
+    @asynccontextmanager
+    async def _keeping_changes(self, service_ids: set[int]) -> AsyncIterator[None]:
+        # The services' rows first (in id order, as every writer locks them): another writer
+        # of their plans waits, so the plans read before and after are this write's alone.
+        services = ServiceRepository(self.session)
+        for service_id in sorted(service_ids):
+            await services.lock(service_id)
+        before = await changes_of(self.session, service_ids)
+        yield
+        after = await changes_of(self.session, service_ids)
+        await add_to_month_totals(
+            self.session, LicenseCostChange, "plans", difference(after, before)
+        )
+
+    async def add(self, **values: Any) -> LicensePlan:
+        """Insert a plan and move the cost changes of its service."""
+        async with self._keeping_changes({values["service_id"]}):
+            return await super().add(**values)
+
+    async def update(self, row: LicensePlan, **values: Any) -> LicensePlan:
+        """Change a plan and move the cost changes of its service (and of its new one)."""
+        async with self._keeping_changes(
+            {row.service_id, values.get("service_id", row.service_id)}
+        ):
+            return await super().update(row, **values)
+
+    async def delete(self, row: LicensePlan) -> None:
+        """Remove a plan and move the cost changes of its service."""
+        async with self._keeping_changes({row.service_id}):
+            await super().delete(row)
 
     def _loaded(self) -> Select[LicensePlan]:
         # Joined explicitly so that filters and ORDER BY can use the names.
@@ -133,7 +244,25 @@ class LicenseRepository(Repository[LicensePlan]):
 
     @staticmethod
     def cost_by_month_select(months: Any, *, cash: bool = False) -> Select[Any]:
-        """The SELECT of ``cost_by_month``: (month index, currency, sum), for a UNION."""
+        """The SELECT of ``cost_by_month``: (month index, currency, sum), for a UNION.
+
+        The accrual view sums the cost changes up to each month (a few rows per month of
+        the ledger, kept by the writers); the cash view reads the plans (``from_plans``).
+        """
+        if cash:
+            return LicenseRepository.from_plans(months, cash=True)
+        change = LicenseCostChange
+        return (
+            select(months.c.i, change.currency, type_coerce(func.sum(change.amount), Money(16)))
+            .select_from(months)
+            .join(change, change.month <= months.c.m)
+            .group_by(months.c.i, change.currency)
+            .having(func.sum(change.plans) > literal(0))
+        )
+
+    @staticmethod
+    def from_plans(months: Any, *, cash: bool = False) -> Select[Any]:
+        """``cost_by_month_select`` computed from the plans themselves (and the cash view)."""
         # The plan in force (``in_force``) in a month is the one whose start is the latest on
         # or before it: a plan is in force from its start month until the next plan of its
         # service starts (LEAD over the service's plans, one pass over the table; on MariaDB

@@ -14,8 +14,8 @@ from costwatch.models.catalog import CategoryCode, Provider, Service, ServiceCat
 from costwatch.models.connection import ProviderConnection, SyncRun
 from costwatch.models.data_version import DataVersion
 from costwatch.models.fx_rate import FxRate
-from costwatch.models.invoice import InfraInvoice
-from costwatch.models.license import LicensePlan
+from costwatch.models.invoice import InfraInvoice, InvoiceMonthTotal
+from costwatch.models.license import LicenseCostChange, LicensePlan
 from costwatch.models.login_throttle import LoginThrottle
 from costwatch.models.notification import NotificationChannel, NotificationDelivery
 from costwatch.models.scheduler_lease import SchedulerLease
@@ -24,6 +24,7 @@ from costwatch.models.usage import (
     UsageConsumption,
     UsageConsumptionDay,
     UsageConsumptionMonth,
+    UsageConsumptionWeek,
     UsageTopup,
 )
 
@@ -38,6 +39,8 @@ __all__ = [
     "DataVersion",
     "FxRate",
     "InfraInvoice",
+    "InvoiceMonthTotal",
+    "LicenseCostChange",
     "LicensePlan",
     "LoginThrottle",
     "NotificationChannel",
@@ -52,5 +55,6 @@ __all__ = [
     "UsageConsumption",
     "UsageConsumptionDay",
     "UsageConsumptionMonth",
+    "UsageConsumptionWeek",
     "UsageTopup",
 ]

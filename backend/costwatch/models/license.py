@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from sqlalchemy import (
     CHAR,
+    BigInteger,
     ColumnElement,
     Date,
     ForeignKey,
@@ -71,3 +72,23 @@ class LicensePlan(IdMixin, TimestampMixin, Base):
     def provider_name(self) -> str:
         """The provider's name (load ``service`` and its ``provider`` with the plan)."""
         return self.service.provider.name
+
+
+class LicenseCostChange(Base):
+    """How the monthly cost of the plans in force changes at the start of a month.
+
+    Derived data, per month and currency: a plan adds its monthly cost (and 1 to ``plans``)
+    in its start month and takes it out in the month it stops being in force (the next plan
+    of its service starts, or the month after its end month). The cost of a month is the
+    sum of the changes up to it; ``plans`` summed the same way counts the plans in force,
+    so that a currency with no plan in force is left out as the plans themselves would
+    leave it. ``licenses.repository`` keeps it in the writer's transaction, from the plans
+    of the service written (under its row lock); a test checks it against a recomputation.
+    """
+
+    __tablename__ = "license_cost_change"
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    currency: Mapped[str] = mapped_column(CHAR(3), primary_key=True)
+    amount: Mapped[Decimal] = mapped_column(Money(16))
+    plans: Mapped[int] = mapped_column(BigInteger)

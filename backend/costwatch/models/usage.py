@@ -99,6 +99,23 @@ class UsageConsumptionDay(Base):
     amount: Mapped[Decimal] = mapped_column(Money(16))
 
 
+class UsageConsumptionWeek(Base):
+    """Consumption summed per week (from Monday) and service, kept up to date on every write.
+
+    Derived data, like ``UsageConsumptionDay``, which it sums: the runway's 30 days are
+    their whole weeks from here and the few days at either end from the daily totals, a
+    third of the rows. Keyed by week first, so that a range of weeks is one range of the
+    primary key. A week whose events were all deleted keeps a row of 0.
+    """
+
+    __tablename__ = "usage_consumption_week"
+    __table_args__ = (Index("ix_usage_consumption_week_service", "service_id", "week"),)
+
+    week: Mapped[date] = mapped_column(Date, primary_key=True)
+    service_id: Mapped[int] = mapped_column(BigId, ForeignKey("service.id"), primary_key=True)
+    amount: Mapped[Decimal] = mapped_column(Money(16))
+
+
 class UsageBalance(Base):
     """The running balance of a usage service, kept up to date on every write.
 

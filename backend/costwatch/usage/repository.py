@@ -3,7 +3,7 @@
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +24,7 @@ from sqlalchemy import (
     select,
     tuple_,
     type_coerce,
+    union_all,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -41,6 +42,7 @@ from costwatch.models import (
     UsageConsumption,
     UsageConsumptionDay,
     UsageConsumptionMonth,
+    UsageConsumptionWeek,
     UsageTopup,
 )
 from costwatch.money import ZERO
@@ -250,6 +252,31 @@ DAY_CHUNK = 500
 """Keys per SELECT of existing day totals (a bulk import reads them in chunks)."""
 
 
+def week_of(day: date) -> date:
+    """The Monday of ``day``'s week: the key of ``usage_consumption_week``."""
+    return day - timedelta(days=day.weekday())
+
+
+def window_parts(
+    start: date, end: date
+) -> tuple[tuple[date, date] | None, list[tuple[date, date]]]:
+    """The days ``start``..``end`` as whole weeks (first and last Monday) and the days left.
+
+    Returns ``(weeks, days)``: the range of weeks that lie wholly inside, or ``None``, and
+    the ranges of days before and after them (all of it when no week fits).
+    """
+    first = week_of(start) if start.weekday() == 0 else week_of(start) + timedelta(days=7)
+    last = week_of(end - timedelta(days=6))
+    if first > last:
+        return None, [(start, end)]
+    days = []
+    if start < first:
+        days.append((start, first - timedelta(days=1)))
+    if last + timedelta(days=6) < end:
+        days.append((last + timedelta(days=7), end))
+    return (first, last), days
+
+
 class ConsumptionRepository(Repository[UsageConsumption]):
     """CRUD on ``usage_consumption``, keeping ``usage_consumption_month`` in step."""
 
@@ -388,21 +415,30 @@ class ConsumptionRepository(Repository[UsageConsumption]):
         """
         if not days:
             return
-        total = UsageConsumptionDay
-        keys = sorted(days)
+        weeks: dict[tuple[int, date], Decimal] = defaultdict(Decimal)
+        for (service_id, day), amount in days.items():
+            weeks[service_id, week_of(day)] += amount
+        await self._add_to_keyed(UsageConsumptionDay, "day", days)
+        await self._add_to_keyed(UsageConsumptionWeek, "week", weeks)
+        mark_changed(self.session.sync_session)
+
+    async def _add_to_keyed(
+        self, model: Any, key: str, amounts: Mapping[tuple[int, date], Decimal]
+    ) -> None:
+        """``_add_to_days`` for one table keyed by (``key``, service): days or weeks."""
+        keys = sorted(amounts)
+        column = getattr(model, key)
         existing: set[tuple[int, date]] = set()
         for start in range(0, len(keys), DAY_CHUNK):
             chunk = keys[start : start + DAY_CHUNK]
             found = await self.session.execute(
-                select(total.service_id, total.day).where(
-                    tuple_(total.service_id, total.day).in_(chunk)
-                )
+                select(model.service_id, column).where(tuple_(model.service_id, column).in_(chunk))
             )
             existing.update((row[0], row[1]) for row in found.all())
-        table = total.metadata.tables[total.__tablename__]
+        table = model.metadata.tables[model.__tablename__]
         connection = await self.session.connection()
         updates = [
-            {"key_service": service_id, "key_day": day, "added": days[service_id, day]}
+            {"key_service": service_id, "key_day": day, "added": amounts[service_id, day]}
             for service_id, day in keys
             if (service_id, day) in existing
         ]
@@ -411,19 +447,18 @@ class ConsumptionRepository(Repository[UsageConsumption]):
                 update(table)
                 .where(
                     table.c.service_id == bindparam("key_service"),
-                    table.c.day == bindparam("key_day"),
+                    table.c[key] == bindparam("key_day"),
                 )
-                .values(amount=table.c.amount + bindparam("added", type_=total.amount.type)),
+                .values(amount=table.c.amount + bindparam("added", type_=model.amount.type)),
                 updates,
             )
         inserts = [
-            {"service_id": service_id, "day": day, "amount": days[service_id, day]}
+            {"service_id": service_id, key: day, "amount": amounts[service_id, day]}
             for service_id, day in keys
             if (service_id, day) not in existing
         ]
         if inserts:
             await connection.execute(insert(table), inserts)
-        mark_changed(self.session.sync_session)
 
     async def _add_to_day(self, service_id: int, day: date, amount: Decimal) -> None:
         total = UsageConsumptionDay
@@ -435,6 +470,16 @@ class ConsumptionRepository(Repository[UsageConsumption]):
         if result.rowcount == 0:  # type: ignore[attr-defined]
             await self.session.execute(
                 insert(total).values(day=day, service_id=service_id, amount=amount)
+            )
+        week, weekly = week_of(day), UsageConsumptionWeek
+        result = await self.session.execute(
+            update(weekly)
+            .where(weekly.week == week, weekly.service_id == service_id)
+            .values(amount=weekly.amount + amount)
+        )
+        if result.rowcount == 0:  # type: ignore[attr-defined]
+            await self.session.execute(
+                insert(weekly).values(week=week, service_id=service_id, amount=amount)
             )
 
     async def _add_to_month(
@@ -562,8 +607,8 @@ def totals_from_raw(dialect: str) -> dict[str, Any]:
     """SELECTs that recompute each derived table from the raw rows (its columns, in order).
 
     ``months`` for ``usage_consumption_month``, ``days`` for ``usage_consumption_day``,
-    ``balances`` for ``usage_balance``: what ``rebuild_totals`` stores and what the exactness
-    tests compare the maintained tables with.
+    ``weeks`` for ``usage_consumption_week``, ``balances`` for ``usage_balance``: what
+    ``rebuild_totals`` stores and what the exactness tests compare the maintained tables with.
     """
     consumption, topup = UsageConsumption, UsageTopup
     day = consumption.consumption_date
@@ -580,6 +625,15 @@ def totals_from_raw(dialect: str) -> dict[str, Any]:
     ).group_by(consumption.service_id, month)
     days = select(day, consumption.service_id, func.sum(consumption.amount_consumed)).group_by(
         day, consumption.service_id
+    )
+    # The Monday of each day's week (week_of): SQLite counts weekdays from Sunday.
+    week: Any = (
+        func.date(day, func.printf("-%d days", (func.strftime("%w", day) + 6) % 7))
+        if dialect == "sqlite"
+        else func.subdate(day, func.weekday(day))
+    )
+    weeks = select(week, consumption.service_id, func.sum(consumption.amount_consumed)).group_by(
+        week, consumption.service_id
     )
     topups = (
         select(
@@ -633,20 +687,21 @@ def totals_from_raw(dialect: str) -> dict[str, Any]:
         .outerjoin(topups, topups.c.service_id == ids.c.service_id)
         .outerjoin(consumed, consumed.c.service_id == ids.c.service_id)
     )
-    return {"months": months, "days": days, "balances": balances}
+    return {"months": months, "days": days, "weeks": weeks, "balances": balances}
 
 
 async def rebuild_totals(
-    session: AsyncSession, only: Sequence[str] = ("months", "days", "balances")
+    session: AsyncSession, only: Sequence[str] = ("months", "days", "weeks", "balances")
 ) -> None:
-    """Recompute ``usage_consumption_month``, ``usage_consumption_day`` and ``usage_balance``.
+    """Recompute ``usage_consumption_month``, ``_day``, ``_week`` and ``usage_balance``.
 
-    ``only`` names the ones to recompute (``months``, ``days``, ``balances``).
+    ``only`` names the ones to recompute (``months``, ``days``, ``weeks``, ``balances``).
     """
     queries = totals_from_raw(session.get_bind().dialect.name)
     targets = {
         "months": (UsageConsumptionMonth, ["service_id", "month", "currency", "amount"]),
         "days": (UsageConsumptionDay, ["day", "service_id", "amount"]),
+        "weeks": (UsageConsumptionWeek, ["week", "service_id", "amount"]),
         "balances": (
             UsageBalance,
             [
@@ -740,7 +795,7 @@ class BalanceRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def balances(
+    async def raw_balances(
         self,
         service_id: int | None = None,
         *,
@@ -749,8 +804,12 @@ class BalanceRepository:
         limit: int | None = None,
         offset: int = 0,
         burn_window: tuple[date, date] | None = None,
-    ) -> tuple[list[BalanceRow], int]:
+    ) -> tuple[list[tuple[Any, ...]], int]:
         """One row per usage service (or just one): totals and the last top-up; and the count.
+
+        Each row a plain tuple of what the database read (see ``balance_row``): service id,
+        name, provider name, active, currency, top-ups, consumed, the last top-up's date and
+        amount, and with ``burn_window`` the window's consumption and the runway sort key.
 
         Totals and the last top-up come from the running balances (one row per service, kept
         by the writers), so no event is read. ``limit`` pages the rows (all of them when
@@ -770,23 +829,36 @@ class BalanceRepository:
         }
         window: Any = None
         if burn_window is not None:
-            daily = UsageConsumptionDay
-            # Summed once for every service (one range of the primary key), then joined. The
-            # id goes out as ``service_id + 0``, an expression: joined on the bare column,
-            # MariaDB may "split" the derived table into one lookup per service through
-            # ix_usage_consumption_day_service, each reading every day of that service
-            # (a million rows here), not just the window's.
-            recent_stmt = (
+            # The window's whole weeks from the weekly totals, the days at either end from
+            # the daily ones (each a range of its primary key): a third of the rows of the
+            # daily totals alone. Summed once for every service, then joined. The id goes
+            # out as ``service_id + 0``, an expression: joined on the bare column, MariaDB
+            # may "split" the derived table into one lookup per service through the
+            # service's index, each reading every day of that service, not just the window's.
+            weeks, day_ranges = window_parts(*burn_window)
+            parts: list[Any] = []
+            spans: list[tuple[Any, Any, tuple[date, date]]] = [
+                (UsageConsumptionDay, UsageConsumptionDay.day, span) for span in day_ranges
+            ]
+            if weeks is not None:
+                spans.append((UsageConsumptionWeek, UsageConsumptionWeek.week, weeks))
+            for model, key, (first, last) in spans:
+                part = select(
+                    model.service_id.label("service_id"), model.amount.label("amount")
+                ).where(key.between(first, last), model.amount != 0)
+                if service_id is not None:
+                    part = part.where(model.service_id == service_id)
+                parts.append(part)
+            combined: Any = union_all(*parts) if len(parts) > 1 else parts[0]
+            rows = combined.subquery("window_rows")
+            window = (
                 select(
-                    (daily.service_id + 0).label("service_id"),
-                    func.sum(daily.amount).label("total"),
+                    (rows.c.service_id + 0).label("service_id"),
+                    func.sum(rows.c.amount).label("total"),
                 )
-                .where(daily.day.between(*burn_window), daily.amount != 0)
-                .group_by(daily.service_id)
+                .group_by(rows.c.service_id)
+                .subquery("recent")
             )
-            if service_id is not None:
-                recent_stmt = recent_stmt.where(daily.service_id == service_id)
-            window = recent_stmt.subquery("recent")
             recent = window.c.total
             days = literal((burn_window[1] - burn_window[0]).days + 1, Integer)
             # Days of funds left, unrounded (floor(runway) is days_left); never-ending last.
@@ -834,20 +906,40 @@ class BalanceRepository:
             )
             total = (await self.session.execute(counted)).scalar_one()
             stmt = stmt.limit(limit).offset(offset)
-        result = (await self.session.execute(stmt)).all()
-        rows = [
-            BalanceRow(
-                service_id=row[0],
-                service_name=row[1],
-                provider_name=row[2],
-                active=row[3],
-                currency=row[4],
-                total_topups=row[5] if row[5] is not None else ZERO,
-                total_consumed=row[6] if row[6] is not None else ZERO,
-                last_topup_date=row[7],
-                last_topup_amount=row[8],
-                consumed_recent=row[9] if burn_window is not None else None,
-            )
-            for row in result
-        ]
-        return rows, (total if total is not None else len(rows))
+        # Through the connection: columns only, so the ORM's row loading (a few ms for
+        # hundreds of rows) would add nothing.
+        connection = await self.session.connection()
+        result = (await connection.execute(stmt)).all()
+        return [tuple(row) for row in result], (total if total is not None else len(result))
+
+    async def balances(
+        self,
+        service_id: int | None = None,
+        *,
+        q: str | None = None,
+        sort: str = "provider_name",
+        limit: int | None = None,
+        offset: int = 0,
+        burn_window: tuple[date, date] | None = None,
+    ) -> tuple[list[BalanceRow], int]:
+        """``raw_balances`` as ``BalanceRow`` objects, and the count."""
+        rows, total = await self.raw_balances(
+            service_id, q=q, sort=sort, limit=limit, offset=offset, burn_window=burn_window
+        )
+        return [balance_row(row) for row in rows], total
+
+
+def balance_row(row: tuple[Any, ...]) -> BalanceRow:
+    """A row of ``BalanceRepository.raw_balances`` as a ``BalanceRow``."""
+    return BalanceRow(
+        service_id=row[0],
+        service_name=row[1],
+        provider_name=row[2],
+        active=row[3],
+        currency=row[4],
+        total_topups=row[5] if row[5] is not None else ZERO,
+        total_consumed=row[6] if row[6] is not None else ZERO,
+        last_topup_date=row[7],
+        last_topup_amount=row[8],
+        consumed_recent=row[9] if len(row) > 9 else None,
+    )

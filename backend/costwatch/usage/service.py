@@ -1,9 +1,11 @@
 """Business rules of usage services: one currency per service, balances, low-balance alerts."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
+from pydantic import TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from costwatch import clock
@@ -19,6 +21,7 @@ from costwatch.usage.repository import (
     ConsumptionRepository,
     TopupRepository,
     UsageEventRow,
+    balance_row,
     usage_events,
 )
 from costwatch.usage.schemas import Balance, ConsumptionCreate, LowBalanceAlert, TopupCreate
@@ -74,6 +77,42 @@ def low_balance_threshold(last_topup_amount: Decimal | None, percent: Decimal) -
 
 def _is_low(row: BalanceRow, threshold: Decimal | None) -> bool:
     return threshold is not None and row.balance < threshold
+
+
+class JsonMemo:
+    """The JSON of report rows, by the values each one is made of: a memo of a pure function.
+
+    A report after a write reads every row afresh from the database, but most of its rows
+    hold the same values as at the request before (a write changes a service or two of
+    hundreds). A row's JSON is a function of those values and of the request's parameters
+    alone, both in the key, so it is made once per process and reused while they stay the
+    same. Bounded: emptied when it holds ``limit`` rows (about 1 KB each, key included).
+    """
+
+    def __init__(self, limit: int = 20_000) -> None:
+        self.limit = limit
+        self._entries: dict[Hashable, bytes] = {}
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def json(self, key: Hashable, make: Callable[[], bytes]) -> bytes:
+        """The memo's JSON for ``key``, made by ``make`` the first time."""
+        found = self._entries.get(key)
+        if found is None:
+            if len(self._entries) >= self.limit:
+                self._entries.clear()
+            found = self._entries[key] = make()
+        return found
+
+
+_BALANCE = TypeAdapter(Balance)
+_LOW_BALANCE = TypeAdapter(LowBalanceAlert)
+_MEMO = JsonMemo()
+
+
+def _json_list(parts: Sequence[bytes]) -> bytes:
+    return b"[" + b",".join(part for part in parts if part) + b"]"
 
 
 async def list_topups(
@@ -230,6 +269,34 @@ async def list_balances(
     return [_balance(row, threshold_percent, today) for row in rows], total
 
 
+async def list_balances_json(
+    session: AsyncSession,
+    *,
+    threshold_percent: Decimal = LOW_BALANCE_PERCENT,
+    q: str | None = None,
+    sort: str = "provider_name",
+    limit: int | None = None,
+    offset: int = 0,
+) -> tuple[bytes, int]:
+    """``list_balances`` as the JSON of its response (a list of ``Balance``), and the count.
+
+    The same rows and the same JSON; each row's JSON from ``JsonMemo`` (keyed by everything
+    it depends on: the row read, the threshold as written, and today for the runway).
+    """
+    today = clock.today()
+    rows, total = await BalanceRepository(session).raw_balances(
+        q=q, sort=sort, limit=limit, offset=offset, burn_window=burn_window(today)
+    )
+    percent = str(threshold_percent)  # "20" and "20.0" are equal Decimals but render apart
+
+    def make(row: tuple[Any, ...]) -> Callable[[], bytes]:
+        return lambda: _BALANCE.dump_json(_balance(balance_row(row), threshold_percent, today))
+
+    return _json_list(
+        [_MEMO.json(("balance", row, percent, today), make(row)) for row in rows]
+    ), total
+
+
 async def get_balance(
     session: AsyncSession, service_id: int, threshold_percent: Decimal = LOW_BALANCE_PERCENT
 ) -> Balance:
@@ -255,22 +322,43 @@ async def low_balance_alerts(
     the exact threshold; ``threshold_amount`` is shown rounded to cents.
     """
     rows, _ = await BalanceRepository(session).balances()
-    alerts = []
-    for row in rows:
-        threshold = low_balance_threshold(row.last_topup_amount, threshold_percent)
-        if threshold is None or row.last_topup_amount is None or not _is_low(row, threshold):
-            continue
-        alerts.append(
-            LowBalanceAlert(
-                service_id=row.service_id,
-                service_name=row.service_name,
-                provider_name=row.provider_name,
-                currency=row.currency or DEFAULT_CURRENCY,
-                balance=row.balance,
-                last_topup_amount=row.last_topup_amount,
-                last_topup_date=row.last_topup_date,
-                threshold_amount=quantize(threshold),
-                threshold_percent=threshold_percent,
-            )
-        )
-    return alerts
+    return [
+        alert
+        for alert in (_low_balance_alert(row, threshold_percent) for row in rows)
+        if alert is not None
+    ]
+
+
+def _low_balance_alert(row: BalanceRow, threshold_percent: Decimal) -> LowBalanceAlert | None:
+    """The alert of a service whose balance is low, else ``None``."""
+    threshold = low_balance_threshold(row.last_topup_amount, threshold_percent)
+    if threshold is None or row.last_topup_amount is None or not _is_low(row, threshold):
+        return None
+    return LowBalanceAlert(
+        service_id=row.service_id,
+        service_name=row.service_name,
+        provider_name=row.provider_name,
+        currency=row.currency or DEFAULT_CURRENCY,
+        balance=row.balance,
+        last_topup_amount=row.last_topup_amount,
+        last_topup_date=row.last_topup_date,
+        threshold_amount=quantize(threshold),
+        threshold_percent=threshold_percent,
+    )
+
+
+async def low_balance_alerts_json(
+    session: AsyncSession, threshold_percent: Decimal = LOW_BALANCE_PERCENT
+) -> bytes:
+    """``low_balance_alerts`` as the JSON of its response; each row's from ``JsonMemo``."""
+    rows, _ = await BalanceRepository(session).raw_balances()
+    percent = str(threshold_percent)
+
+    def make(row: tuple[Any, ...]) -> Callable[[], bytes]:
+        def alert_json() -> bytes:
+            alert = _low_balance_alert(balance_row(row), threshold_percent)
+            return b"" if alert is None else _LOW_BALANCE.dump_json(alert)
+
+        return alert_json
+
+    return _json_list([_MEMO.json(("low", row, percent), make(row)) for row in rows])

@@ -274,3 +274,8 @@ def test_cold_only_loads_nothing_and_times_the_first_requests_after_writes(
     assert result.mixed == []
     assert set(result.cold_ms) == set(endpoints()[1:])
     assert all(ms > 0 for ms in result.cold_ms.values())
+    # The same database again (--reuse) in another run, whose admin password is another: the
+    # admin the first run created gets this run's password, and the run signs in.
+    monkeypatch.setattr(run, "ADMIN", (run.ADMIN[0], "another-bench-password-1234"))
+    again = run.measure("large", url, {"services": 0}, 0, 1, cold_only=True)
+    assert set(again.cold_ms) == set(endpoints()[1:])

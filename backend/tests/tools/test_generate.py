@@ -12,6 +12,7 @@ from costwatch.db.engine import make_engine
 from costwatch.models import CategoryCode, Service, ServiceCategory
 from costwatch.models.usage import UsageConsumption, UsageConsumptionMonth
 from tests.conftest import IS_MYSQL, TEST_URL
+from tests.usage.exact import assert_totals_exact
 from tools import mariadb
 from tools.bench.generate import generate, main
 
@@ -49,6 +50,8 @@ async def test_generate_fills_every_table_and_the_monthly_totals(url: str) -> No
                     text("SELECT DISTINCT typeof(amount_consumed) FROM usage_consumption")
                 )
                 assert kinds.scalars().all() == ["integer"]
+            # Every derived total, the summaries' too, as the writers would have kept them.
+            await assert_totals_exact(connection)
             per_category = dict(
                 (
                     await connection.execute(

@@ -1,9 +1,11 @@
-"""The derived usage totals against a recomputation from the raw rows, to the cent.
+"""The derived totals against a recomputation from the raw rows, to the cent.
 
 ``usage_consumption_month``, ``usage_consumption_day`` and ``usage_balance`` are kept by every
 writer in its own transaction; ``usage.repository.totals_from_raw`` recomputes each from
 ``usage_topup`` and ``usage_consumption``. A row the writers left at 0 (its events deleted)
-stands for no row.
+stands for no row. Likewise the summaries' ``invoice_month_total`` (from ``infra_invoice``)
+and ``license_cost_change`` (from ``license_plan``); the license costs they give per month
+are also checked against the plans' own SQL (``LicenseRepository.from_plans``).
 """
 
 from decimal import Decimal
@@ -12,8 +14,21 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from costwatch.models import UsageBalance, UsageConsumptionDay, UsageConsumptionMonth
+from costwatch.calendar import add_months
+from costwatch.invoices.repository import month_totals_from_raw
+from costwatch.licenses.repository import LicenseRepository, changes_of
+from costwatch.models import (
+    InvoiceMonthTotal,
+    LicenseCostChange,
+    UsageBalance,
+    UsageConsumptionDay,
+    UsageConsumptionMonth,
+    UsageConsumptionWeek,
+)
+from costwatch.reports.repository import months_table
 from costwatch.usage.repository import totals_from_raw
+
+ALL = ("months", "days", "weeks", "balances", "invoice_months", "license_changes")
 
 
 def _months(rows: Any) -> dict[tuple[int, str], tuple[str, Decimal]]:
@@ -28,6 +43,10 @@ def _balances(rows: Any) -> dict[int, tuple[Any, ...]]:
     return {row[0]: (row[1], *row[2:6], row[6], str(row[7]), row[8]) for row in rows}
 
 
+def _month_keyed(rows: Any) -> dict[tuple[str, str], tuple[Decimal, int]]:
+    return {(str(row[0]), row[1]): (row[2], row[3]) for row in rows if (row[2], row[3]) != (0, 0)}
+
+
 async def derived_totals(connection: AsyncConnection) -> dict[str, Any]:
     """The three derived tables as the writers left them."""
     month, day, balance = UsageConsumptionMonth, UsageConsumptionDay, UsageBalance
@@ -35,6 +54,8 @@ async def derived_totals(connection: AsyncConnection) -> dict[str, Any]:
         select(month.service_id, month.month, month.currency, month.amount)
     )
     days = await connection.execute(select(day.day, day.service_id, day.amount))
+    week = UsageConsumptionWeek
+    weeks = await connection.execute(select(week.week, week.service_id, week.amount))
     balances = await connection.execute(
         select(
             balance.service_id,
@@ -48,10 +69,29 @@ async def derived_totals(connection: AsyncConnection) -> dict[str, Any]:
             balance.last_topup_amount,
         )
     )
+    invoices = await connection.execute(
+        select(
+            InvoiceMonthTotal.month,
+            InvoiceMonthTotal.currency,
+            InvoiceMonthTotal.amount,
+            InvoiceMonthTotal.invoices,
+        )
+    )
+    changes = await connection.execute(
+        select(
+            LicenseCostChange.month,
+            LicenseCostChange.currency,
+            LicenseCostChange.amount,
+            LicenseCostChange.plans,
+        )
+    )
     return {
         "months": _months(months.all()),
         "days": _days(days.all()),
+        "weeks": _days(weeks.all()),
         "balances": _balances(balances.all()),
+        "invoice_months": _month_keyed(invoices.all()),
+        "license_changes": _month_keyed(changes.all()),
     }
 
 
@@ -61,14 +101,40 @@ async def recomputed_totals(connection: AsyncConnection) -> dict[str, Any]:
     return {
         "months": _months((await connection.execute(queries["months"])).all()),
         "days": _days((await connection.execute(queries["days"])).all()),
+        "weeks": _days((await connection.execute(queries["weeks"])).all()),
         "balances": _balances((await connection.execute(queries["balances"])).all()),
+        "invoice_months": _month_keyed((await connection.execute(month_totals_from_raw())).all()),
+        "license_changes": _month_keyed(
+            (month, currency, amount, count)
+            for (month, currency), (amount, count) in (await changes_of(connection, None)).items()
+        ),
     }
 
 
-async def assert_totals_exact(
-    connection: AsyncConnection, names: tuple[str, ...] = ("months", "days", "balances")
-) -> None:
+async def assert_license_costs_match_the_plans(connection: AsyncConnection) -> None:
+    """The license cost of every month from the cost changes equals the plans' own sum.
+
+    Every month from the first change to a year after the last (where the last plans still
+    run or have stopped), per currency.
+    """
+    months = sorted({row[0] for row in (await connection.execute(select(LicenseCostChange.month)))})
+    if not months:
+        return
+    span = [months[0]]
+    while span[-1] < add_months(months[-1], 12):
+        span.append(add_months(span[-1], 1))
+    table = months_table(span)
+    kept = (await connection.execute(LicenseRepository.cost_by_month_select(table))).all()
+    fresh = (await connection.execute(LicenseRepository.from_plans(table))).all()
+    assert sorted((row[0], row[1], row[2]) for row in kept) == sorted(
+        (row[0], row[1], row[2]) for row in fresh
+    )
+
+
+async def assert_totals_exact(connection: AsyncConnection, names: tuple[str, ...] = ALL) -> None:
     """Every derived total (of the tables ``names``) equals its recomputation from raw rows."""
     kept, fresh = await derived_totals(connection), await recomputed_totals(connection)
     for name in names:
         assert kept[name] == fresh[name], name
+    if "license_changes" in names:
+        await assert_license_costs_match_the_plans(connection)

@@ -20,7 +20,14 @@ from sqlalchemy import delete
 
 from costwatch.backup.tables import TABLES
 from costwatch.db.engine import make_engine
-from costwatch.models import UsageBalance, UsageConsumptionDay, UsageConsumptionMonth
+from costwatch.models import (
+    InvoiceMonthTotal,
+    LicenseCostChange,
+    UsageBalance,
+    UsageConsumptionDay,
+    UsageConsumptionMonth,
+    UsageConsumptionWeek,
+)
 from tools.bench.csv_import import SERVICES, consumption_csv, prepare
 
 
@@ -55,7 +62,14 @@ async def run(url: str, rows: int, folder: Path) -> None:
         print(f"; peak {_peak_mb():.0f} MB")
 
         async with engine.begin() as connection:
-            for derived in (UsageConsumptionMonth, UsageConsumptionDay, UsageBalance):
+            for derived in (
+                UsageConsumptionMonth,
+                UsageConsumptionDay,
+                UsageConsumptionWeek,
+                UsageBalance,
+                InvoiceMonthTotal,
+                LicenseCostChange,
+            ):
                 await connection.execute(delete(derived))
             for spec in reversed(TABLES[1:]):
                 await connection.execute(delete(spec.table))

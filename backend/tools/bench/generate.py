@@ -27,6 +27,8 @@ from costwatch import clock
 from costwatch.calendar import add_months, month_start
 from costwatch.db.engine import make_engine
 from costwatch.db.session import make_sessionmaker
+from costwatch.invoices.repository import rebuild_month_totals
+from costwatch.licenses.repository import rebuild_cost_changes
 from costwatch.migrate import upgrade_to_head
 from costwatch.models import CategoryCode, ServiceCategory
 from costwatch.usage.repository import ConsumptionRepository
@@ -227,10 +229,12 @@ async def generate(
                 "topups": len(topups),
                 "consumption": len(consumption),
             }
-        # The monthly consumption totals are derived data: rebuild them from what was loaded;
+        # The derived totals (consumption, invoices, plans): rebuilt from what was loaded;
         # committing through the ORM session also bumps the data version (report caches).
         async with make_sessionmaker(engine)() as session:
             await ConsumptionRepository(session).rebuild_monthly_totals()
+            await rebuild_month_totals(session)
+            await rebuild_cost_changes(session)
             await session.commit()
     finally:
         await engine.dispose()
