@@ -258,7 +258,7 @@ class _Parts:
             return await asyncio.to_thread(self.whole)
         # A bad value's row is looked up in the parts, read in order as one file.
         job = self._over(self.paths)
-        return await asyncio.to_thread(finish, job, add_partials(self.partials))
+        return await asyncio.to_thread(lambda: finish(job, add_partials(self.partials)))
 
     def whole(self) -> Aggregate:
         """The parts as one file again, summed the ordinary way: its errors name the row."""
