@@ -12,7 +12,6 @@ from sqlalchemy import (
     Numeric,
     Select,
     and_,
-    bindparam,
     case,
     delete,
     func,
@@ -22,7 +21,6 @@ from sqlalchemy import (
     null,
     or_,
     select,
-    tuple_,
     type_coerce,
     union_all,
     update,
@@ -33,6 +31,7 @@ from costwatch.calendar import month_start
 from costwatch.catalog.repository import name_contains
 from costwatch.db.data_version import mark_changed
 from costwatch.db.repository import AnySelect, Repository, order_by
+from costwatch.db.totals import add_to_keyed_rows
 from costwatch.models import (
     CategoryCode,
     Provider,
@@ -248,10 +247,6 @@ def month_totals(
     return totals
 
 
-DAY_CHUNK = 500
-"""Keys per SELECT of existing day totals (a bulk import reads them in chunks)."""
-
-
 def week_of(day: date) -> date:
     """The Monday of ``day``'s week: the key of ``usage_consumption_week``."""
     return day - timedelta(days=day.weekday())
@@ -357,8 +352,16 @@ class ConsumptionRepository(Repository[UsageConsumption]):
             days[service_id, day] += amount
             total, count = services.get((service_id, currency), (ZERO, 0))
             services[service_id, currency] = (total + amount, count + 1)
-        for (service_id, month, currency), amount in sorted(months.items()):
-            await self._add_to_month(service_id, month, currency, amount)
+        # A service has one currency: its months are keyed by (service, month) alone.
+        await add_to_keyed_rows(
+            self.session,
+            UsageConsumptionMonth.__table__,
+            ("service_id", "month"),
+            [
+                {"service_id": service_id, "month": month, "currency": currency, "amount": amount}
+                for (service_id, month, currency), amount in months.items()
+            ],
+        )
         await self._add_to_days(days)
         for (service_id, currency), (amount, count) in sorted(services.items()):
             await add_to_balance(
@@ -409,9 +412,8 @@ class ConsumptionRepository(Repository[UsageConsumption]):
         """Add many (service, day) amounts to their day totals: a few statements, not one a day.
 
         A bulk import touches tens of thousands of days; a statement each cost more than the
-        insert of the events. The existing keys are read in chunks, then one executemany
-        UPDATE and one executemany INSERT. The caller holds the services' row locks, so no
-        other writer adds the same days meanwhile.
+        insert of the events. One executemany upsert per table (``add_to_keyed_rows``). The
+        caller holds the services' row locks, so no other writer adds the same days meanwhile.
         """
         if not days:
             return
@@ -426,39 +428,11 @@ class ConsumptionRepository(Repository[UsageConsumption]):
         self, model: Any, key: str, amounts: Mapping[tuple[int, date], Decimal]
     ) -> None:
         """``_add_to_days`` for one table keyed by (``key``, service): days or weeks."""
-        keys = sorted(amounts)
-        column = getattr(model, key)
-        existing: set[tuple[int, date]] = set()
-        for start in range(0, len(keys), DAY_CHUNK):
-            chunk = keys[start : start + DAY_CHUNK]
-            found = await self.session.execute(
-                select(model.service_id, column).where(tuple_(model.service_id, column).in_(chunk))
-            )
-            existing.update((row[0], row[1]) for row in found.all())
-        table = model.metadata.tables[model.__tablename__]
-        connection = await self.session.connection()
-        updates = [
-            {"key_service": service_id, "key_day": day, "added": amounts[service_id, day]}
-            for service_id, day in keys
-            if (service_id, day) in existing
+        rows = [
+            {key: day, "service_id": service_id, "amount": amount}
+            for (service_id, day), amount in amounts.items()
         ]
-        if updates:
-            await connection.execute(
-                update(table)
-                .where(
-                    table.c.service_id == bindparam("key_service"),
-                    table.c[key] == bindparam("key_day"),
-                )
-                .values(amount=table.c.amount + bindparam("added", type_=model.amount.type)),
-                updates,
-            )
-        inserts = [
-            {"service_id": service_id, key: day, "amount": amounts[service_id, day]}
-            for service_id, day in keys
-            if (service_id, day) not in existing
-        ]
-        if inserts:
-            await connection.execute(insert(table), inserts)
+        await add_to_keyed_rows(self.session, model.__table__, (key, "service_id"), rows)
 
     async def _add_to_day(self, service_id: int, day: date, amount: Decimal) -> None:
         total = UsageConsumptionDay
