@@ -4,7 +4,8 @@ Starlette's form parser spools a part to an anonymous temporary file and hands e
 the body (64 kB or so) to a thread of its own: about ten thousand thread hops for a 600 MB
 bill, most of the time of an upload. Here the multipart body is parsed as it streams in (by
 python-multipart, as Starlette does), the file part is gathered in memory up to ``BATCH``
-bytes and written by one thread call per batch, into files with names that DuckDB can open.
+bytes and written by one thread call per batch, into files with names that DuckDB can open;
+a batch is written while the next one is received, in two buffers used again (``_Batches``).
 The rest of the upload machinery is the CSV imports': the token is checked before the body is
 read, ``BodyLimitMiddleware`` ends the stream with a 413 past ``COSTWATCH_MAX_UPLOAD_BYTES``.
 
@@ -64,12 +65,53 @@ MAX_PARTS = 4
 """Parts a body may have (the file, and a few fields that are ignored)."""
 
 
+class _Batches:
+    """The file's bytes gathered into buffers of ``BATCH`` bytes that are used again.
+
+    A fresh buffer for every batch costs more than the copy into it: each of its pages is
+    faulted in on first touch (about a second per gigabyte here, on the event loop). So the
+    buffers are kept: one is filled while the one before is written, then handed back
+    (``release``) and filled again.
+    """
+
+    def __init__(self) -> None:
+        self._free: list[bytearray] = []
+        self._current: bytearray | None = None
+        self._fill = 0
+        self.full: list[bytearray] = []
+
+    def add(self, data: bytes | memoryview) -> None:
+        """Copy ``data`` in; each buffer that fills up goes to ``full``."""
+        view = memoryview(data)
+        while view:
+            if self._current is None:
+                self._current = self._free.pop() if self._free else bytearray(BATCH)
+            taken = min(len(view), BATCH - self._fill)
+            self._current[self._fill : self._fill + taken] = view[:taken]
+            self._fill += taken
+            view = view[taken:]
+            if self._fill == BATCH:
+                self.full.append(self._current)
+                self._current, self._fill = None, 0
+
+    def rest(self) -> bytearray:
+        """The bytes of the buffer being filled (the end of the file): a buffer of their own."""
+        rest = bytearray() if self._current is None else self._current[: self._fill]
+        self._current, self._fill = None, 0
+        return rest
+
+    def release(self, buffer: bytearray) -> None:
+        """A full buffer was written: fill it again."""
+        if len(buffer) == BATCH:
+            self._free.append(buffer)
+
+
 class _Receiver:
     """The parser's callbacks: keep the data of the part named ``field``, ignore the others."""
 
-    def __init__(self, field: str) -> None:
+    def __init__(self, field: str, batches: _Batches) -> None:
         self.field = field.encode()
-        self.pending = bytearray()
+        self.batches = batches
         self.found = False
         self.parts = 0
         self._in_file = False
@@ -116,7 +158,7 @@ class _Receiver:
 
     def _part_data(self, data: bytes, start: int, end: int) -> None:
         if self._in_file:
-            self.pending += memoryview(data)[start:end]
+            self.batches.add(memoryview(data)[start:end])
 
     def _part_end(self) -> None:
         self._in_file = False
@@ -325,7 +367,8 @@ class _Body:
     def __init__(self, request: Request, field: str) -> None:
         self.field = field
         kind, params = parse_options_header(request.headers.get("content-type", ""))
-        self.receiver = _Receiver(field)
+        self.batches = _Batches()
+        self.receiver = _Receiver(field, self.batches)
         self.parser: MultipartParser | None = None
         if kind == b"multipart/form-data" and params.get(b"boundary"):
             self.parser = MultipartParser(params[b"boundary"], self.receiver.callbacks())
@@ -339,20 +382,10 @@ class _Body:
                 " application/vnd.apache.parquet or application/octet-stream).",
             )
 
-    @property
-    def pending(self) -> bytearray:
-        """The file's bytes received and not yet taken."""
-        return self.receiver.pending
-
-    def take(self) -> bytearray:
-        """The bytes received so far, handed over."""
-        data, self.receiver.pending = self.receiver.pending, bytearray()
-        return data
-
     def feed(self, chunk: bytes) -> None:
         """A piece of the body."""
         if self.parser is None:
-            self.receiver.pending += chunk
+            self.batches.add(chunk)
         else:
             self.parser.write(chunk)
 
@@ -384,20 +417,41 @@ async def sum_upload(
         folder = Path(scratch)
         path = folder / "upload"
         parts: _Parts | None = None
+        # One batch is written (in a thread) while the next one is received: the event
+        # loop's receiving and the writes overlap, and at most two batches are in memory.
+        writing: asyncio.Future[None] | None = None
+
+        async def write(data: bytearray, *, whole_batch: bool = True) -> None:
+            nonlocal parts, size, writing
+            if size == 0 and whole_batch:  # a file smaller than a batch is summed once stored
+                parts = _Parts.start(data, folder, cost, group_by)
+            size += len(data)
+            if writing is not None:
+                await writing
+            writing = asyncio.ensure_future(written(parts or target, data))
+
+        async def written(sink: "_Parts | BinaryIO", data: bytearray) -> None:
+            try:
+                await asyncio.to_thread(sink.write, data)
+            finally:
+                body.batches.release(data)
+
         with path.open("wb") as target:  # a file received whole (not a plain CSV, or small)
             try:
-                async for chunk in request.stream():
-                    body.feed(chunk)
-                    if len(body.pending) >= BATCH:
-                        data = body.take()
-                        if size == 0:
-                            parts = _Parts.start(data, folder, cost, group_by)
-                        size += len(data)
-                        await asyncio.to_thread((parts or target).write, data)
-                body.end()
-                data = body.take()
-                size += len(data)
-                await asyncio.to_thread((parts or target).write, data)
+                try:
+                    async for chunk in request.stream():
+                        body.feed(chunk)
+                        while body.batches.full:
+                            await write(body.batches.full.pop(0))
+                    body.end()
+                    while body.batches.full:
+                        await write(body.batches.full.pop(0))
+                    await write(body.batches.rest(), whole_batch=False)
+                finally:
+                    if writing is not None:  # not left writing into a closed file
+                        await asyncio.wait([writing])
+                if writing is not None:
+                    await writing  # its error, if any
             except FormParserError:
                 if parts is not None:
                     await parts.abandon()

@@ -716,3 +716,24 @@ async def test_many_uploads_summed_in_parts_at_once(
     assert all(amounts(a.json()) == MESSY_BILLED for a in answers)
     assert len(parts) == many
     assert not any(received.failed for received in parts)
+
+
+def test_batches_fill_two_buffers_again_and_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(upload_module, "BATCH", 10)
+    batches = upload_module._Batches()
+    data = bytes(range(256)) * 3
+    received = bytearray()
+    buffers: list[bytearray] = []  # held, so that no id is used again by a new buffer
+    for start in range(0, len(data), 7):  # pieces that straddle the batches' ends
+        batches.add(data[start : start + 7])
+        while batches.full:
+            full = batches.full.pop(0)
+            assert len(full) == 10
+            received += full
+            buffers.append(full)
+            batches.release(full)  # written: filled again
+    received += batches.rest()
+    assert bytes(received) == data
+    # Written before the next one filled, a buffer is filled again: no fresh one per batch.
+    assert len(buffers) == len(data) // 10
+    assert len({id(buffer) for buffer in buffers}) <= 2
