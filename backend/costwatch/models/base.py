@@ -69,6 +69,23 @@ class ScaledDecimal(TypeDecorator[Decimal]):
             return value
         return int(self._round(Decimal(value)).scaleb(self.scale))
 
+    def result_processor(self, dialect: Dialect, coltype: object) -> Any:
+        """SQLite's units through ``process_result_value``; elsewhere a lighter conversion.
+
+        The MySQL drivers hand a DECIMAL over as a ``Decimal`` already: it is kept as it is,
+        without the two calls a value costs through ``TypeDecorator``'s chain (a third of
+        the time of reading many amounts). Anything else (an integer literal) is converted.
+        """
+        if dialect.name == "sqlite":
+            return super().result_processor(dialect, coltype)
+
+        def to_decimal(value: Any) -> Decimal | None:
+            if value is None or type(value) is Decimal:
+                return value
+            return Decimal(value)
+
+        return to_decimal
+
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         """Units from SQLite back to the decimal; MySQL's Decimal as it is."""
         if value is None:
