@@ -1,5 +1,6 @@
 """SQL of alert events, and the per-day and per-month amounts the anomaly rule looks at."""
 
+import asyncio
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -10,7 +11,7 @@ from sqlalchemy import case, func, insert, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from costwatch.db.data_version import mark_changed
-from costwatch.db.repository import Repository
+from costwatch.db.repository import AnySelect, Repository
 from costwatch.models import AlertEvent, InfraInvoice, UsageBalance, UsageConsumptionDay
 
 OPEN_STATES = ("open", "acknowledged")
@@ -20,6 +21,9 @@ CHUNK = 500
 # The events an evaluation changes are never loaded as ORM objects: nothing to synchronize
 # (the default would try to evaluate each WHERE in Python, or read the rows first).
 NO_SYNC = {"synchronize_session": False}
+
+ROWS_PER_PART = 2000
+"""Rows of a large read made ready between two yields to the event loop (a few ms)."""
 
 Key = tuple[str, str, int, str]
 """An event's identity: kind, subject key, threshold, period."""
@@ -200,10 +204,24 @@ async def daily_consumption(
     stmt = select(daily.service_id, daily.day, daily.amount).where(
         daily.day.between(start, end), daily.amount != 0
     )
-    # Through the connection: tens of thousands of rows, and the ORM's result layer (which
-    # tuples of columns do not need) cost more than the query.
+    return [(row[0], row[1], row[2]) for row in await _many_rows(session, stmt)]
+
+
+async def _many_rows(session: AsyncSession, stmt: AnySelect) -> list[Any]:
+    """All rows of a large read, made into rows a part at a time, letting requests through.
+
+    Through the connection: the ORM's result layer (which tuples of columns do not need)
+    cost more than the query. The driver has the rows buffered once ``execute`` returns;
+    turning 20,000 of them into typed rows takes some 70 ms, which in one go would hold every
+    request of the process that long.
+    """
     connection = await session.connection()
-    return [(row[0], row[1], row[2]) for row in (await connection.execute(stmt)).all()]
+    result = await connection.execute(stmt)
+    rows: list[Any] = []
+    for part in result.partitions(ROWS_PER_PART):
+        rows.extend(part)
+        await asyncio.sleep(0)
+    return rows
 
 
 async def usage_currencies(session: AsyncSession, service_ids: set[int]) -> dict[int, str]:
@@ -226,5 +244,4 @@ async def monthly_invoices(
         InfraInvoice.amount,
         InfraInvoice.currency,
     ).where(InfraInvoice.invoice_month.between(start, end))
-    connection = await session.connection()  # as daily_consumption
-    return [(row[0], row[1], row[2], row[3]) for row in (await connection.execute(stmt)).all()]
+    return [(row[0], row[1], row[2], row[3]) for row in await _many_rows(session, stmt)]
