@@ -210,15 +210,23 @@ async def notify_pending(notifier: Notifier) -> int:
             kind: await ChannelRepository(session).receiving(kind)
             for kind in {event.kind for event in events}
         }
+    # Events no channel receives have nobody to tell: marked at once, not one transaction
+    # each (a first run on a large ledger opens a thousand events).
+    untold = [event.id for event in events if not channels[event.kind]]
+    if untold:
+        async with write_transaction(notifier.factory, notifier.write_lock, actor=ACTOR) as s:
+            await AlertRepository(s).mark_notified(untold, clock.now())
     sent = 0
     for event in events:
+        if not channels[event.kind]:
+            continue
         message = message_of(event)
         for channel in channels[event.kind]:
             delivery = await notifier.deliver_once(channel, message)
             if delivery is not None and delivery.status == "sent":
                 sent += 1
         async with write_transaction(notifier.factory, notifier.write_lock, actor=ACTOR) as s:
-            await AlertRepository(s).mark_notified(event.id, clock.now())
+            await AlertRepository(s).mark_notified([event.id], clock.now())
     return sent
 
 

@@ -171,13 +171,15 @@ class AlertRepository(Repository[AlertEvent]):
         )
         return list((await self.session.execute(stmt)).scalars())
 
-    async def mark_notified(self, event_id: int, when: datetime) -> None:
-        """Record that an event's channels were told (once: the first run to finish wins)."""
-        await self.session.execute(
-            update(AlertEvent)
-            .where(AlertEvent.id == event_id, AlertEvent.notified_at.is_(None))
-            .values(notified_at=when)
-        )
+    async def mark_notified(self, event_ids: Sequence[int], when: datetime) -> None:
+        """Record that events' channels were told (once: the first run to finish wins)."""
+        for chunk in _chunks(sorted(event_ids)):
+            await self.session.execute(
+                update(AlertEvent)
+                .where(AlertEvent.id.in_(chunk), AlertEvent.notified_at.is_(None))
+                .values(notified_at=when),
+                execution_options=NO_SYNC,
+            )
 
     async def list_page(
         self, *, state: str | None, kind: str | None, limit: int | None, offset: int
