@@ -28,7 +28,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from costwatch import clock
-from costwatch.alerts.repository import AlertRepository
+from costwatch.alerts.repository import AlertRepository, Key, StoredEvent
 from costwatch.alerts.rules import Condition, Findings, Parameters, find_all
 from costwatch.alerts.schemas import AlertRead, Evaluation
 from costwatch.db.errors import is_retryable
@@ -68,8 +68,60 @@ def _transient(exc: BaseException) -> bool:
     return False
 
 
+def _new_row(condition: Condition, now: datetime) -> dict[str, object]:
+    return {
+        "kind": condition.kind,
+        "subject_key": condition.subject_key,
+        "threshold": condition.threshold,
+        "period": condition.period,
+        "subject": condition.subject[:200],
+        "service_id": condition.service_id,
+        "budget_id": condition.budget_id,
+        "message": condition.message[:MESSAGE_LENGTH],
+        "state": "open",
+        "first_seen": now,
+        "last_seen": now,
+    }
+
+
+async def _insert(
+    session: AsyncSession, new: list[Condition], now: datetime
+) -> tuple[int, list[StoredEvent]]:
+    """Insert the conditions not stored yet; how many this run opened, and which others had.
+
+    The others are the events another process stored first, locked now, to be refreshed like
+    any stored event.
+    """
+    repo = AlertRepository(session)
+    try:
+        async with session.begin_nested():
+            await repo.insert_many([_new_row(condition, now) for condition in new])
+        return len(new), []
+    except IntegrityError:
+        pass  # another process stored some of them first: one at a time, to find which
+    opened = 0
+    theirs: list[StoredEvent] = []
+    for condition in new:
+        try:
+            async with session.begin_nested():
+                await repo.insert_many([_new_row(condition, now)])
+            opened += 1
+        except IntegrityError:
+            # Its transaction has committed now: the key exists.
+            event = await repo.find_locked(condition.key)
+            if event is None:  # pragma: no cover - the key exists, or the insert worked
+                raise
+            theirs.append(event)
+    return opened, theirs
+
+
 async def _store(session: AsyncSession, findings: list[Findings], now: datetime) -> _Outcome:
-    """Insert the new conditions, refresh the known ones, resolve the cleared ones."""
+    """Insert the new conditions, refresh the known ones, resolve the cleared ones.
+
+    A few statements whatever the number of events: the stored events are read in one go and
+    only the changes are written, each kind of change in one statement. An evaluation that
+    finds what the last one found writes nothing (until ``last_seen`` is due to move).
+    """
     repo = AlertRepository(session)
     outcome = _Outcome()
     # Runs store one after the other: each waits here for the one before to commit. Without
@@ -77,59 +129,57 @@ async def _store(session: AsyncSession, findings: list[Findings], now: datetime)
     # Not what makes events unique (the key does that, on Galera too, where this lock is
     # local to a node): it only saves conflicts.
     await lock_lease_row(session, ALERTS_LEASE)
-    conditions: dict[tuple[str, str, int, str], Condition] = {}
+    conditions: dict[Key, Condition] = {}
     for found in findings:
         for condition in found.conditions:
             conditions.setdefault(condition.key, condition)
-    for key in sorted(conditions):
-        condition = conditions[key]
-        # A plain read first: a locking read of a key that does not exist would lock the gap
-        # on MariaDB, and two runs inserting into the same gap would deadlock.
-        event = await repo.find(*key)
-        if event is not None:
-            event = await repo.find(*key, for_update=True)
-        if event is None:
-            try:
-                async with session.begin_nested():
-                    await repo.add(
-                        kind=condition.kind,
-                        subject_key=condition.subject_key,
-                        threshold=condition.threshold,
-                        period=condition.period,
-                        subject=condition.subject[:200],
-                        service_id=condition.service_id,
-                        budget_id=condition.budget_id,
-                        message=condition.message[:MESSAGE_LENGTH],
-                        state="open",
-                        first_seen=now,
-                        last_seen=now,
-                    )
-                outcome.opened += 1
-                continue
-            except IntegrityError:
-                # Another process stored it first (its transaction has committed now).
-                event = await repo.find(*key, for_update=True)
-                if event is None:  # pragma: no cover - the key exists, or the insert worked
-                    raise
-        changes: dict[str, object] = {}
+    # Every unresolved event, locked: the run may refresh or resolve any of them.
+    unresolved = await repo.unresolved()
+    stored = {event.key: event for event in unresolved}
+    # The other conditions are new, or back within the period of a resolved event. A plain
+    # read first: a locking read of a key that does not exist would lock the gap on MariaDB,
+    # and two runs inserting into the same gap would deadlock.
+    others = [key for key in sorted(conditions) if key not in stored]
+    back = await repo.stored(others) if others else []
+    if back:
+        for event in await repo.lock([event.id for event in back]):
+            stored[event.key] = event
+    new = [conditions[key] for key in others if key not in stored]
+    if new:
+        outcome.opened, theirs = await _insert(session, new, now)
+        stored.update((event.key, event) for event in theirs)
+    seen: list[int] = []
+    changed: dict[int, str] = {}
+    reopened: dict[int, str] = {}
+    for key, condition in conditions.items():
+        known = stored.get(key)
+        if known is None:
+            continue  # inserted by this run
         message = condition.message[:MESSAGE_LENGTH]
-        if event.message != message:
-            changes["message"] = message
-        if event.state == "resolved":
+        if known.state == "resolved":
             # The condition is back within the same period: the same event, open again (its
             # notification went out already).
-            changes.update(state="open", resolved_at=None, acknowledged_at=None)
-        if changes or now - event.last_seen >= SEEN_RESOLUTION:
-            changes["last_seen"] = now
-            await repo.update(event, **changes)
+            reopened[known.id] = message
+        elif known.message != message:
+            changed[known.id] = message
+        elif now - known.last_seen >= SEEN_RESOLUTION:
+            seen.append(known.id)
+    if reopened:
+        await repo.set_messages(reopened, now, reopen=True)
+    if changed:
+        await repo.set_messages(changed, now, reopen=False)
+    if seen:
+        await repo.set_seen(seen, now)
     kinds = {found.kind: found for found in findings}
-    for event in await repo.unresolved():
+    cleared = []
+    for event in unresolved:
         judge = kinds.get(event.kind)
-        key = (event.kind, event.subject_key, event.threshold, event.period)
-        if judge is None or key in conditions or not judge.covers(event):
+        if judge is None or event.key in conditions or not judge.covers(event):
             continue
-        await repo.update(event, state="resolved", resolved_at=now)
-        outcome.resolved += 1
+        cleared.append(event.id)
+    if cleared:
+        await repo.resolve(cleared, now)
+        outcome.resolved += len(cleared)
     return outcome
 
 
@@ -160,15 +210,23 @@ async def notify_pending(notifier: Notifier) -> int:
             kind: await ChannelRepository(session).receiving(kind)
             for kind in {event.kind for event in events}
         }
+    # Events no channel receives have nobody to tell: marked at once, not one transaction
+    # each (a first run on a large ledger opens a thousand events).
+    untold = [event.id for event in events if not channels[event.kind]]
+    if untold:
+        async with write_transaction(notifier.factory, notifier.write_lock, actor=ACTOR) as s:
+            await AlertRepository(s).mark_notified(untold, clock.now())
     sent = 0
     for event in events:
+        if not channels[event.kind]:
+            continue
         message = message_of(event)
         for channel in channels[event.kind]:
             delivery = await notifier.deliver_once(channel, message)
             if delivery is not None and delivery.status == "sent":
                 sent += 1
         async with write_transaction(notifier.factory, notifier.write_lock, actor=ACTOR) as s:
-            await AlertRepository(s).mark_notified(event.id, clock.now())
+            await AlertRepository(s).mark_notified([event.id], clock.now())
     return sent
 
 

@@ -8,19 +8,30 @@ import asyncio
 import email
 import email.policy
 import json
-from collections.abc import Callable
-from datetime import date
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from random import Random
 from statistics import median
 from typing import Any
 
 import httpx
+import pytest
 from pytest_httpserver import HTTPServer
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import event, func, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
-from costwatch.alerts.rules import MAD_TO_SIGMA, MIN_SPREAD, MIN_SPREAD_SHARE, is_anomaly
+from costwatch import clock
+from costwatch.alerts.engine import _insert, _new_row
+from costwatch.alerts.repository import AlertRepository
+from costwatch.alerts.rules import (
+    MAD_TO_SIGMA,
+    MIN_SPREAD,
+    MIN_SPREAD_SHARE,
+    Condition,
+    is_anomaly,
+)
 from costwatch.models import AlertEvent, NotificationDelivery
 from costwatch.notifications.delivery import SmtpConfig
 from tests.factories import (
@@ -50,6 +61,24 @@ async def alerts(client: httpx.AsyncClient, **params: Any) -> list[JSON]:
     rows: list[JSON] = response.json()
     assert response.headers["X-Total-Count"] == str(len(rows))
     return rows
+
+
+@contextmanager
+def alert_statements(bind: AsyncEngine | AsyncConnection) -> Iterator[list[str]]:
+    """The verbs (SELECT, UPDATE, ...) of the statements on ``alert_event`` sent in the block."""
+    engine = (bind if isinstance(bind, AsyncEngine) else bind.engine).sync_engine
+    verbs: list[str] = []
+
+    def note(*args: Any) -> None:
+        statement: str = args[2]
+        if "alert_event" in statement:
+            verbs.append(statement.split(None, 1)[0].upper())
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield verbs
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
 
 
 def webhooks(httpserver: HTTPServer) -> list[JSON]:
@@ -353,3 +382,92 @@ def test_the_anomaly_shortcut_agrees_with_the_full_rule() -> None:
             flagged += full(amount, history, k)
     assert checked == 21000
     assert 1000 < flagged < 20000  # both outcomes were exercised
+
+
+async def test_an_evaluation_reads_the_events_at_once_and_writes_only_their_changes(
+    client: httpx.AsyncClient,
+    bind: AsyncEngine | AsyncConnection,
+    set_today: Callable[[date], None],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 15 budgets of 10.00 and 20.00 spent: 30 events (80 % and 100 % each).
+    aws = await make_service(client, "Infrastructure", name="AWS")
+    invoice = await make_invoice(client, aws["id"], "2025-07", "20.00")
+    for number in range(15):
+        await post(client, "/budgets", {"name": f"B{number}", "scope": "total", "amount": "10"})
+    # The first run inserts them in one statement, and marks them told (no channel) in one.
+    with alert_statements(bind) as verbs:
+        assert (await evaluate(client))["opened"] == 30
+    assert (verbs.count("INSERT"), verbs.count("UPDATE")) == (1, 1)
+    assert {row["notified_at"] is not None for row in await alerts(client)} == {True}
+    quiet = {"opened": 0, "resolved": 0, "notified": 0}
+
+    # Nothing changed: nothing written, and the same few reads however many events there are
+    # (the events the run may change, those to notify); it used to be two reads per event.
+    with alert_statements(bind) as verbs:
+        assert await evaluate(client) == quiet
+    assert verbs == ["SELECT", "SELECT"]
+
+    # An hour later each event's last_seen moves: one statement for all of them.
+    later = clock.now().replace(microsecond=0) + timedelta(hours=1, seconds=1)
+    monkeypatch.setattr(clock, "now", lambda: later)
+    with alert_statements(bind) as verbs:
+        assert await evaluate(client) == quiet
+    assert verbs == ["SELECT", "UPDATE", "SELECT"]
+    rows = await alerts(client)
+    assert {datetime.fromisoformat(row["last_seen"]).replace(tzinfo=None) for row in rows} == {
+        later
+    }
+
+    # New amounts: every message changes, in one statement, each to its own text.
+    assert (
+        await client.put(f"/invoices/{invoice['id']}", json={"amount": "25"})
+    ).status_code == 200
+    with alert_statements(bind) as verbs:
+        assert await evaluate(client) == quiet
+    assert verbs == ["SELECT", "UPDATE", "SELECT"]
+    for row in await alerts(client):
+        assert row["message"].startswith(f'Budget "{row["subject"]}" (All spend) has reached')
+        assert "25.00 USD spent of 10.00 USD (250.0 %)" in row["message"]
+
+    # The month is over: all resolve at once; back in it, the same events open again.
+    set_today(date(2025, 8, 1))
+    with alert_statements(bind) as verbs:
+        assert await evaluate(client) == {"opened": 0, "resolved": 30, "notified": 0}
+    assert verbs.count("UPDATE") == 1
+    set_today(date(2025, 7, 20))
+    with alert_statements(bind) as verbs:
+        assert await evaluate(client) == quiet
+    assert verbs.count("UPDATE") == 1
+    assert len(verbs) <= 5
+    rows = await alerts(client)
+    assert len(rows) == 30
+    assert {row["state"] for row in rows} == {"open"}
+    assert {row["resolved_at"] for row in rows} == {None}
+
+
+async def test_conditions_another_process_stored_first_are_not_opened_twice(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    # The bulk insert fails on the key another process stored since this run read; then each
+    # is tried alone: the others are inserted, the taken one is read back to be refreshed.
+    def budget(number: int) -> Condition:
+        return Condition(
+            kind="budget",
+            subject_key=f"budget:{number}",
+            threshold=80,
+            period="2025-07",
+            subject=f"B{number}",
+            message=f"Budget B{number} has reached 80 %",
+        )
+
+    now = clock.now().replace(microsecond=0)
+    async with sessions() as session:
+        repo = AlertRepository(session)
+        await repo.insert_many([_new_row(budget(2), now)])
+        opened, theirs = await _insert(session, [budget(1), budget(2), budget(3)], now)
+        assert opened == 2
+        assert [event.key for event in theirs] == [budget(2).key]
+        stored = await repo.stored([budget(number).key for number in (1, 2, 3, 4)])
+        assert sorted(event.subject_key for event in stored) == ["budget:1", "budget:2", "budget:3"]
+        assert {event.state for event in stored} == {"open"}
