@@ -9,7 +9,7 @@ a batch is written while the next one is received, in two buffers used again (``
 The rest of the upload machinery is the CSV imports': the token is checked before the body is
 read, ``BodyLimitMiddleware`` ends the stream with a 413 past ``COSTWATCH_MAX_UPLOAD_BYTES``.
 
-A large plain CSV is summed while it arrives (``_Parts``): it is cut at record ends into
+A large plain CSV is summed while it arrives (``_Parts``): it is cut at line breaks into
 files of about ``PART_BYTES``, and DuckDB sums each complete part in a thread of its own while
 the next one is received. Summing from files (not from a pipe) lets DuckDB read on all its
 threads; the parts' exact sums are added, then rounded once. A multi-gigabyte bill is summed
@@ -167,17 +167,22 @@ class _Receiver:
 class _Parts:
     """A plain CSV upload cut at record ends into files that DuckDB sums while the rest arrives.
 
-    Each part is a CSV file of its own: the header line, then whole records. (DuckDB reads a
+    Each part is a CSV file of its own: the header line, then the records. (DuckDB reads a
     headerless part differently: it takes the kind of line break from the first line, which
-    may be inside a quoted cell.) A record ends at a line break with an even number
-    of quote characters before it in the file (a quoted cell may hold line breaks; a quote
-    inside one is doubled), which a running count of quotes tells without parsing. Complete
-    parts are queued to one summing thread, which takes every part waiting at once.
+    may be inside a quoted cell.) A part ends at the last line break of a batch. That is a
+    record's end unless the break is inside a quoted cell (a cell may hold line breaks): then
+    the part ends inside quotes, which DuckDB, reading it strictly, refuses ("unterminated
+    quote"), and the file is summed whole once received (below): a rare file pays with time,
+    never with a wrong sum. Knowing for sure where records end would take a count of every
+    quote character of the file, with the GIL held: a third of the receiving's CPU time for
+    a bill of 10 million rows. Complete parts are queued to one summing thread, which takes
+    every part waiting at once.
 
-    A part that cannot be read (a broken line) is not reported from the part, whose line
-    numbers are its own: the parts are put back together and the whole file is summed the
-    ordinary way, which names the line (``whole``). A bad value (a cost that is not a number...)
-    is reported with its row, looked up in the parts read in order as one file.
+    A part that cannot be read (a broken line, or a cut inside quotes) is not reported from
+    the part, whose line numbers are its own: the parts are put back together and the whole
+    file is summed the ordinary way, which names the line (``whole``). A bad value (a cost
+    that is not a number...) is reported with its row, looked up in the parts read in order
+    as one file.
     """
 
     def __init__(
@@ -192,7 +197,6 @@ class _Parts:
         self.partials: list[Partial] = []
         self.failed = False
         self._skip = len(header)  # the header's bytes, at the start of the first batch
-        self._quotes = 0  # quote characters in the records written so far
         self._size = 0  # bytes in the part being written
         self._file: BinaryIO | None = None
         self._queue: queue.SimpleQueue[Path | None] = queue.SimpleQueue()
@@ -227,7 +231,8 @@ class _Parts:
         self._skip -= begin
         cut = None
         if self._size + len(data) - begin >= PART_BYTES:
-            cut = _record_end(data, begin, self._quotes + data.count(b'"', 0, begin))
+            last_break = data.rfind(b"\n", begin)
+            cut = last_break + 1 if last_break >= 0 else None
         if cut is None:
             self._append(data, begin, len(data))
             return
@@ -245,7 +250,6 @@ class _Parts:
             self.paths.append(path)
         self._file.write(memoryview(data)[start:end])
         self._size += end - start
-        self._quotes += data.count(b'"', start, end)
 
     def _end_part(self) -> None:
         if self._file is not None:
@@ -325,25 +329,6 @@ class _Parts:
         if self._file is not None:
             self._file.close()
             self._file = None
-
-
-def _record_end(data: bytearray, begin: int, quotes_before: int) -> int | None:
-    """Where the last record ending in ``data[begin:]`` ends (just past its line break), or None.
-
-    ``quotes_before``: the quote characters in the file before ``data[begin]``. Walking back
-    from the end, the parity of the quotes before each line break is the parity at the end
-    less the quotes passed over; the first break with an even number before it ends a record.
-    """
-    odd = (quotes_before + data.count(b'"', begin)) % 2
-    end = len(data)
-    while True:
-        position = data.rfind(b"\n", begin, end)
-        if position < 0:
-            return None
-        odd ^= data.count(b'"', position, end) % 2
-        if not odd:
-            return position + 1
-        end = position
 
 
 BODY_TYPES = (

@@ -575,7 +575,7 @@ async def test_a_large_csv_is_summed_in_parts_while_it_arrives(
 
 
 @pytest.mark.parametrize(("batch", "part"), [(97, 300), (256, 256), (1000, 1500), (4096, 5000)])
-async def test_parts_are_cut_only_between_records(
+async def test_cells_over_several_lines_sum_right_wherever_the_parts_end(
     client: httpx.AsyncClient,
     parts: list[Any],
     monkeypatch: pytest.MonkeyPatch,
@@ -584,8 +584,8 @@ async def test_parts_are_cut_only_between_records(
 ) -> None:
     monkeypatch.setattr(upload_module, "BATCH", batch)
     monkeypatch.setattr(upload_module, "PART_BYTES", part)
-    # Every record has a quoted cell with line breaks, doubled quotes and commas: a cut at
-    # any line break inside it would leave a part DuckDB cannot read.
+    # Every record has a quoted cell with line breaks, doubled quotes and commas: most line
+    # breaks are inside quotes, and a part ending at one is refused, then the file summed whole.
     header = [*HEADER, "Tags"]
     rows = [header]
     expected = Decimal(0)
@@ -605,7 +605,33 @@ async def test_parts_are_cut_only_between_records(
     assert response.json()["rows"] == 300
     (received,) = parts
     assert len(received.paths) > 3
-    assert not received.failed  # no part was unreadable on its own
+
+
+async def test_a_part_ending_inside_quotes_is_refused_and_the_file_summed_whole(
+    client: httpx.AsyncClient, parts: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(upload_module, "BATCH", 200)
+    monkeypatch.setattr(upload_module, "PART_BYTES", 100)
+    header = ",".join([*HEADER, "Tags"]) + "\n"
+    plain = "AWS,EC2,2025-03-01,USD,1.25,x\n"
+    # The first batch's last line break is inside the quoted cell: the first part ends in it.
+    quoted = 'AWS,EC2,2025-03-01,USD,2.50,"a\n' + "b" * 20 + '\nc"\n'
+    head = header + plain * ((200 - len(header) - 10) // len(plain))
+    content = head + quoted + plain * 30
+    assert content.encode().rfind(b"\n", 0, 200) > len(head)  # the cut is inside the quotes
+    response = await upload_in_chunks(client, content.encode(), chunk=64)
+    assert response.status_code == 200, response.text
+    rows = content.count(plain) + 1
+    expected = Decimal("1.25") * (rows - 1) + Decimal("2.50")
+    assert amounts(response.json()) == {("AWS", "EC2", "2025-03-01", "USD"): str(expected)}
+    assert response.json()["rows"] == rows
+    (received,) = parts
+    assert received.failed  # DuckDB refused the part, not summed it wrong
+    # A file of records on one line each is summed in its parts.
+    again = await upload_in_chunks(client, (header + plain * 60).encode(), chunk=64)
+    assert amounts(again.json()) == {("AWS", "EC2", "2025-03-01", "USD"): "75.00"}
+    assert len(parts[1].paths) > 3
+    assert not parts[1].failed
 
 
 async def test_a_real_export_sums_the_same_in_parts(
