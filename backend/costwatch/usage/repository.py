@@ -887,7 +887,7 @@ class BalanceRepository:
 
         Each row a plain tuple of what the database read (see ``balance_row``): service id,
         name, provider name, active, currency, top-ups, consumed, the last top-up's date and
-        amount, and with ``burn_window`` the window's consumption and the runway sort key.
+        amount, and with ``burn_window`` the window's consumption.
 
         Totals and the last top-up come from the running balances (one row per service, kept
         by the writers), so no event is read. ``limit`` pages the rows (all of them when
@@ -896,7 +896,35 @@ class BalanceRepository:
         for a balance <= 0 and last for a service that consumed nothing. The window of the
         ``BURN_DAYS`` that end on a day is read from the running balances when they are all
         stamped with that day (``recent_consumed``, kept by the writers); any other window,
-        or stale stamps, summed from the day and week totals (``_summed_window``).
+        or stale stamps, summed from the day and week totals (``_summed_window``). The runway
+        sort key is selected (last) only with ``sort="days_left"``.
+        """
+        args = (service_id, q, sort, limit, offset)
+        if burn_window is not None and burn_window == window_ending(burn_window[1]):
+            # The rows and, in the same statement (one snapshot), how many running balances
+            # are stamped for another day: none, and every row's kept window is exact. Some
+            # (after midnight, until the scheduler's next tick): read again, summed afresh.
+            rows, total, stale = await self._select(*args, burn_window, kept=True)
+            if not stale:
+                return rows, total
+        rows, total, _ = await self._select(*args, burn_window, kept=False)
+        return rows, total
+
+    async def _select(
+        self,
+        service_id: int | None,
+        q: str | None,
+        sort: str,
+        limit: int | None,
+        offset: int,
+        burn_window: tuple[date, date] | None,
+        *,
+        kept: bool,
+    ) -> tuple[list[tuple[Any, ...]], int, bool]:
+        """``raw_balances`` with the window kept (``kept``) or summed; and whether any was stale.
+
+        ``kept``: each row's ``recent_consumed``, and a last column (taken off the rows) that
+        counts the running balances (of ``service_id``, else all) stamped for another day.
         """
         running = UsageBalance
         topped_up = func.coalesce(running.total_topups, 0)
@@ -909,17 +937,22 @@ class BalanceRepository:
         }
         window: Any = None
         if burn_window is not None:
-            # Read from the running balances when they all keep this window (one look at
-            # their stamps first: after midnight, until the scheduler's next tick, they keep
-            # yesterday's), else summed afresh.
             first, last = burn_window
-            if (first, last) == window_ending(last) and not await self._stale(last, service_id):
-                recent = self._kept_window(last)
+            if kept:
+                recent: Any = running.recent_consumed
+                stamps = UsageBalance.__table__.alias("stamps")
+                stale = select(func.count()).where(
+                    or_(stamps.c.window_end_day.is_(None), stamps.c.window_end_day != last)
+                )
+                if service_id is not None:
+                    stale = stale.where(stamps.c.service_id == service_id)
+                extra.append(stale.scalar_subquery().label("stale"))
             else:
                 window = self._summed_window(first, last, service_id)
                 recent = window.c.total
             days = literal((last - first).days + 1, Integer)
             # Days of funds left, unrounded (floor(runway) is days_left); never-ending last.
+            # Selected only to sort by: no row needs it.
             runway = type_coerce(
                 case(
                     (balance <= 0, literal(0, Integer)),
@@ -928,7 +961,9 @@ class BalanceRepository:
                 ),
                 Numeric(),
             ).label("runway")
-            extra = [recent.label("consumed_recent"), runway]
+            extra.insert(0, recent.label("consumed_recent"))
+            if sort == "days_left":
+                extra.append(runway)
             sorts["days_left"] = [runway]
         stmt = (
             select(
@@ -968,39 +1003,12 @@ class BalanceRepository:
         # hundreds of rows) would add nothing.
         connection = await self.session.connection()
         result = (await connection.execute(stmt)).all()
-        return [tuple(row) for row in result], (total if total is not None else len(result))
-
-    async def _stale(self, day: date, service_id: int | None) -> bool:
-        """Whether a running balance (of ``service_id``, else any) is stamped for another day."""
-        balance = UsageBalance
-        stmt = select(balance.service_id).where(
-            or_(balance.window_end_day.is_(None), balance.window_end_day != day)
-        )
-        if service_id is not None:
-            stmt = stmt.where(balance.service_id == service_id)
-        return (await self.session.execute(stmt.limit(1))).first() is not None
-
-    @staticmethod
-    def _kept_window(day: date) -> Any:
-        """The window that ends on ``day`` as the running balances keep it (all stamped so).
-
-        Were the day's restamp to land between the look and this read, a row stamped for
-        another day is summed from its daily totals (one service's range of
-        ix_usage_consumption_day_service): never a wrong figure. NULL without a running
-        balance (a service without any consumption), as the sum would find.
-        """
-        running, daily = UsageBalance, UsageConsumptionDay
-        first, last = window_ending(day)
-        summed = (
-            select(func.sum(daily.amount))
-            .where(daily.service_id == Service.id, daily.day.between(first, last))
-            .correlate(Service)
-            .scalar_subquery()
-        )
-        return case(
-            (running.window_end_day == day, running.recent_consumed),
-            (running.service_id.is_not(None), summed),
-        )
+        if burn_window is not None and kept:
+            stale_rows = bool(result) and result[0][10] > 0
+            rows = [(*row[:10], *row[11:]) for row in result]
+        else:
+            stale_rows, rows = False, [tuple(row) for row in result]
+        return rows, (total if total is not None else len(result)), stale_rows
 
     @staticmethod
     def _summed_window(first: date, last: date, service_id: int | None) -> Any:
