@@ -8,7 +8,8 @@ dies, its lease expires after ``3 x tick_seconds`` and the next process to tick 
 
 The periodic work: sync every enabled provider connection whose last sync started more than
 ``COSTWATCH_SYNC_INTERVAL_MINUTES`` ago (a new connection right away: its backfill), then run
-the alert rules every ``COSTWATCH_ALERT_INTERVAL_SECONDS`` and after any sync.
+the alert rules every ``COSTWATCH_ALERT_INTERVAL_SECONDS`` and after any sync. Each tick also
+restamps the running balances' runway windows once the day has moved on (``restamp_due``).
 """
 
 import logging
@@ -25,7 +26,9 @@ from costwatch.alerts.runner import AlertRunner
 from costwatch.connections.repository import ConnectionRepository
 from costwatch.connections.sync import SyncFailed, Writer, sync_connection
 from costwatch.db.lease import claim, release
+from costwatch.db.session import write_transaction
 from costwatch.errors import DomainError
+from costwatch.usage.repository import restamp_windows
 from costwatch.vault import Vault
 
 DEFAULT_TICK_SECONDS = 30.0
@@ -90,12 +93,24 @@ class Scheduler:
         try:
             if not await claim(self.writer.factory, self.holder, self.ttl):
                 return 0
+            await self.restamp_due()
             synced = await self.sync_due()
             await self.evaluate_due(force=synced > 0)
             return synced
         except Exception:  # a tick must never kill the scheduler; the next one tries again
             log.exception("scheduler tick failed")
             return 0
+
+    async def restamp_due(self) -> int:
+        """Stamp the running balances still stamped for another day with today's window.
+
+        Balances are exact either way (a stale row is summed on reading), but fast only
+        with today's stamp. On most ticks nothing is stale: one SELECT.
+        """
+        async with write_transaction(
+            self.writer.factory, self.writer.write_lock, actor="scheduler"
+        ) as session:
+            return await restamp_windows(session, clock.today())
 
     async def sync_due(self) -> int:
         """Sync every enabled connection that is due, one after the other."""

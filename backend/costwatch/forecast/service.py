@@ -42,8 +42,8 @@ from costwatch.invoices.repository import InvoiceRepository
 from costwatch.models import CategoryCode
 from costwatch.money import ZERO, quantize
 from costwatch.reports.service import View, get_monthly_spend, get_spend_by_service
-from costwatch.usage.repository import ConsumptionRepository
-from costwatch.usage.service import BURN_DAYS, burn_window
+from costwatch.usage.repository import BURN_DAYS, ConsumptionRepository
+from costwatch.usage.service import burn_window
 
 TRAILING_MONTHS = 3
 """An infrastructure service without its invoice is forecast at the mean of this many."""

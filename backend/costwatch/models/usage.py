@@ -139,3 +139,9 @@ class UsageBalance(Base):
     last_topup_id: Mapped[int | None] = mapped_column(BigId)
     last_topup_date: Mapped[date | None] = mapped_column(Date)
     last_topup_amount: Mapped[Decimal | None] = mapped_column(Money(12))
+    # The runway's window: the consumption of the 30 days that end on window_end_day (the
+    # day it was stamped for), moved by every consumption write dated in them. Balances read
+    # it while the stamp is today's and sum the daily totals for a stale (or NULL) one; the
+    # scheduler restamps the rows when the day moves on.
+    window_end_day: Mapped[date | None] = mapped_column(Date)
+    recent_consumed: Mapped[Decimal | None] = mapped_column(Money(16))

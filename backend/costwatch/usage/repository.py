@@ -27,6 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from costwatch import clock
 from costwatch.calendar import month_start
 from costwatch.catalog.repository import name_contains
 from costwatch.db.data_version import mark_changed
@@ -51,6 +52,9 @@ TOPUP_SORT: dict[str, list[Any]] = {
     "amount_purchased": [UsageTopup.amount_purchased],
     "created_at": [UsageTopup.created_at],
 }
+BURN_DAYS = 30
+"""The run rate of a usage service is its mean daily consumption over this many days (its
+runway's window, the last one included: ``window_ending``)."""
 RUNWAY_NEVER = 10**9
 """The runway sort key of a service that consumed nothing in the window: after every other."""
 CONSUMPTION_SORT: dict[str, list[Any]] = {
@@ -82,6 +86,17 @@ class BalanceRow:
         return self.total_topups - self.total_consumed
 
 
+def window_ending(day: date) -> tuple[date, date]:
+    """The runway's window that ends on ``day``: its first and last day (``BURN_DAYS``)."""
+    return day - timedelta(days=BURN_DAYS - 1), day
+
+
+def in_window(days: Mapping[date, Decimal], end: date) -> Decimal:
+    """The amounts of ``days`` dated in the window that ends on ``end``."""
+    first = end - timedelta(days=BURN_DAYS - 1)
+    return sum((amount for day, amount in days.items() if first <= day <= end), ZERO)
+
+
 async def add_to_balance(
     session: AsyncSession,
     service_id: int,
@@ -92,6 +107,7 @@ async def add_to_balance(
     topup_count: int = 0,
     consumption_count: int = 0,
     last: tuple[int, date, Decimal] | None = None,
+    days: Mapping[date, Decimal] | None = None,
 ) -> None:
     """Move a service's running balance (``usage_balance``) by what a write added or took out.
 
@@ -100,6 +116,11 @@ async def add_to_balance(
     top-up (id, date, amount): it becomes the last one when it is dated later than the
     last, or on the same day and entered later. The row goes when its service has neither
     top-ups nor consumption any more, as a recomputation from the raw rows would find.
+
+    ``days`` is the consumption the write added (or took out) per day: what of it falls in
+    the runway's window that ends on the row's ``window_end_day`` moves ``recent_consumed``,
+    so that the pair stays exact for the day it is stamped with (whatever day that is). A new
+    row is stamped with today: its service had no consumption before.
     """
     balance = UsageBalance
     values: dict[str, Any] = {
@@ -109,10 +130,28 @@ async def add_to_balance(
         "topups": balance.topups + topup_count,
         "consumptions": balance.consumptions + consumption_count,
     }
+    money = balance.recent_consumed.type
+    if days and len(days) == 1:
+        # One day (every single write): in the window iff day <= window_end_day <= day + 29.
+        ((day, amount),) = days.items()
+        stamped = balance.window_end_day.between(day, day + timedelta(days=BURN_DAYS - 1))
+        values["recent_consumed"] = balance.recent_consumed + case(
+            (stamped, literal(amount, money)), else_=literal(ZERO, money)
+        )
+    elif days:
+        # Many days (a bulk import): the stamp read first, then what falls in its window.
+        end = (
+            await session.execute(
+                select(balance.window_end_day).where(balance.service_id == service_id)
+            )
+        ).scalar_one_or_none()
+        if end is not None:
+            values["recent_consumed"] = balance.recent_consumed + in_window(days, end)
     result = await session.execute(
         update(balance).where(balance.service_id == service_id).values(**values)
     )
     if result.rowcount == 0:  # type: ignore[attr-defined]
+        today = clock.today()
         await session.execute(
             insert(balance).values(
                 service_id=service_id,
@@ -124,6 +163,8 @@ async def add_to_balance(
                 last_topup_id=last[0] if last else None,
                 last_topup_date=last[1] if last else None,
                 last_topup_amount=last[2] if last else None,
+                window_end_day=today,
+                recent_consumed=in_window(days or {}, today),
             )
         )
     elif last is not None:
@@ -345,11 +386,13 @@ class ConsumptionRepository(Repository[UsageConsumption]):
         months: dict[tuple[int, date, str], Decimal] = defaultdict(Decimal)
         days: dict[tuple[int, date], Decimal] = defaultdict(Decimal)
         services: dict[tuple[int, str], tuple[Decimal, int]] = {}
+        service_days: dict[int, dict[date, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
         for values in rows:
             service_id, day = values["service_id"], values["consumption_date"]
             amount, currency = values["amount_consumed"], values["currency"]
             months[service_id, month_start(day), currency] += amount
             days[service_id, day] += amount
+            service_days[service_id][day] += amount
             total, count = services.get((service_id, currency), (ZERO, 0))
             services[service_id, currency] = (total + amount, count + 1)
         # A service has one currency: its months are keyed by (service, month) alone.
@@ -364,8 +407,14 @@ class ConsumptionRepository(Repository[UsageConsumption]):
         )
         await self._add_to_days(days)
         for (service_id, currency), (amount, count) in sorted(services.items()):
+            # Popped: a service's days count once, were its rows in two currencies.
             await add_to_balance(
-                self.session, service_id, currency, consumed=amount, consumption_count=count
+                self.session,
+                service_id,
+                currency,
+                consumed=amount,
+                consumption_count=count,
+                days=service_days.pop(service_id, None),
             )
 
     async def store_monthly_totals(self, totals: Mapping[tuple[int, date, str], Decimal]) -> None:
@@ -405,7 +454,12 @@ class ConsumptionRepository(Repository[UsageConsumption]):
         await self._add_to_month(service_id, day, currency, amount)
         await self._add_to_day(service_id, day, amount)
         await add_to_balance(
-            self.session, service_id, currency, consumed=amount, consumption_count=count
+            self.session,
+            service_id,
+            currency,
+            consumed=amount,
+            consumption_count=count,
+            days={day: amount},
         )
 
     async def _add_to_days(self, days: Mapping[tuple[int, date], Decimal]) -> None:
@@ -696,7 +750,57 @@ async def rebuild_totals(
             continue
         await session.execute(delete(model))
         await session.execute(insert(model).from_select(columns, queries[name]))
+    if "balances" in only:
+        await stamp_windows(session, clock.today())
     mark_changed(session.sync_session)
+
+
+async def stamp_windows(
+    session: AsyncSession, day: date, service_ids: Sequence[int] | None = None
+) -> None:
+    """Stamp running balances (those of ``service_ids``, else all) with the window ending ``day``.
+
+    ``recent_consumed`` summed from the daily totals, in one statement. The caller holds the
+    services' row locks, or no one else writes (a restore, a bulk load).
+    """
+    balance, daily = UsageBalance, UsageConsumptionDay
+    first, last = window_ending(day)
+    summed = (
+        select(func.coalesce(func.sum(daily.amount), 0))
+        .where(daily.service_id == balance.service_id, daily.day.between(first, last))
+        .scalar_subquery()
+    )
+    stmt = update(balance).values(window_end_day=day, recent_consumed=summed)
+    if service_ids is not None:
+        stmt = stmt.where(balance.service_id.in_(service_ids))
+    await session.execute(stmt)
+
+
+async def restamp_windows(session: AsyncSession, day: date) -> int:
+    """Stamp every running balance whose window does not end on ``day``; how many were.
+
+    The day moved on (or the row was never stamped): its pair is exact for its old day but
+    unusable for today's window, and balances would sum the daily totals for it. The
+    services' rows are locked first, in id order as every writer of several takes them, so
+    no consumption write of theirs is under way while their windows are summed. Answers
+    never depend on this having run (stale rows are summed on reading); it keeps them fast.
+    """
+    balance = UsageBalance
+    stale = or_(balance.window_end_day.is_(None), balance.window_end_day != day)
+    ids = list(
+        (
+            await session.execute(
+                select(balance.service_id).where(stale).order_by(balance.service_id)
+            )
+        ).scalars()
+    )
+    if not ids:
+        return 0
+    await session.execute(
+        select(Service.id).where(Service.id.in_(ids)).order_by(Service.id).with_for_update()
+    )
+    await stamp_windows(session, day, ids)
+    return len(ids)
 
 
 @dataclass(frozen=True)
@@ -783,14 +887,44 @@ class BalanceRepository:
 
         Each row a plain tuple of what the database read (see ``balance_row``): service id,
         name, provider name, active, currency, top-ups, consumed, the last top-up's date and
-        amount, and with ``burn_window`` the window's consumption and the runway sort key.
+        amount, and with ``burn_window`` the window's consumption.
 
         Totals and the last top-up come from the running balances (one row per service, kept
         by the writers), so no event is read. ``limit`` pages the rows (all of them when
         ``None``). ``burn_window`` (first and last day) adds each service's consumption in
-        those days, summed from the daily totals (at most one row per service and day: one
-        range of their primary key) and allows ``sort="days_left"``: the balance over that
-        consumption, ``0`` for a balance <= 0 and last for a service that consumed nothing.
+        those days and allows ``sort="days_left"``: the balance over that consumption, ``0``
+        for a balance <= 0 and last for a service that consumed nothing. The window of the
+        ``BURN_DAYS`` that end on a day is read from the running balances when they are all
+        stamped with that day (``recent_consumed``, kept by the writers); any other window,
+        or stale stamps, summed from the day and week totals (``_summed_window``). The runway
+        sort key is selected (last) only with ``sort="days_left"``.
+        """
+        args = (service_id, q, sort, limit, offset)
+        if burn_window is not None and burn_window == window_ending(burn_window[1]):
+            # The rows and, in the same statement (one snapshot), how many running balances
+            # are stamped for another day: none, and every row's kept window is exact. Some
+            # (after midnight, until the scheduler's next tick): read again, summed afresh.
+            rows, total, stale = await self._select(*args, burn_window, kept=True)
+            if not stale:
+                return rows, total
+        rows, total, _ = await self._select(*args, burn_window, kept=False)
+        return rows, total
+
+    async def _select(
+        self,
+        service_id: int | None,
+        q: str | None,
+        sort: str,
+        limit: int | None,
+        offset: int,
+        burn_window: tuple[date, date] | None,
+        *,
+        kept: bool,
+    ) -> tuple[list[tuple[Any, ...]], int, bool]:
+        """``raw_balances`` with the window kept (``kept``) or summed; and whether any was stale.
+
+        ``kept``: each row's ``recent_consumed``, and a last column (taken off the rows) that
+        counts the running balances (of ``service_id``, else all) stamped for another day.
         """
         running = UsageBalance
         topped_up = func.coalesce(running.total_topups, 0)
@@ -803,39 +937,22 @@ class BalanceRepository:
         }
         window: Any = None
         if burn_window is not None:
-            # The window's whole weeks from the weekly totals, the days at either end from
-            # the daily ones (each a range of its primary key): a third of the rows of the
-            # daily totals alone. Summed once for every service, then joined. The id goes
-            # out as ``service_id + 0``, an expression: joined on the bare column, MariaDB
-            # may "split" the derived table into one lookup per service through the
-            # service's index, each reading every day of that service, not just the window's.
-            weeks, day_ranges = window_parts(*burn_window)
-            parts: list[Any] = []
-            spans: list[tuple[Any, Any, tuple[date, date]]] = [
-                (UsageConsumptionDay, UsageConsumptionDay.day, span) for span in day_ranges
-            ]
-            if weeks is not None:
-                spans.append((UsageConsumptionWeek, UsageConsumptionWeek.week, weeks))
-            for model, key, (first, last) in spans:
-                part = select(
-                    model.service_id.label("service_id"), model.amount.label("amount")
-                ).where(key.between(first, last), model.amount != 0)
-                if service_id is not None:
-                    part = part.where(model.service_id == service_id)
-                parts.append(part)
-            combined: Any = union_all(*parts) if len(parts) > 1 else parts[0]
-            rows = combined.subquery("window_rows")
-            window = (
-                select(
-                    (rows.c.service_id + 0).label("service_id"),
-                    func.sum(rows.c.amount).label("total"),
+            first, last = burn_window
+            if kept:
+                recent: Any = running.recent_consumed
+                stamps = UsageBalance.__table__.alias("stamps")
+                stale = select(func.count()).where(
+                    or_(stamps.c.window_end_day.is_(None), stamps.c.window_end_day != last)
                 )
-                .group_by(rows.c.service_id)
-                .subquery("recent")
-            )
-            recent = window.c.total
-            days = literal((burn_window[1] - burn_window[0]).days + 1, Integer)
+                if service_id is not None:
+                    stale = stale.where(stamps.c.service_id == service_id)
+                extra.append(stale.scalar_subquery().label("stale"))
+            else:
+                window = self._summed_window(first, last, service_id)
+                recent = window.c.total
+            days = literal((last - first).days + 1, Integer)
             # Days of funds left, unrounded (floor(runway) is days_left); never-ending last.
+            # Selected only to sort by: no row needs it.
             runway = type_coerce(
                 case(
                     (balance <= 0, literal(0, Integer)),
@@ -844,7 +961,9 @@ class BalanceRepository:
                 ),
                 Numeric(),
             ).label("runway")
-            extra = [recent.label("consumed_recent"), runway]
+            extra.insert(0, recent.label("consumed_recent"))
+            if sort == "days_left":
+                extra.append(runway)
             sorts["days_left"] = [runway]
         stmt = (
             select(
@@ -884,7 +1003,49 @@ class BalanceRepository:
         # hundreds of rows) would add nothing.
         connection = await self.session.connection()
         result = (await connection.execute(stmt)).all()
-        return [tuple(row) for row in result], (total if total is not None else len(result))
+        if burn_window is not None and kept:
+            stale_rows = bool(result) and result[0][10] > 0
+            rows = [(*row[:10], *row[11:]) for row in result]
+        else:
+            stale_rows, rows = False, [tuple(row) for row in result]
+        return rows, (total if total is not None else len(result)), stale_rows
+
+    @staticmethod
+    def _summed_window(first: date, last: date, service_id: int | None) -> Any:
+        """Each service's consumption from ``first`` to ``last``, from the day and week totals.
+
+        For a window the running balances do not keep (another length, or rows not yet
+        restamped today): a derived table joined by ``raw_balances``. The window's whole
+        weeks from the weekly totals, the days at either end from the daily ones (each a
+        range of its primary key): a third of the rows of the daily totals alone. Summed
+        once for every service. The id goes out as ``service_id + 0``, an expression: joined
+        on the bare column, MariaDB may "split" the derived table into one lookup per
+        service through the service's index, each reading every day of that service.
+        """
+        weeks, day_ranges = window_parts(first, last)
+        parts: list[Any] = []
+        spans: list[tuple[Any, Any, tuple[date, date]]] = [
+            (UsageConsumptionDay, UsageConsumptionDay.day, span) for span in day_ranges
+        ]
+        if weeks is not None:
+            spans.append((UsageConsumptionWeek, UsageConsumptionWeek.week, weeks))
+        for model, key, (start, end) in spans:
+            part = select(model.service_id.label("service_id"), model.amount.label("amount")).where(
+                key.between(start, end), model.amount != 0
+            )
+            if service_id is not None:
+                part = part.where(model.service_id == service_id)
+            parts.append(part)
+        combined: Any = union_all(*parts) if len(parts) > 1 else parts[0]
+        rows = combined.subquery("window_rows")
+        return (
+            select(
+                (rows.c.service_id + 0).label("service_id"),
+                func.sum(rows.c.amount).label("total"),
+            )
+            .group_by(rows.c.service_id)
+            .subquery("recent")
+        )
 
     async def balances(
         self,

@@ -16,6 +16,7 @@ from costwatch.errors import DomainError, Invalid, NotFound
 from costwatch.models import CategoryCode, UsageConsumption, UsageTopup
 from costwatch.money import ZERO, quantize
 from costwatch.usage.repository import (
+    BURN_DAYS,
     BalanceRepository,
     BalanceRow,
     ConsumptionRepository,
@@ -23,13 +24,12 @@ from costwatch.usage.repository import (
     UsageEventRow,
     balance_row,
     usage_events,
+    window_ending,
 )
 from costwatch.usage.schemas import Balance, ConsumptionCreate, LowBalanceAlert, TopupCreate
 
 LOW_BALANCE_PERCENT = Decimal(20)
 """The default low-balance threshold, in percent of the last top-up."""
-BURN_DAYS = 30
-"""The run rate of a usage service is its mean daily consumption over this many days."""
 
 
 def burn_window(today: date) -> tuple[date, date]:
@@ -37,7 +37,7 @@ def burn_window(today: date) -> tuple[date, date]:
 
     Consumption dated after today is not in it (it has not been spent yet).
     """
-    return today - timedelta(days=BURN_DAYS - 1), today
+    return window_ending(today)
 
 
 def runway(

@@ -6,6 +6,7 @@ database, since an in-memory one lives in a single shared connection.
 
 import asyncio
 import random
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -13,7 +14,9 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from costwatch.db.session import write_transaction
 from costwatch.models.usage import UsageConsumption, UsageConsumptionMonth
+from costwatch.usage.repository import restamp_windows
 from tests.factories import make_consumption, make_service, make_topup
 from tests.usage.exact import assert_totals_exact
 
@@ -203,3 +206,66 @@ async def test_simultaneous_writes_of_every_kind_keep_the_running_totals_exact(
             last["topup_date"],
             last["amount_purchased"],
         )
+
+
+async def test_restamps_racing_the_writers_keep_every_window_exact(
+    concurrent_client: tuple[httpx.AsyncClient, AsyncEngine],
+) -> None:
+    """The day's restamp of the runway windows, again and again, while consumption is written.
+
+    Writers move a window by its stamp, the restamp sums it afresh under the services' row
+    locks: whichever runs first, each running balance ends exact for the day it is stamped
+    with (dates on both sides of every stamp used).
+    """
+    client, engine = concurrent_client
+    services = [(await make_service(client, "Usage", name=f"stamped {i}"))["id"] for i in range(3)]
+    for service_id in services:
+        await make_topup(client, service_id, "2025-06-01", "1000.00")
+    rng = random.Random(15)
+    bodies = [
+        {
+            "service_id": services[n % 3],
+            "consumption_date": str(date(2025, 6, 10) + timedelta(days=rng.randint(0, 60))),
+            "amount_consumed": f"{rng.randint(1, 999) / 100:.2f}",
+        }
+        for n in range(60)
+    ]
+    csv = "service_id,consumption_date,amount_consumed\n" + "".join(
+        f"{services[n % 3]},{date(2025, 6, 12) + timedelta(days=2 * n)},{n + 1}.75\n"
+        for n in range(25)
+    )
+    writes: list[Any] = [
+        *(lambda body=body: client.post("/usage/consumption", json=body) for body in bodies),
+        *(
+            lambda: client.post(
+                "/imports/consumption",
+                params={"dry_run": "false"},
+                files={"file": ("consumption.csv", csv.encode(), "text/csv")},
+            )
+            for _ in range(2)
+        ),
+    ]
+    rng.shuffle(writes)
+
+    # As the scheduler runs it: its own transaction, under SQLite's in-process write lock.
+    app_state: Any = client._transport.app.state  # type: ignore[attr-defined]
+
+    async def restamps() -> int:
+        done = 0
+        for offset in (-1, 0, 1, 5, 0, 15, -20, 0):
+            async with write_transaction(
+                app_state.sessionmaker, app_state.write_lock, actor="scheduler"
+            ) as session:
+                done += await restamp_windows(session, date(2025, 7, 15) + timedelta(days=offset))
+            await asyncio.sleep(0.01)
+        return done
+
+    stamper = asyncio.create_task(restamps())
+    answers = await asyncio.gather(*(_until_not_503(write) for write in writes))
+    restamped = await stamper
+    assert all(answer.status_code in (200, 201) for answer in answers), [
+        (answer.status_code, answer.text) for answer in answers if answer.status_code >= 300
+    ]
+    assert restamped >= len(services)
+    async with engine.connect() as connection:
+        await assert_totals_exact(connection)
