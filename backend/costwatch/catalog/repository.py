@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import ColumnElement, Select, exists, func, select
 from sqlalchemy.orm import contains_eager
 
 from costwatch.db.repository import Repository, order_by
@@ -121,14 +121,17 @@ class ServiceRepository(Repository[Service]):
         sort: str,
         limit: int,
         offset: int,
-    ) -> tuple[list[Service], int]:
-        """Services with provider and category, filtered and sorted.
+    ) -> tuple[list[dict[str, Any]], int]:
+        """Services with their provider's and category's names, filtered and sorted.
 
-        The page's ids are chosen first, from narrow rows (id and sort keys), and only those
-        services are read whole: sorting every service with all its columns (the description
-        is TEXT) made MariaDB build an on-disk temporary table. Every filter is on ``service``
-        and every service has a provider and a category (foreign keys, NOT NULL), so the count
-        needs no join.
+        Rows are plain dicts with the fields of ``ServiceRead`` (read as columns: no ORM
+        objects to build for a list). The page's ids are chosen first, from narrow rows (id
+        and sort keys), and only those services are read whole: sorting every service with
+        all its columns (the description is TEXT) made MariaDB build an on-disk temporary
+        table. Every filter is on ``service`` and every service has a provider and a
+        category (foreign keys, NOT NULL), so neither the choice of the page nor the count
+        joins a table the sort does not need. The count comes with the page, in the same
+        statement (one round trip); only a page past the end needs a count of its own.
         """
         filters: list[Any] = []
         if active is not None:
@@ -140,21 +143,73 @@ class ServiceRepository(Repository[Service]):
         if q:
             filters.append(name_contains(Service.name, q))
         terms = order_by(sort, SERVICE_SORT, Service.id)
-        page = (
-            select(Service.id)
-            .join(Service.provider)
-            .join(Service.category)
-            .where(*filters)
-            .order_by(*terms)
-            .limit(limit)
-            .offset(offset)
-            .subquery("page")
-        )
-        stmt = self._loaded().join(page, page.c.id == Service.id).order_by(*terms)
+        page = select(Service.id)
+        if sort.lstrip("-") == "provider_name":
+            page = page.join(Service.provider)
+            cut = await self._provider_cut(
+                filters, descending=sort.startswith("-"), rows=offset + limit
+            )
+            if cut is not None:
+                page = page.where(cut)
+        if sort.lstrip("-") == "category_name":
+            page = page.join(Service.category)
+        chosen = page.where(*filters).order_by(*terms).limit(limit).offset(offset).subquery("page")
+        # correlate(None): the count is of every matching service, not of the outer row's.
         counted = select(func.count()).select_from(Service).where(*filters)
-        total = (await self.session.execute(counted)).scalar_one()
-        rows = (await self.session.execute(stmt)).scalars().unique()
-        return list(rows), total
+        stmt = (
+            select(
+                Service.id,
+                Service.provider_id,
+                Service.category_id,
+                Service.name,
+                Service.description,
+                Service.active,
+                Provider.name.label("provider_name"),
+                ServiceCategory.name.label("category_name"),
+                ServiceCategory.code.label("category_code"),
+                Service.created_at,
+                Service.updated_at,
+                counted.scalar_subquery().correlate(None).label("total"),
+            )
+            .join(chosen, chosen.c.id == Service.id)
+            .join(Provider, Provider.id == Service.provider_id)
+            .join(ServiceCategory, ServiceCategory.id == Service.category_id)
+            .order_by(*terms)
+        )
+        rows = [dict(row) for row in (await self.session.execute(stmt)).mappings()]
+        if not rows:
+            return [], (await self.session.execute(counted)).scalar_one()
+        total = rows[0]["total"]
+        for row in rows:
+            del row["total"]
+        return rows, total
+
+    async def _provider_cut(
+        self, filters: list[Any], *, descending: bool, rows: int
+    ) -> ColumnElement[bool] | None:
+        """A bound on the provider's name that keeps the first ``rows`` services by provider.
+
+        Sorting every matching service by provider and name takes MariaDB a temporary table
+        and a sort of the whole join (about 5 ms at 2,000 services) for 20 rows. The name of
+        the provider of the ``rows``-th service, in provider order, comes off the provider
+        name's unique index, service by service, stopping there (no sort: the order is the
+        first table's). Those rows are all at or before that name, so sorting only the
+        services of the providers up to it (a range of that index) gives the same page.
+        None when fewer services match (then there is nothing to cut).
+        """
+        name = Provider.name.desc() if descending else Provider.name.asc()
+        stmt = (
+            select(Provider.name)
+            .join(Service, Service.provider_id == Provider.id)
+            .where(*filters)
+            .order_by(name)
+            .limit(1)
+            .offset(rows - 1)
+        )
+        last = (await self.session.execute(stmt)).scalar_one_or_none()
+        if last is None:
+            return None
+        return Provider.name >= last if descending else Provider.name <= last
 
     async def has_cost_records(self, service_id: int) -> bool:
         """Whether any invoice, plan, top-up or consumption points at the service."""
