@@ -179,7 +179,8 @@ class ResponseCacheMiddleware:
             await send(message)
 
         await self.app(scope, receive, capture)
-        # The version the route's own token check read, in the same transaction as its data.
+        # The version the route's token check read (this middleware's own check, which the
+        # route takes): read before any of the route's data, so never newer than its answer.
         version = scope.get("state", {}).get("data_version")
         body = b"".join(chunks)
         if status == 200 and version is not None and size <= MAX_ENTRY_BYTES:
