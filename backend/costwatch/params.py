@@ -27,11 +27,15 @@ class Page:
     offset: int
 
 
-def page_params(
+async def page_params(
     limit: Annotated[int, Query(ge=1, le=1000, description="Rows to return (1-1000).")] = 100,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Rows to skip.")] = 0,
 ) -> Page:
-    """Read ``limit`` and ``offset`` from the query string."""
+    """Read ``limit`` and ``offset`` from the query string.
+
+    ``async`` though it awaits nothing: FastAPI runs a plain ``def`` dependency in a worker
+    thread, a hop there and back on every request for two integers.
+    """
     return Page(limit=limit, offset=offset)
 
 

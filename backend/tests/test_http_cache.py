@@ -11,6 +11,8 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from costwatch.auth import security
 from costwatch.auth.security import create_token
@@ -40,6 +42,27 @@ async def test_repeated_get_is_served_from_the_cache(
     assert again.headers["content-length"] == str(len(first.content))
     # The cache sits inside the request-id middleware: a hit still gets its own id.
     assert again.headers["X-Request-ID"] != first.headers["X-Request-ID"]
+
+
+async def test_an_answer_computed_afresh_reads_the_token_once(
+    client: httpx.AsyncClient, database: AsyncEngine, reached: list[str]
+) -> None:
+    await make_provider(client, "Acme")  # a write: the next GET is computed afresh
+    statements: list[str] = []
+
+    def note(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    event.listen(database.sync_engine, "before_cursor_execute", note)
+    try:
+        answer = await client.get("/providers")
+    finally:
+        event.remove(database.sync_engine, "before_cursor_execute", note)
+
+    assert answer.status_code == 200
+    assert reached.count("/providers") == 2  # the route ran (not a cached answer)
+    # The cache's check (token and data version) stands for the route's: one read, not two.
+    assert sum("token_version" in statement for statement in statements) == 1
 
 
 async def test_other_query_strings_are_other_answers(

@@ -6,8 +6,8 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from costwatch.auth.service import ADMIN_ACTOR, check_token, user_from_token
-from costwatch.auth.tokens import looks_like_api_token
+from costwatch.auth.service import ADMIN_ACTOR, CHECKED_IDENTITY, check_token, user_from_token
+from costwatch.auth.tokens import Identity, looks_like_api_token
 from costwatch.config import Settings
 from costwatch.db.audit_trail import set_actor
 from costwatch.db.session import SessionDep
@@ -18,8 +18,8 @@ oauth2_scheme = OAuth2PasswordBearer(tokenUrl="auth/login", auto_error=False)
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def get_settings(request: Request) -> Settings:
-    """The settings the app was created with."""
+async def get_settings(request: Request) -> Settings:
+    """The settings the app was created with (``async``: no worker thread, see ``page_params``)."""
     settings: Settings = request.app.state.settings
     return settings
 
@@ -81,7 +81,17 @@ async def require_admin(
 async def _authorize(
     request: Request, session: AsyncSession, settings: Settings, token: str | None
 ) -> None:
-    identity = await check_token(session, settings.effective_jwt_secret, token) if token else None
+    checked = getattr(request.state, CHECKED_IDENTITY, None)
+    if token and checked is not None and checked[0] == token:
+        # The HTTP cache checked this very token a moment ago, and read the data version
+        # before any of the route's data: the version the answer is kept under is never
+        # newer than the data it was computed from (reads are READ COMMITTED anyway, each
+        # statement its own snapshot), so reading it again here adds a round trip only.
+        identity: Identity | None = checked[1]
+    else:
+        identity = (
+            await check_token(session, settings.effective_jwt_secret, token) if token else None
+        )
     if identity is None:
         raise _unauthorized()
     if request.method not in READ_METHODS and not identity.can_write:

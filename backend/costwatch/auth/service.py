@@ -28,6 +28,9 @@ from costwatch.errors import BadRequest, Invalid
 from costwatch.models.admin_user import AdminUser
 
 ADMIN_ACTOR = "admin"
+# Where a request's state keeps ``(token, Identity)`` once the HTTP cache checked its token,
+# before any data of the request was read (see ``auth.dependencies._authorize``).
+CHECKED_IDENTITY = "checked_identity"
 
 
 async def login(

@@ -1,5 +1,7 @@
 """Business rules of the catalog: unique provider names, soft delete, category changes."""
 
+from typing import Any
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from costwatch.catalog.repository import CategoryRepository, ProviderRepository, ServiceRepository
@@ -72,8 +74,8 @@ async def list_services(
     sort: str,
     limit: int,
     offset: int,
-) -> tuple[list[Service], int]:
-    """A page of services with their provider and category, and the total."""
+) -> tuple[list[dict[str, Any]], int]:
+    """A page of services with their provider's and category's names, and the total."""
     return await ServiceRepository(session).list_page(
         active=active,
         category_id=category_id,

@@ -126,6 +126,18 @@ class InvoiceRepository(Repository[InfraInvoice]):
             .join(total, total.month == months.c.m)
         )
 
+    @staticmethod
+    def month_totals_select(start: Any, end: Any) -> Select[date, str, Decimal]:
+        """(month, currency, sum) of the invoices from ``start`` to ``end``, for a UNION.
+
+        One range of the month totals' primary key (no table of months to join, no
+        temporary table): a row per month and currency.
+        """
+        total = InvoiceMonthTotal
+        return select(total.month, total.currency, total.amount).where(
+            total.month.between(start, end)
+        )
+
     async def cost_by_service(self, month: date) -> list[tuple[int, str, Decimal]]:
         """Invoices of ``month`` summed per service and currency."""
         stmt = (

@@ -125,6 +125,31 @@ LICENSE_SORT: dict[str, list[Any]] = {
 }
 
 
+def in_force_by_month(
+    rows: Iterable[tuple[date, str, Decimal, Any]], months: list[date]
+) -> list[tuple[int, str, Decimal]]:
+    """Each month's license cost per currency from ``running_costs_select``'s rows.
+
+    Rows are ``(month, currency, cost, plans)``, the running sums at each change; a month
+    costs what the last change on or before it left, for each currency that then still
+    has a plan in force (``plans`` > 0). ``months`` run oldest first. Returns ``(month
+    index, currency, cost)``, the rows the months-table query (``cost_by_month_select``)
+    gives. Nothing is added here: every sum was made by the database.
+    """
+    by_currency: dict[str, list[tuple[date, Decimal, Any]]] = {}
+    for month, currency, amount, plans in sorted(rows, key=lambda row: (row[1], row[0])):
+        by_currency.setdefault(currency, []).append((month, amount, plans))
+    found: list[tuple[int, str, Decimal]] = []
+    for currency, runs in by_currency.items():
+        position = -1
+        for index, month in enumerate(months):
+            while position + 1 < len(runs) and runs[position + 1][0] <= month:
+                position += 1
+            if position >= 0 and runs[position][2] > 0:
+                found.append((index, currency, runs[position][1]))
+    return found
+
+
 class LicenseRepository(Repository[LicensePlan]):
     """CRUD on ``license_plan`` and the sums the reports need, keeping the cost changes.
 
@@ -258,6 +283,40 @@ class LicenseRepository(Repository[LicensePlan]):
             .join(change, change.month <= months.c.m)
             .group_by(months.c.i, change.currency)
             .having(func.sum(change.plans) > literal(0))
+        )
+
+    @staticmethod
+    def running_costs_select(start: Any, end: Any) -> Select[Any]:
+        """(month, currency, cost, plans) in force from each cost change up to ``end``.
+
+        The running sums of the cost changes per currency, summed by the database (window
+        ``SUM``, on MariaDB 10.2+, MySQL 8 and SQLite 3.25+) in one pass over the few rows
+        of the ledger, instead of a sum per month of a joined table of months. Kept: the
+        changes from ``start`` to ``end`` and, per currency, the last one before ``start``
+        (what is in force in ``start`` when nothing changes then). ``in_force_by_month``
+        reads each month's cost off these rows.
+        """
+        change = LicenseCostChange
+        amount = func.sum(change.amount).over(partition_by=change.currency, order_by=change.month)
+        plans = func.sum(change.plans).over(partition_by=change.currency, order_by=change.month)
+        runs = (
+            select(
+                change.month.label("month"),
+                change.currency.label("currency"),
+                type_coerce(amount, Money(16)).label("amount"),
+                plans.label("plans"),
+            )
+            .where(change.month <= end)
+            .subquery("runs")
+        )
+        before = aliased(LicenseCostChange)
+        last_before = (
+            select(func.max(before.month))
+            .where(before.currency == runs.c.currency, before.month <= start)
+            .scalar_subquery()
+        )
+        return select(runs.c.month, runs.c.currency, runs.c.amount, runs.c.plans).where(
+            runs.c.month >= func.coalesce(last_before, start)
         )
 
     @staticmethod

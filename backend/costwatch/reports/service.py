@@ -7,23 +7,21 @@ reads reports.
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import literal, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from costwatch import clock
 from costwatch.calendar import add_months, month_start, months_between
-from costwatch.catalog.repository import CategoryRepository
 from costwatch.currency import DEFAULT_CURRENCY
 from costwatch.errors import Invalid
 from costwatch.fx.service import load_rate_book
 from costwatch.invoices.repository import InvoiceRepository
-from costwatch.licenses.repository import LicenseRepository
+from costwatch.licenses.repository import LicenseRepository, in_force_by_month
 from costwatch.licenses.service import get_license_commitments, seats_in_force
 from costwatch.models import CategoryCode
 from costwatch.money import ZERO, quantize
-from costwatch.reports.repository import months_table, service_labels
+from costwatch.reports.repository import series_rows, service_labels
 from costwatch.reports.schemas import (
     CategoryAmount,
     CurrencyAmount,
@@ -69,21 +67,23 @@ async def get_spend_series(
     if count > MAX_SERIES_MONTHS:
         raise Invalid("end", f"a series spans at most {MAX_SERIES_MONTHS} months", location="query")
     months = [add_months(start, offset) for offset in range(count)]
-    table = months_table(months)
-    categories = {row.code: row for row in await CategoryRepository(session).list_all()}
-    # Each category's sums in one statement (UNION ALL): one round trip, not three.
-    sources = {
-        CategoryCode.INFRASTRUCTURE: InvoiceRepository.cost_by_month_select(table),
-        CategoryCode.LICENSE: LicenseRepository.cost_by_month_select(table, cash=view == "cash"),
-        CategoryCode.USAGE: ConsumptionRepository.cost_by_month_select(table),
-    }
-    union = union_all(
-        *(stmt.add_columns(literal(str(code)).label("code")) for code, stmt in sources.items())
-    )
-    rows = [
-        (CategoryCode(row[3]), (row[0], row[1], row[2]))
-        for row in (await session.execute(union)).all()
-    ]
+    index_of = {month: index for index, month in enumerate(months)}
+    categories: dict[str, tuple[int, str]] = {}
+    rows: list[tuple[CategoryCode, tuple[int, str, Decimal]]] = []
+    running: list[tuple[date, str, Decimal, Any]] = []
+    # The categories and every category's sums in one statement: one round trip.
+    for month, currency, amount, plans, label, ident, code in await series_rows(
+        session, months, cash=view == "cash"
+    ):
+        if label is not None:
+            categories[code] = (ident, label)
+        elif code == CategoryCode.LICENSE and month is not None:
+            running.append((month, currency, amount, plans))
+        elif month is None:  # the cash view's license sums, by month index
+            rows.append((CategoryCode.LICENSE, (ident, currency, amount)))
+        else:
+            rows.append((CategoryCode(code), (index_of[month], currency, amount)))
+    rows.extend((CategoryCode.LICENSE, row) for row in in_force_by_month(running, months))
     book = await load_rate_book(session, reporting, {row[1] for _, row in rows}, start, end)
     # amounts[month index][category] in the reporting currency; the rest per currency.
     amounts: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
@@ -104,8 +104,8 @@ async def get_spend_series(
     for index, month in enumerate(months):
         by_category = [
             CategoryAmount(
-                category_id=categories[code].id,
-                category=categories[code].name,
+                category_id=categories[code][0],
+                category=categories[code][1],
                 code=code,
                 amount=amounts[index][code],
             )

@@ -555,6 +555,20 @@ class ConsumptionRepository(Repository[UsageConsumption]):
             .group_by(months.c.i, total.currency)
         )
 
+    @staticmethod
+    def month_totals_select(start: Any, end: Any) -> Select[date, str, Decimal]:
+        """(month, currency, sum) of the consumption from ``start`` to ``end``, for a UNION.
+
+        One range of the covering index (month, currency, amount), grouped in its order: no
+        table of months to join and no temporary table.
+        """
+        total = UsageConsumptionMonth
+        return (
+            select(total.month, total.currency, func.sum(total.amount))
+            .where(total.month.between(start, end))
+            .group_by(total.month, total.currency)
+        )
+
     def _recent_per_service(self, start: date, end: date) -> Any:
         """Consumption of each active service dated from ``start`` to ``end``, with its currency.
 

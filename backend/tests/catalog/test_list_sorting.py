@@ -50,6 +50,27 @@ async def test_sort_pages_do_not_overlap(client: httpx.AsyncClient) -> None:
     assert flat == sorted(flat)
 
 
+async def test_provider_pages_are_slices_of_the_whole_list(client: httpx.AsyncClient) -> None:
+    # Pages that end inside a provider, on its last service and past the end, both ways,
+    # with and without a filter: each must be that slice of the whole sorted list.
+    for name, services in (("Gamma", "CAB"), ("Alpha", "BA"), ("Beta", "ACDB")):
+        provider = await make_provider(client, name)
+        for service in services:
+            active = service != "D"
+            await make_service(
+                client, "Usage", name=service, provider_id=provider["id"], active=active
+            )
+    for sort in ("provider_name", "-provider_name"):
+        for filters in ({}, {"active": "true"}):
+            whole = await ids(client, "/service", sort=sort, **filters)
+            for offset in range(len(whole) + 1):
+                for limit in (1, 2, 3, 4):
+                    page = await ids(
+                        client, "/service", sort=sort, limit=limit, offset=offset, **filters
+                    )
+                    assert page == whole[offset : offset + limit], (sort, filters, offset, limit)
+
+
 @pytest.mark.parametrize(
     ("path", "value"),
     [

@@ -4,6 +4,8 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.factories import (
     JSON,
@@ -304,6 +306,36 @@ class TestList:
         assert page.headers["X-Total-Count"] == "4"
         assert names(filtered) == ["EC2"]
         assert filtered.headers["X-Total-Count"] == "3"
+
+    async def test_a_page_past_the_end_still_counts_the_filtered_services(
+        self, client: httpx.AsyncClient, catalog: dict[str, JSON]
+    ) -> None:
+        past = await client.get("/service", params={"offset": 4})
+        filtered = await client.get("/service", params={"active": "true", "offset": 3})
+
+        assert past.json() == []
+        assert past.headers["X-Total-Count"] == "4"
+        assert filtered.json() == []
+        assert filtered.headers["X-Total-Count"] == "3"
+
+    async def test_a_page_and_its_total_are_one_statement(
+        self, client: httpx.AsyncClient, catalog: dict[str, JSON], database: AsyncEngine
+    ) -> None:
+        await make_provider(client, "Umbrella")  # a write: the next GET is computed afresh
+        statements: list[str] = []
+
+        def note(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+            statements.append(statement)
+
+        event.listen(database.sync_engine, "before_cursor_execute", note)
+        try:
+            page = await client.get("/service", params={"active": "true", "limit": 2})
+        finally:
+            event.remove(database.sync_engine, "before_cursor_execute", note)
+
+        assert names(page) == ["EC2", "S3 Storage"]
+        assert page.headers["X-Total-Count"] == "3"
+        assert sum("FROM service" in statement for statement in statements) == 1
 
     @pytest.mark.parametrize(
         "params",

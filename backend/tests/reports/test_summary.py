@@ -6,7 +6,8 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from costwatch.reports.service import get_monthly_spend
 from tests.factories import (
@@ -159,6 +160,40 @@ async def test_series_is_one_summary_per_month_oldest_first(client: httpx.AsyncC
     assert [entry["total"] for entry in series] == ["0.00", "10.00", "0.00", "20.00"]
     # each entry has the shape of /summary
     assert series[1] == await summary(client, year=2024, month=12)
+
+
+async def test_series_carries_the_plans_in_force_into_its_window(
+    client: httpx.AsyncClient, database: AsyncEngine
+) -> None:
+    # One plan from before the window, one that ends inside it, one that starts inside it.
+    zoom = await make_service(client, "User License", name="Zoom")
+    slack = await make_service(client, "User License", name="Slack")
+    await make_plan(client, zoom["id"], "2024-03", "10.00", 2)  # 20.00 a month
+    await make_plan(client, slack["id"], "2024-06", "5.00", 3, end_month="2025-01")  # 15.00
+    await make_plan(client, zoom["id"], "2025-02", "12.00", 2)  # 24.00 from February
+    statements: list[str] = []
+
+    def note(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    event.listen(database.sync_engine, "before_cursor_execute", note)
+    try:
+        response = await client.get(
+            "/summary/series", params={"start": "2024-12", "end": "2025-03"}
+        )
+    finally:
+        event.remove(database.sync_engine, "before_cursor_execute", note)
+
+    assert response.status_code == 200
+    assert [amounts(entry)["User License"] for entry in response.json()] == [
+        "35.00",
+        "35.00",
+        "24.00",
+        "24.00",
+    ]
+    # The categories and every category's sums come in one statement.
+    tables = ("service_category", "invoice_month_total", "license_cost_change")
+    assert sum(any(name in statement for name in tables) for statement in statements) == 1
 
 
 async def test_series_of_a_single_month_and_of_ten_years(client: httpx.AsyncClient) -> None:

@@ -7,7 +7,8 @@ stands for no row. A running balance's runway window (``recent_consumed``, exact
 it is stamped with) is checked against the raw events of those 30 days. Likewise the
 summaries' ``invoice_month_total`` (from ``infra_invoice``) and ``license_cost_change`` (from
 ``license_plan``); the license costs they give per month are also checked against the plans'
-own SQL (``LicenseRepository.from_plans``).
+own SQL (``LicenseRepository.from_plans``), both as the months-table query sums them and as
+the month series reads them (running sums).
 """
 
 from decimal import Decimal
@@ -18,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from costwatch.calendar import add_months
 from costwatch.invoices.repository import month_totals_from_raw
-from costwatch.licenses.repository import LicenseRepository, changes_of
+from costwatch.licenses.repository import LicenseRepository, changes_of, in_force_by_month
 from costwatch.models import (
     InvoiceMonthTotal,
     LicenseCostChange,
@@ -158,6 +159,20 @@ async def assert_license_costs_match_the_plans(connection: AsyncConnection) -> N
     assert sorted((row[0], row[1], row[2]) for row in kept) == sorted(
         (row[0], row[1], row[2]) for row in fresh
     )
+    # The series' way: the running sums of the changes, read off per month, for windows
+    # that start before, among and after the changes (the last change before the start
+    # carries into it).
+    for first in sorted({span[0], span[len(span) // 2], months[-1], span[-1]}):
+        window = span[span.index(first) :]
+        running = await connection.execute(
+            LicenseRepository.running_costs_select(window[0], window[-1])
+        )
+        expected = sorted(
+            (row[0] - span.index(first), row[1], row[2])
+            for row in fresh
+            if row[0] >= span.index(first)
+        )
+        assert sorted(in_force_by_month(running.all(), window)) == expected
 
 
 async def assert_totals_exact(connection: AsyncConnection, names: tuple[str, ...] = ALL) -> None:
