@@ -8,8 +8,8 @@
    fresh migrated SQLite database, from start to exit (Python start-up included).
 3. The API: ``backend/main.py`` started as production starts it (one worker, its own fresh
    SQLite database); ``curl`` streams the file to ``POST /imports/focus?dry_run=false``, timed
-   from the first byte sent to the answer: once as a browser sends it (multipart, ``-F``),
-   once as the body itself (``-T``, what a script can send). The server's peak resident
+   from the first byte sent to the answer: once as a form (multipart, ``-F``), once as the
+   body itself (``-T``, what the dashboard and a script can send). The server's peak resident
    memory is its ``VmHWM`` (the kernel's high-water mark) read just before it is stopped.
 
 The file has every column FOCUS 1.2 makes mandatory (and the usual optional ones), written by
@@ -216,7 +216,8 @@ UPLOADS = {
 def api(path: Path, folder: Path, how: str = "multipart") -> tuple[float, dict[str, object], int]:
     """The upload's time, the answer and the server's peak resident memory (kB).
 
-    ``how``: ``multipart`` (``curl -F``, as a browser sends a file) or ``body`` (``curl -T``).
+    ``how``: ``multipart`` (``curl -F``, a form) or ``body`` (``curl -T``, as the dashboard
+    sends a file).
     """
     env = {
         # A 10-million-row file is larger than the default 5 GB limit.

@@ -53,11 +53,12 @@ def section(
         f"| `python -m costwatch.imports focus FILE --commit` | {figures.cli:.2f} |"
         f" {cli_ratio:.2f} | <= {CLI_LIMIT}x | {'yes' if cli_ratio <= CLI_LIMIT else 'NO'} |"
         f" {figures.cli_peak_mb:,.0f} MB |",
-        f"| `POST /imports/focus`, multipart (`curl -F`, as a browser) | {figures.api:.2f} |"
+        f"| `POST /imports/focus`, multipart (`curl -F`, a form) | {figures.api:.2f} |"
         f" {api_ratio:.2f} | <= {API_LIMIT}x, server < 1 GB |"
         f" {'yes' if api_ratio <= API_LIMIT and figures.api_peak_mb < MEMORY_LIMIT_MB else 'NO'}"
         f" | {figures.api_peak_mb:,.0f} MB |",
-        f"| `POST /imports/focus`, the file as the body (`curl -T`) | {figures.api_body:.2f} |"
+        "| `POST /imports/focus`, the file as the body (`curl -T`, as the dashboard sends it) |"
+        f" {figures.api_body:.2f} |"
         f" {body_ratio:.2f} | <= {API_LIMIT}x, server < 1 GB |"
         f" {'yes' if body_ratio <= API_LIMIT and figures.api_peak_mb < MEMORY_LIMIT_MB else 'NO'}"
         f" | {figures.api_peak_mb:,.0f} MB |",

@@ -2,7 +2,7 @@
 export interface Sent {
   url: string;
   headers: Record<string, string>;
-  body: FormData;
+  body: FormData | Blob;
 }
 
 /** An XMLHttpRequest that answers from a queue, reporting upload progress first. */
@@ -41,7 +41,7 @@ export class FakeXhr {
     this.onabort?.();
   }
 
-  send(body: FormData) {
+  send(body: FormData | Blob) {
     FakeXhr.sent.push({ url: this.url, headers: this.headers, body });
     const reply = FakeXhr.replies.shift() ?? { status: 500, body: { detail: 'no reply' } };
     setTimeout(() => {

@@ -86,7 +86,9 @@ describe('FOCUS import', () => {
     expect(await screen.findByText(/Uploading… \d+ %/)).toBeInTheDocument();
     expect(await screen.findByText('FOCUS 1.2')).toBeInTheDocument();
     expect(FakeXhr.sent[0]!.url).toBe('/api/imports/focus?dry_run=true&cost=billed&group_by=service');
-    expect((FakeXhr.sent[0]!.body.get('file') as File).name).toBe('focus.csv');
+    // The file itself is the body (no multipart form to parse on the server).
+    expect((FakeXhr.sent[0]!.body as File).name).toBe('focus.csv');
+    expect(FakeXhr.sent[0]!.headers['Content-Type']).toBe('application/octet-stream');
     expect(screen.getByText('16 rows')).toBeInTheDocument();
     expect(screen.getByText('3 skipped')).toBeInTheDocument();
     expect(screen.getByText('1 new')).toBeInTheDocument();

@@ -32,7 +32,7 @@ describe('importCsv', () => {
     const [sent] = FakeXhr.sent;
     expect(sent!.url).toBe('/api/imports/topups?dry_run=false');
     expect(sent!.headers.Authorization).toMatch(/^Bearer /);
-    expect((sent!.body.get('file') as File).name).toBe('invoices.csv');
+    expect(((sent!.body as FormData).get('file') as File).name).toBe('invoices.csv');
   });
 
   it('rejects other failures with the server message', async () => {

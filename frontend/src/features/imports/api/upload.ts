@@ -1,9 +1,9 @@
 /**
- * POST a file as the multipart field `file`, reporting the upload's progress
- * (XMLHttpRequest rather than fetch: fetch cannot). A 200 resolves with the
- * body; a 422 that `isReport` recognises (a commit refused with its report)
- * resolves too; any other failure rejects with an ApiError, as the typed
- * client does.
+ * POST a file as the multipart field `file` (or, with `asBody`, as the body
+ * itself), reporting the upload's progress (XMLHttpRequest rather than fetch:
+ * fetch cannot). A 200 resolves with the body; a 422 that `isReport`
+ * recognises (a commit refused with its report) resolves too; any other
+ * failure rejects with an ApiError, as the typed client does.
  */
 import { API_BASE, ApiError, formatDetail } from '@/api/client';
 import { clearToken, getToken } from '@/lib/auth-token';
@@ -12,6 +12,11 @@ export interface UploadOptions {
   /** Called with the share of the file sent, 0 to 1. */
   onProgress?: (share: number) => void;
   signal?: AbortSignal;
+  /**
+   * Send the file as the body (`application/octet-stream`), not as a multipart
+   * form: the server has nothing to parse (routes that accept both).
+   */
+  asBody?: boolean;
 }
 
 function parse(text: string): unknown {
@@ -26,7 +31,7 @@ export function uploadFile<T>(
   path: string,
   file: File,
   isReport: (body: object) => boolean,
-  { onProgress, signal }: UploadOptions = {},
+  { onProgress, signal, asBody = false }: UploadOptions = {},
 ): Promise<T> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
@@ -54,6 +59,11 @@ export function uploadFile<T>(
     xhr.onerror = () => reject(new ApiError(0, 'Cannot reach the server. Check your connection and try again.'));
     xhr.onabort = () => reject(new DOMException('The upload was cancelled.', 'AbortError'));
     signal?.addEventListener('abort', () => xhr.abort());
+    if (asBody) {
+      xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+      xhr.send(file);
+      return;
+    }
     const form = new FormData();
     form.append('file', file);
     xhr.send(form);
