@@ -182,9 +182,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     # rules' poke after each write that succeeded (the runner exists once the app started).
     app.state.alert_runner = None
     app.add_middleware(AfterWriteMiddleware, runner=lambda: app.state.alert_runner)
-    app.add_middleware(
-        ResponseCacheMiddleware, engine=engine, jwt_secret=settings.effective_jwt_secret
-    )
+    app.add_middleware(ResponseCacheMiddleware, jwt_secret=settings.effective_jwt_secret)
     # Uploads stream to a temporary file: not buffered for a replay, and with their own limit.
     # A provider sync or a test notification waits on the outside server for as long as it
     # takes (bounded by its own timeouts and retries): no 4.5 s deadline there.

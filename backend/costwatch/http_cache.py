@@ -21,11 +21,12 @@ from collections import OrderedDict
 from collections.abc import Hashable
 from datetime import date
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from costwatch import clock
 from costwatch.auth.service import CHECKED_IDENTITY, check_token
+from costwatch.db.session import READ_SESSION
 
 # /backup: a download of the whole ledger, far past what an entry may weigh, and dated.
 UNCACHED_PREFIXES = (
@@ -105,9 +106,8 @@ class ResponseCache:
 class ResponseCacheMiddleware:
     """Serve repeated GETs from the cache while the data version has not moved."""
 
-    def __init__(self, app: ASGIApp, engine: AsyncEngine, jwt_secret: str) -> None:
+    def __init__(self, app: ASGIApp, jwt_secret: str) -> None:
         self.app = app
-        self.engine = engine
         self.jwt_secret = jwt_secret
         self.cache = ResponseCache()
         self._inflight: dict[Hashable, asyncio.Event] = {}
@@ -121,35 +121,52 @@ class ResponseCacheMiddleware:
         ):
             await self.app(scope, receive, send)
             return
-        version = await self._current_version(scope)
-        if version is None:  # no valid token: the app answers (401)
-            await self.app(scope, receive, send)
-            return
-        key: CacheKey = (scope["path"], scope["query_string"], clock.today())
-        entry = self.cache.get(key, version)
-        if entry is None and key in self._inflight:
-            await self._inflight[key].wait()
-            entry = self.cache.get(key, version)
-        if entry is not None:
-            await _replay(entry, send)
-            return
-        done = self._inflight.setdefault(key, asyncio.Event())
+        # The app's sessions (``app.state.sessionmaker``), as its routes use them.
+        sessions: async_sessionmaker[AsyncSession] = scope["app"].state.sessionmaker
+        session = sessions()
+        held: AsyncSession | None = session  # until closed: the route may read with it
         try:
-            await self._answer_and_keep(scope, receive, send, key)
+            version = await self._current_version(scope, session)
+            key: CacheKey = (scope["path"], scope["query_string"], clock.today())
+            entry = None if version is None else self.cache.get(key, version)
+            if version is None or entry is not None or key in self._inflight:
+                # Nothing more to read with it: the connection goes back to the pool before
+                # the answer (or before waiting for the same answer, being computed).
+                held = None
+                await session.close()
+            if version is None:  # no valid token: the app answers (401)
+                await self.app(scope, receive, send)
+                return
+            if entry is None and key in self._inflight:
+                await self._inflight[key].wait()
+                entry = self.cache.get(key, version)
+            if entry is not None:
+                await _replay(entry, send)
+                return
+            done = self._inflight.setdefault(key, asyncio.Event())
+            try:
+                if held is not None:
+                    # The route reads with this session (``db.session.READ_SESSION``): its
+                    # checkout, ping and rollback are paid for once.
+                    scope.setdefault("state", {})[READ_SESSION] = held
+                await self._answer_and_keep(scope, receive, send, key)
+            finally:
+                if self._inflight.get(key) is done:
+                    del self._inflight[key]
+                done.set()
         finally:
-            if self._inflight.get(key) is done:
-                del self._inflight[key]
-            done.set()
+            if held is not None:
+                scope.get("state", {}).pop(READ_SESSION, None)
+                await held.close()
 
-    async def _current_version(self, scope: Scope) -> int | None:
+    async def _current_version(self, scope: Scope, session: AsyncSession) -> int | None:
         """The data version, if the request carries a valid and current token."""
         token = _bearer(scope)
         if token is None:
             return None
-        async with AsyncSession(self.engine) as session:
-            identity = await check_token(session, self.jwt_secret, token)
-            if session.info.get("commit_reads"):  # an API token's last use, noted
-                await session.commit()
+        identity = await check_token(session, self.jwt_secret, token)
+        if session.info.pop("commit_reads", False):  # an API token's last use, noted
+            await session.commit()
         if identity is None:
             return None
         # The route's guard takes this check as its own (``auth.dependencies``) instead of

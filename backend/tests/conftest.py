@@ -216,17 +216,12 @@ class ConnectionAsEngine:
 def use_database(app: FastAPI, bind: Bind) -> None:
     """Point the app at the test's database, with nothing kept from an earlier test.
 
-    The app's sessions, its health checks and its response cache's token check all use
-    ``bind``; the middleware stack is built again on the next request, so the response cache
+    The app's sessions (its response cache's token check among them) and its health checks
+    use ``bind``; the middleware stack is built again on the next request, so the response cache
     starts empty (answers of an earlier test at the same data version would be wrong here).
     """
     app.state.sessionmaker = sessionmaker_for(bind)
     app.state.engine = bind if isinstance(bind, AsyncEngine) else ConnectionAsEngine(bind)
-    for middleware in app.user_middleware:
-        factory: object = middleware.cls
-        if factory is ResponseCacheMiddleware:
-            # It opens ``AsyncSession(engine)``, which takes a connection as well.
-            middleware.kwargs["engine"] = bind
     app.middleware_stack = None
 
 

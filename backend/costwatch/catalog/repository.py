@@ -23,9 +23,19 @@ def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def name_contains(column: Any, text: str) -> Any:
-    """A case-insensitive substring match on a name column."""
-    return func.lower(column).like(f"%{escape_like(text.lower())}%", escape="\\")
+def contains_pattern(text: str) -> str:
+    """The LIKE pattern of ``name_contains`` for ``text`` (to bind to a statement built once)."""
+    return f"%{escape_like(text.lower())}%"
+
+
+def name_contains(column: Any, text: Any) -> Any:
+    """A case-insensitive substring match on a name column.
+
+    ``text`` is the text searched for, or a bound parameter that will hold its
+    ``contains_pattern``.
+    """
+    pattern = contains_pattern(text) if isinstance(text, str) else text
+    return func.lower(column).like(pattern, escape="\\")
 
 
 PROVIDER_SORT: dict[str, list[Any]] = {"name": [Provider.name], "website": [Provider.website]}

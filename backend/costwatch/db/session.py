@@ -54,6 +54,9 @@ DEADLINE_SCOPE_KEY = "costwatch.deadline"
 # again applies it once; once the COMMIT is sent, it may have been stored, and only the client
 # can decide (a 503). An endpoint with its own transactions commits as it goes: never replayed.
 REPLAYABLE_SCOPE_KEY = "costwatch.replayable"
+# Where a GET finds a session already open for it (``costwatch.http_cache`` leaves the session
+# of its token check there when the answer is not cached): one pooled connection a request.
+READ_SESSION = "costwatch.read_session"
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
@@ -73,6 +76,17 @@ async def request_session(request: Request) -> AsyncIterator[AsyncSession]:
     factory: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
     own = getattr(request.scope.get("endpoint"), OWN_TRANSACTIONS, False)
     writes = request.method not in ("GET", "HEAD") and not own
+    shared = None if writes else request.scope.get("state", {}).get(READ_SESSION)
+    if shared is not None:
+        # The HTTP cache's token check left its session for the reads of this GET (it closes
+        # it when the answer is sent): the same connection, no second checkout.
+        request.scope[REPLAYABLE_SCOPE_KEY] = True
+        try:
+            yield shared
+        except BaseException:
+            await shared.rollback()
+            raise
+        return
     # SQLite has one writer at a time: queue this process's writers here, in order, rather
     # than on SQLite's busy handler, which polls and can starve one past its timeout.
     lock: asyncio.Lock | None = request.app.state.write_lock if writes else None

@@ -22,7 +22,6 @@ from costwatch.usage.repository import (
     ConsumptionRepository,
     TopupRepository,
     UsageEventRow,
-    balance_row,
     usage_events,
     window_ending,
 )
@@ -284,13 +283,14 @@ async def list_balances_json(
     it depends on: the row read, the threshold as written, and today for the runway).
     """
     today = clock.today()
-    rows, total = await BalanceRepository(session).raw_balances(
+    repository = BalanceRepository(session)
+    rows, total = await repository.raw_balances(
         q=q, sort=sort, limit=limit, offset=offset, burn_window=burn_window(today)
     )
     percent = str(threshold_percent)  # "20" and "20.0" are equal Decimals but render apart
 
     def make(row: tuple[Any, ...]) -> Callable[[], bytes]:
-        return lambda: _BALANCE.dump_json(_balance(balance_row(row), threshold_percent, today))
+        return lambda: _BALANCE.dump_json(_balance(repository.row(row), threshold_percent, today))
 
     return _json_list(
         [_MEMO.json(("balance", row, percent, today), make(row)) for row in rows]
@@ -351,12 +351,13 @@ async def low_balance_alerts_json(
     session: AsyncSession, threshold_percent: Decimal = LOW_BALANCE_PERCENT
 ) -> bytes:
     """``low_balance_alerts`` as the JSON of its response; each row's from ``JsonMemo``."""
-    rows, _ = await BalanceRepository(session).raw_balances()
+    repository = BalanceRepository(session)
+    rows, _ = await repository.raw_balances()
     percent = str(threshold_percent)
 
     def make(row: tuple[Any, ...]) -> Callable[[], bytes]:
         def alert_json() -> bytes:
-            alert = _low_balance_alert(balance_row(row), threshold_percent)
+            alert = _low_balance_alert(repository.row(row), threshold_percent)
             return b"" if alert is None else _LOW_BALANCE.dump_json(alert)
 
         return alert_json
