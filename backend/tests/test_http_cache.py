@@ -65,6 +65,36 @@ async def test_an_answer_computed_afresh_reads_the_token_once(
     assert sum("token_version" in statement for statement in statements) == 1
 
 
+async def test_an_answer_computed_afresh_reads_with_the_token_checks_session(
+    app: FastAPI, client: httpx.AsyncClient, reached: list[str]
+) -> None:
+    await make_provider(client, "Acme")  # a write: the next GET is computed afresh
+    made: list[Any] = []
+    factory = app.state.sessionmaker
+
+    def counted() -> Any:
+        made.append(factory())
+        return made[-1]
+
+    app.state.sessionmaker = counted
+    try:
+        computed = await client.get("/providers")
+        served = await client.get("/providers")
+        missing = await client.get("/service/424242")
+    finally:
+        app.state.sessionmaker = factory
+
+    assert computed.status_code == 200
+    assert computed.json()[0]["name"] == "Acme"
+    assert served.content == computed.content
+    assert missing.status_code == 404
+    assert reached.count("/providers") == 2  # the POST, then the first GET only
+    # One session a request: the route of the first GET (and of the 404) read with the
+    # session the cache checked the token with, instead of checking out a second one.
+    assert len(made) == 3
+    assert all(session.sync_session.get_transaction() is None for session in made)
+
+
 async def test_other_query_strings_are_other_answers(
     client: httpx.AsyncClient, reached: list[str]
 ) -> None:

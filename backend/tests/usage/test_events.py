@@ -96,3 +96,13 @@ async def test_balances_page_filter_and_sort_on_request(client: httpx.AsyncClien
     found = await client.get("/usage/balances", params={"q": "open", "sort": "service_name"})
     assert [row["service_name"] for row in found.json()] == ["OpenAI", "OpenRouter"]
     assert found.headers["X-Total-Count"] == "2"
+
+    # One statement serves every search (the text is bound): each finds its own rows, and a
+    # LIKE wildcard in the text is a plain character.
+    for q, expected in [("twi", ["Twilio"]), ("router", ["OpenRouter"]), ("open_", [])]:
+        searched = await client.get("/usage/balances", params={"q": q, "limit": 10})
+        assert [row["service_name"] for row in searched.json()] == expected
+        assert searched.headers["X-Total-Count"] == str(len(expected))
+    for service, amount in zip(services, ("40.00", "10.00", "30.00", "20.00"), strict=True):
+        one = await client.get(f"/usage/balances/{service['id']}")
+        assert one.json()["balance"] == amount
