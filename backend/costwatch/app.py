@@ -1,6 +1,7 @@
 """The FastAPI application: routers, auth, error handlers, engine and sessions."""
 
 import asyncio
+import gc
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -146,7 +147,15 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
                 alert_interval=timedelta(seconds=settings.alert_interval_seconds),
             )
             scheduler.start()
+        if settings.env != "test":
+            # What start-up built (modules, routes, the bundled rates) lives as long as the
+            # process. Frozen, it is left out of the collector's passes: a full collection
+            # walks only what requests made since, instead of pausing a request for a
+            # hundred milliseconds or more every now and then (measured on the 1M-row set).
+            gc.freeze()
         yield
+        if settings.env != "test":
+            gc.unfreeze()
         state.alert_runner = None
         if runner is not None:
             await runner.stop()

@@ -1,6 +1,7 @@
 """One scheduler for the deployment: a lease in the database picks the process that works."""
 
 import asyncio
+import gc
 from collections.abc import AsyncIterator, Callable
 from datetime import date, timedelta
 from typing import Any
@@ -215,3 +216,17 @@ def test_holder_names_differ_between_schedulers() -> None:
         for _ in range(3)
     }
     assert len(names) == 3
+
+
+async def test_a_running_app_leaves_what_start_up_built_out_of_the_collectors_passes(
+    settings: Settings,
+) -> None:
+    quiet = settings.model_copy(
+        update={"env": "development", "scheduler": False, "alert_after_writes": False}
+    )
+    app = create_app(quiet, make_engine("sqlite+aiosqlite://"))
+    assert gc.get_freeze_count() == 0
+    async with app.router.lifespan_context(app):
+        # Everything alive once started (this test's objects among them) is frozen.
+        assert gc.get_freeze_count() > 10_000
+    assert gc.get_freeze_count() == 0  # given back at shutdown

@@ -46,6 +46,7 @@ ADMIN = ("bench@costwatch.test", "bench-password-" + secrets.token_hex(4))
 SCRATCH = Path("/tmp")  # noqa: S108 - the servers' data folders and logs, one per data set
 DATABASE = "costwatch_bench_{}"  # on the server, for each data set
 SETTLE_SECONDS = 10.0  # after a start, before the first requests after writes (--cold-only)
+WARM_UP_ROUNDS = 12  # requests of each path before them, under URLs of their own (warm_up)
 # The section of BENCHMARKS.md that ./bench.sh --cluster writes (tools.bench.cluster).
 CLUSTER_START = "<!-- cluster: written by ./bench.sh --cluster -->"
 CLUSTER_END = "<!-- /cluster -->"
@@ -180,16 +181,24 @@ def login(base: str) -> str:
     return str(answer.json()["access_token"])
 
 
-def warm_up(base: str, token: str) -> None:
+def warm_up(base: str, token: str, rounds: int = WARM_UP_ROUNDS) -> None:
     """What the wrk runs do before a measurement without them.
 
-    Every route answered once (FastAPI resolves a route on its first request), the set's pages
-    read into the buffer pool, and the alert evaluation that follows the start finished.
+    Every route answered by every worker process (a process's first answer of a route pays
+    for resolving it and filling its memos: the cost of a start, not of a write), the set's
+    pages read into the buffer pool, and the alert evaluation that follows the start finished.
+    Each request comes on a connection of its own (the server's workers take turns at
+    accepting them; on one kept-alive connection every request goes to the same worker) and
+    under a query string of its own (a parameter the routes ignore), so that whichever
+    worker takes it computes it: ``rounds`` requests of a path miss a given worker of two
+    with a chance of 1 in 2^rounds.
     """
-    for path in endpoints():
-        httpx.get(
-            f"{base}{path}", headers={"Authorization": f"Bearer {token}"}, timeout=60
-        ).raise_for_status()
+    auth = {"Authorization": f"Bearer {token}"}
+    for number in range(rounds):
+        for path in endpoints():
+            separator = "&" if "?" in path else "?"
+            url = f"{base}{path}{separator}warm_up={number}"
+            httpx.get(url, headers=auth, timeout=60).raise_for_status()
     time.sleep(SETTLE_SECONDS)
 
 
