@@ -129,9 +129,10 @@ class ResponseCacheMiddleware:
             version = await self._current_version(scope, session)
             key: CacheKey = (scope["path"], scope["query_string"], clock.today())
             entry = None if version is None else self.cache.get(key, version)
-            if version is None or entry is not None or key in self._inflight:
-                # Nothing more to read with it: the connection goes back to the pool before
-                # the answer (or before waiting for the same answer, being computed).
+            if version is None or (entry is None and key in self._inflight):
+                # Not needed while the app answers the 401, nor while the same answer is
+                # being computed: the connection goes back to the pool before that. A kept
+                # answer is sent first and the session closed after (in ``finally``).
                 held = None
                 await session.close()
             if version is None:  # no valid token: the app answers (401)

@@ -10,6 +10,8 @@ from typing import Any
 import httpx
 import pytest
 from cryptography.fernet import Fernet
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
 
 from tools import mariadb, servers
 from tools.bench import run, wrk
@@ -279,3 +281,30 @@ def test_cold_only_loads_nothing_and_times_the_first_requests_after_writes(
     monkeypatch.setattr(run, "ADMIN", (run.ADMIN[0], "another-bench-password-1234"))
     again = run.measure("large", url, {"services": 0}, 0, 1, cold_only=True)
     assert set(again.cold_ms) == set(endpoints()[1:])
+
+
+def test_warm_up_asks_every_report_under_urls_of_its_own(
+    httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(run, "SETTLE_SECONDS", 0)
+    seen: list[tuple[str, str, str]] = []
+
+    def answer(request: Request) -> Response:
+        query = request.query_string.decode()
+        seen.append((request.path, query, request.headers["Authorization"]))
+        return Response("[]", content_type="application/json")
+
+    for path in {path.split("?")[0] for path in endpoints()}:
+        httpserver.expect_request(path).respond_with_handler(answer)
+    run.warm_up(httpserver.url_for("").rstrip("/"), "the-token", rounds=3)
+
+    assert len(seen) == 3 * len(endpoints())
+    # No two requests share a URL (none could be answered from the API's cache), each report
+    # was asked once a round, with the token, and its own query string kept.
+    assert len({(path, query) for path, query, _ in seen}) == len(seen)
+    for path in endpoints():
+        bare, _, query = path.partition("?")
+        asked = [seen_query for seen_path, seen_query, _ in seen if seen_path == bare]
+        assert len(asked) == 3
+        assert all(query in seen_query and "warm_up=" in seen_query for seen_query in asked)
+    assert {token for _, _, token in seen} == {"Bearer the-token"}
