@@ -84,25 +84,45 @@ async def server_version(server_url: str) -> str:
 
 
 async def settle(
-    server_url: str, seconds: float = 120, dirty_pages: int = 500, interval: float = 2
+    server_url: str,
+    seconds: float = 120,
+    dirty_pages: int = 500,
+    interval: float = 2,
+    quiet_seconds: float = 10,
 ) -> bool:
     """Wait until InnoDB has flushed all but ``dirty_pages`` pages (background I/O skews figures).
 
-    Returns False when it still had more after ``seconds``.
+    Also settled when no page at all was flushed for ``quiet_seconds``: dirty pages the server
+    keeps without writing them out (MariaDB flushes lazily below its low-water mark, which is
+    0 by default: a few thousand pages can stay dirty for good) cost a measurement nothing.
+    Returns False when pages were still being written out after ``seconds``.
     """
     engine = make_engine(server_url)
+    status = text(
+        "SHOW GLOBAL STATUS WHERE Variable_name IN"
+        " ('Innodb_buffer_pool_pages_dirty', 'Innodb_buffer_pool_pages_flushed')"
+    )
     try:
-        deadline = time.monotonic() + seconds
+        started = time.monotonic()
+        deadline = started + seconds
+        flushed: int | None = None
+        unchanged_since = started
         while True:
             async with engine.connect() as connection:
-                row = (
-                    await connection.execute(
-                        text("SHOW GLOBAL STATUS LIKE 'Innodb_buffer_pool_pages_dirty'")
-                    )
-                ).first()
-            if row is None or int(row[1]) <= dirty_pages:
+                values = {
+                    str(name).lower(): int(value)
+                    for name, value in (await connection.execute(status)).all()
+                }
+            dirty = values.get("innodb_buffer_pool_pages_dirty")
+            if dirty is None or dirty <= dirty_pages:
                 return True
-            if time.monotonic() >= deadline:
+            now = time.monotonic()
+            written = values.get("innodb_buffer_pool_pages_flushed")
+            if written != flushed:
+                flushed, unchanged_since = written, now
+            elif now - unchanged_since >= quiet_seconds:
+                return True
+            if now >= deadline:
                 return False
             await asyncio.sleep(interval)
     finally:

@@ -1,6 +1,7 @@
 """Databases of the tools on a MySQL/MariaDB server (tools.mariadb)."""
 
 import logging
+import time
 from collections.abc import Awaitable, Callable
 
 import pytest
@@ -75,4 +76,19 @@ async def test_the_server_version_is_named() -> None:
 async def test_settle_waits_for_the_dirty_pages_until_its_deadline() -> None:
     assert await mariadb.settle(TEST_URL, seconds=5, dirty_pages=10**9) is True
     # never fewer than -1 dirty pages: it gives up at the deadline
-    assert await mariadb.settle(TEST_URL, seconds=0.3, dirty_pages=-1, interval=0.1) is False
+    assert (
+        await mariadb.settle(TEST_URL, seconds=0.3, dirty_pages=-1, interval=0.1, quiet_seconds=60)
+        is False
+    )
+
+
+@needs_mysql
+async def test_settle_ends_once_no_page_is_being_written_out() -> None:
+    # Never fewer than -1 dirty pages, but nothing is written meanwhile: settled long before
+    # the deadline, once the count of pages flushed has not moved for the quiet time.
+    started = time.monotonic()
+    assert (
+        await mariadb.settle(TEST_URL, seconds=60, dirty_pages=-1, interval=0.1, quiet_seconds=0.5)
+        is True
+    )
+    assert time.monotonic() - started < 30
