@@ -17,15 +17,18 @@ report cost about what ``/health`` costs, however many rows are behind it.
 """
 
 import asyncio
+import contextlib
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from costwatch import clock
-from costwatch.auth.service import CHECKED_IDENTITY, check_token
+from costwatch.auth.security import decode_token_cached
+from costwatch.auth.service import CHECKED_IDENTITY, check_login_token, check_token
+from costwatch.auth.tokens import looks_like_api_token
 from costwatch.db.session import READ_SESSION
 
 # /backup: a download of the whole ledger, far past what an entry may weigh, and dated.
@@ -121,21 +124,25 @@ class ResponseCacheMiddleware:
         ):
             await self.app(scope, receive, send)
             return
-        # The app's sessions (``app.state.sessionmaker``), as its routes use them.
-        sessions: async_sessionmaker[AsyncSession] = scope["app"].state.sessionmaker
-        session = sessions()
-        held: AsyncSession | None = session  # until closed: the route may read with it
+        token = _bearer(scope)
+        if token is None:  # no token: the app answers (401)
+            await self.app(scope, receive, send)
+            return
+        # What the check opened (a connection, a session), closed once the answer is sent or
+        # before the request waits; ``reads`` gives the session the route may read with.
+        opened = contextlib.AsyncExitStack()
+        reads: Callable[[], AsyncSession] | None = None
         try:
-            version = await self._current_version(scope, session)
+            version, reads = await self._current_version(scope, token, opened)
             key: CacheKey = (scope["path"], scope["query_string"], clock.today())
             entry = None if version is None else self.cache.get(key, version)
             if version is None or (entry is None and key in self._inflight):
                 # Not needed while the app answers the 401, nor while the same answer is
                 # being computed: the connection goes back to the pool before that. A kept
-                # answer is sent first and the session closed after (in ``finally``).
-                held = None
-                await session.close()
-            if version is None:  # no valid token: the app answers (401)
+                # answer is sent first and the connection given back after (``finally``).
+                reads = None
+                await opened.aclose()
+            if version is None:  # an invalid or revoked token: the app answers (401)
                 await self.app(scope, receive, send)
                 return
             if entry is None and key in self._inflight:
@@ -146,34 +153,59 @@ class ResponseCacheMiddleware:
                 return
             done = self._inflight.setdefault(key, asyncio.Event())
             try:
-                if held is not None:
-                    # The route reads with this session (``db.session.READ_SESSION``): its
-                    # checkout, ping and rollback are paid for once.
-                    scope.setdefault("state", {})[READ_SESSION] = held
+                if reads is not None:
+                    # The route reads with this session (``db.session.READ_SESSION``), on the
+                    # connection of the check: one checkout, ping and rollback a request.
+                    scope.setdefault("state", {})[READ_SESSION] = reads()
                 await self._answer_and_keep(scope, receive, send, key)
             finally:
                 if self._inflight.get(key) is done:
                     del self._inflight[key]
                 done.set()
         finally:
-            if held is not None:
-                scope.get("state", {}).pop(READ_SESSION, None)
-                await held.close()
+            scope.get("state", {}).pop(READ_SESSION, None)
+            await opened.aclose()
 
-    async def _current_version(self, scope: Scope, session: AsyncSession) -> int | None:
-        """The data version, if the request carries a valid and current token."""
-        token = _bearer(scope)
-        if token is None:
-            return None
-        identity = await check_token(session, self.jwt_secret, token)
-        if session.info.pop("commit_reads", False):  # an API token's last use, noted
-            await session.commit()
+    async def _current_version(
+        self, scope: Scope, token: str, opened: contextlib.AsyncExitStack
+    ) -> tuple[int | None, Callable[[], AsyncSession] | None]:
+        """The data version if ``token`` is valid and current, and the session to read with.
+
+        A login token is checked on a bare connection (a session costs as much again in CPU
+        as the read itself: on a kept answer that is all the work there is); a session on
+        that connection is opened only when the answer has to be computed. An API token is
+        checked in a session, which notes its last use. Both are left open in ``opened``.
+        """
+        state = scope["app"].state
+        # The app's sessions (``app.state.sessionmaker``), as its routes use them.
+        sessions: async_sessionmaker[AsyncSession] = state.sessionmaker
+        if looks_like_api_token(token):
+            session = await opened.enter_async_context(sessions())
+            identity = await check_token(session, self.jwt_secret, token)
+            if session.info.pop("commit_reads", False):  # the token's last use, noted
+                await session.commit()
+
+            def reads() -> AsyncSession:
+                return session
+
+        else:
+            if decode_token_cached(token, self.jwt_secret) is None:
+                return None, None  # no database needed to refuse it (the app answers 401)
+            connection = await opened.enter_async_context(state.engine.connect())
+            identity = await check_login_token(connection, self.jwt_secret, token)
+
+            def reads() -> AsyncSession:
+                # Joins the connection's transaction; closed before the connection is.
+                on_connection = sessions(bind=connection)
+                opened.push_async_callback(on_connection.close)
+                return on_connection
+
         if identity is None:
-            return None
+            return None, None
         # The route's guard takes this check as its own (``auth.dependencies``) instead of
         # reading the same row again: one round trip less on every answer not yet cached.
         scope.setdefault("state", {})[CHECKED_IDENTITY] = (token, identity)
-        return identity.data_version
+        return identity.data_version, reads
 
     async def _answer_and_keep(
         self, scope: Scope, receive: Receive, send: Send, key: CacheKey

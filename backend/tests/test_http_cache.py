@@ -5,6 +5,7 @@ the cache" is one whose request is not in it.
 """
 
 import asyncio
+import contextlib
 import time
 from typing import Any
 
@@ -65,34 +66,45 @@ async def test_an_answer_computed_afresh_reads_the_token_once(
     assert sum("token_version" in statement for statement in statements) == 1
 
 
-async def test_an_answer_computed_afresh_reads_with_the_token_checks_session(
+async def test_an_answer_computed_afresh_reads_on_the_token_checks_connection(
     app: FastAPI, client: httpx.AsyncClient, reached: list[str]
 ) -> None:
     await make_provider(client, "Acme")  # a write: the next GET is computed afresh
-    made: list[Any] = []
-    factory = app.state.sessionmaker
+    connections: list[Any] = []
+    sessions_made: list[tuple[Any, Any]] = []
+    factory, engine = app.state.sessionmaker, app.state.engine
 
-    def counted() -> Any:
-        made.append(factory())
-        return made[-1]
+    class CountedEngine:
+        @contextlib.asynccontextmanager
+        async def connect(self) -> Any:
+            async with engine.connect() as connection:
+                connections.append(connection)
+                yield connection
 
-    app.state.sessionmaker = counted
+    def counted(**options: Any) -> Any:
+        session = factory(**options)
+        sessions_made.append((options.get("bind"), session))
+        return session
+
+    app.state.sessionmaker, app.state.engine = counted, CountedEngine()
     try:
         computed = await client.get("/providers")
         served = await client.get("/providers")
         missing = await client.get("/service/424242")
     finally:
-        app.state.sessionmaker = factory
+        app.state.sessionmaker, app.state.engine = factory, engine
 
     assert computed.status_code == 200
     assert computed.json()[0]["name"] == "Acme"
     assert served.content == computed.content
     assert missing.status_code == 404
     assert reached.count("/providers") == 2  # the POST, then the first GET only
-    # One session a request: the route of the first GET (and of the 404) read with the
-    # session the cache checked the token with, instead of checking out a second one.
-    assert len(made) == 3
-    assert all(session.sync_session.get_transaction() is None for session in made)
+    # One connection a request for the token check; the kept answer needs no session at all,
+    # and the two routes that ran (the first GET, the 404) read with a session on the
+    # connection of their check instead of checking out one of their own.
+    assert len(connections) == 3
+    assert [bind for bind, _ in sessions_made] == [connections[0], connections[2]]
+    assert all(session.sync_session.get_transaction() is None for _, session in sessions_made)
 
 
 async def test_other_query_strings_are_other_answers(

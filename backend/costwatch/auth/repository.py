@@ -3,7 +3,7 @@
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, func, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from costwatch.db.repository import Repository
 from costwatch.models import AdminUser, ApiToken, DataVersion
@@ -27,6 +27,16 @@ API_TOKEN_STATE = (
 LAST_USED_EVERY = timedelta(minutes=1)
 
 
+async def token_state(connection: AsyncConnection, user_id: int) -> tuple[int, int] | None:
+    """The user's token version and the data version, in one primary-key read of each.
+
+    This is the whole database cost of an authenticated request whose report is cached: on
+    a bare connection, without a session to open and close around it.
+    """
+    row = (await connection.execute(TOKEN_STATE, {"user_id": user_id})).first()
+    return (row[0], row[1]) if row else None
+
+
 class AdminUserRepository:
     """CRUD for the admin user."""
 
@@ -38,13 +48,8 @@ class AdminUserRepository:
         return await self.session.get(AdminUser, user_id)
 
     async def token_state(self, user_id: int) -> tuple[int, int] | None:
-        """The user's token version and the data version, in one primary-key read of each.
-
-        This is the whole database cost of an authenticated request whose report is cached.
-        """
-        connection = await self.session.connection()
-        row = (await connection.execute(TOKEN_STATE, {"user_id": user_id})).first()
-        return (row[0], row[1]) if row else None
+        """``token_state`` on this session's connection."""
+        return await token_state(await self.session.connection(), user_id)
 
     async def get_by_email(self, email: str) -> AdminUser | None:
         """The user with that email, compared without regard to case."""

@@ -2,11 +2,11 @@
 
 import asyncio
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from costwatch import clock
 from costwatch.auth.passwords import password_problem
-from costwatch.auth.repository import AdminUserRepository
+from costwatch.auth.repository import AdminUserRepository, token_state
 from costwatch.auth.schemas import Token
 from costwatch.auth.security import (
     create_token,
@@ -100,11 +100,20 @@ async def check_token(session: AsyncSession, secret: str, token: str) -> Identit
     """
     if looks_like_api_token(token):
         return await check_api_token(session, token)
+    if decode_token_cached(token, secret) is None:
+        return None  # refused without a connection (nor a database that answers)
+    return await check_login_token(await session.connection(), secret, token)
+
+
+async def check_login_token(
+    connection: AsyncConnection, secret: str, token: str
+) -> Identity | None:
+    """``check_token`` for a login token (JWT), on a bare connection: it only reads."""
     claims = decode_token_cached(token, secret)
     if claims is None:
         return None
     user_id, version = claims
-    state = await AdminUserRepository(session).token_state(user_id)
+    state = await token_state(connection, user_id)
     if state is None or state[0] != version:
         return None
     return Identity(actor=ADMIN_ACTOR, can_write=True, data_version=state[1])
