@@ -27,7 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from costwatch import clock
 from costwatch.auth.security import decode_token_cached
-from costwatch.auth.service import CHECKED_IDENTITY, check_login_token, check_token
+from costwatch.auth.service import CHECKED_IDENTITY, check_login_claims, check_token
 from costwatch.auth.tokens import looks_like_api_token
 from costwatch.db.session import READ_SESSION
 
@@ -189,10 +189,11 @@ class ResponseCacheMiddleware:
                 return session
 
         else:
-            if decode_token_cached(token, self.jwt_secret) is None:
+            claims = decode_token_cached(token, self.jwt_secret)
+            if claims is None:
                 return None, None  # no database needed to refuse it (the app answers 401)
             connection = await opened.enter_async_context(state.engine.connect())
-            identity = await check_login_token(connection, self.jwt_secret, token)
+            identity = await check_login_claims(connection, claims)
 
             def reads() -> AsyncSession:
                 # Joins the connection's transaction; closed before the connection is.

@@ -47,10 +47,6 @@ class AdminUserRepository:
         """The user with that id."""
         return await self.session.get(AdminUser, user_id)
 
-    async def token_state(self, user_id: int) -> tuple[int, int] | None:
-        """``token_state`` on this session's connection."""
-        return await token_state(await self.session.connection(), user_id)
-
     async def get_by_email(self, email: str) -> AdminUser | None:
         """The user with that email, compared without regard to case."""
         stmt = select(AdminUser).where(func.lower(AdminUser.email) == email.lower())

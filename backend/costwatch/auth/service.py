@@ -100,18 +100,19 @@ async def check_token(session: AsyncSession, secret: str, token: str) -> Identit
     """
     if looks_like_api_token(token):
         return await check_api_token(session, token)
-    if decode_token_cached(token, secret) is None:
-        return None  # refused without a connection (nor a database that answers)
-    return await check_login_token(await session.connection(), secret, token)
-
-
-async def check_login_token(
-    connection: AsyncConnection, secret: str, token: str
-) -> Identity | None:
-    """``check_token`` for a login token (JWT), on a bare connection: it only reads."""
     claims = decode_token_cached(token, secret)
     if claims is None:
-        return None
+        return None  # refused without a connection (nor a database that answers)
+    return await check_login_claims(await session.connection(), claims)
+
+
+async def check_login_claims(
+    connection: AsyncConnection, claims: tuple[int, int]
+) -> Identity | None:
+    """``check_token`` for a login token whose signature verified (``decode_token_cached``).
+
+    Current while the admin's token version is unchanged. On a bare connection: it only reads.
+    """
     user_id, version = claims
     state = await token_state(connection, user_id)
     if state is None or state[0] != version:
